@@ -1,0 +1,53 @@
+# The Lantern Gazette — every command an editor or CI runs.
+#   make serve    build and preview at http://127.0.0.1:8000 with live reload
+#   make test     install the test tools and run every test
+#   make publish  build the deployable site into output/
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve html publish test chromium extract-messages clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+html: $(BIN)/.installed
+	$(PY) tools/build.py --settings pelicanconf.py --output output
+
+serve: html
+	$(PY) tools/serve.py --host $(HOST) --port $(PORT)
+
+publish: $(BIN)/.installed
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
+	  $(PY) tools/build.py --settings publishconf.py --output output
+
+test: $(BIN)/.installed-test
+	@command -v chromium >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
+	$(PY) -m pytest
+
+# Debian's Chromium: test tools cannot download their own browser here.
+chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null
+
+# Refresh the catalogs after changing a template string, then translate the
+# new entries in theme/translations/ur/LC_MESSAGES/messages.po.
+extract-messages: $(BIN)/.installed
+	$(BIN)/pybabel extract --mapping babel.cfg --no-location --omit-header --sort-output \
+	  --output theme/translations/messages.pot theme/templates
+	$(BIN)/pybabel update --input-file theme/translations/messages.pot \
+	  --output-dir theme/translations --domain messages --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf output $(VENV) .pytest_cache

@@ -1,0 +1,101 @@
+"""Dates as a newspaper prints them.
+
+Adds:
+
+* the ``EDITION_DATE`` setting: the date of the edition being built, an aware
+  ``datetime`` in the site's ``TIMEZONE``.  It is the build time, or
+  ``SOURCE_DATE_EPOCH`` when that environment variable is set, so that a build
+  can be reproduced byte for byte.
+* the Jinja filter ``edition_date``: "Friday, April 19th 2024" in English,
+  Babel's full date pattern in other languages.
+* the Jinja filter ``long_date``: "2 May 2018" in English, Babel's long date
+  elsewhere.
+* the Jinja filter ``iso_date``: ``2018-05-02`` for ``<time datetime>``.
+* the Jinja filters ``groupby_month`` (stories, newest first, as
+  ``[(first day of month, [stories])]``), ``month_year`` ("May 2018") and
+  ``period_label`` (a Pelican archive period ``(2018,)`` or ``(2018, 5)``).
+
+Settings read: ``TIMEZONE``, ``DEFAULT_LANG``.
+"""
+
+import os
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from pelican import signals
+
+
+def build_time(timezone_name, environ=os.environ):
+    """The moment this build stands for, in the site's time zone."""
+    zone = ZoneInfo(timezone_name)
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=zone)
+    return datetime.now(tz=zone)
+
+
+def english_ordinal(day):
+    if 11 <= day % 100 <= 13:
+        return f"{day}th"
+    return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th') }"
+
+
+def edition_date(moment, lang="en"):
+    """The masthead date: "Friday, April 19th 2024"."""
+    if lang == "en":
+        return f"{moment:%A}, {moment:%B} {english_ordinal(moment.day)} {moment.year}"
+    return format_date(moment, format="full", locale=lang)
+
+
+def long_date(moment, lang="en"):
+    """A story's date in running text: "2 May 2018"."""
+    if lang == "en":
+        return f"{moment.day} {moment:%B %Y}"
+    return format_date(moment, format="long", locale=lang)
+
+
+def iso_date(moment):
+    return moment.date().isoformat() if isinstance(moment, datetime) else moment.isoformat()
+
+
+def month_year(moment, lang="en"):
+    if lang == "en":
+        return f"{moment:%B %Y}"
+    return format_date(moment, format="LLLL y", locale=lang)
+
+
+def period_label(period_num, lang="en"):
+    if len(period_num) == 1:
+        return format_decimal_year(period_num[0], lang)
+    return month_year(date(period_num[0], period_num[1], 1), lang)
+
+
+def format_decimal_year(year, lang):
+    return format_date(date(year, 1, 1), format="y", locale=lang)
+
+
+def groupby_month(stories):
+    months = {}
+    for story in stories:
+        months.setdefault(date(story.date.year, story.date.month, 1), []).append(story)
+    return sorted(months.items(), key=lambda item: item[0], reverse=True)
+
+
+def add_settings(pelican):
+    settings = pelican.settings
+    if "EDITION_DATE" not in settings:
+        settings["EDITION_DATE"] = build_time(settings["TIMEZONE"])
+    settings["JINJA_FILTERS"] = {
+        **settings.get("JINJA_FILTERS", {}),
+        "edition_date": edition_date,
+        "long_date": long_date,
+        "iso_date": iso_date,
+        "month_year": month_year,
+        "period_label": period_label,
+        "groupby_month": groupby_month,
+    }
+
+
+def register():
+    signals.initialized.connect(add_settings)

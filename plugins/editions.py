@@ -1,0 +1,79 @@
+"""The language editions of the paper and the masthead's language switch.
+
+Adds:
+
+* ``TEXT_DIRECTION`` (``ltr`` or ``rtl``) for the edition being built, from
+  ``EDITIONS``.
+* the Jinja global ``language_switch``: a list of
+  ``{"lang", "name", "url", "current"}``, one per edition, for the page being
+  rendered.  The other edition's entry links to this page's translation when
+  there is one, else to that edition's home page.
+
+URLs are built from each edition's own ``SITEURL`` and the translation's native
+URL, never from relative ``../`` paths (pelican-i18n-subsites would give
+``/ur/../2018/...``).
+
+Settings read: ``EDITIONS`` (``{lang: {"name": ..., "dir": ..., "path": ...}}``
+in masthead order; ``path`` is the edition's folder below the main site, ``""``
+for the main edition), ``DEFAULT_LANG``, ``SITEURL``, ``THEME_STATIC_DIR``,
+``CSS_FILE``.  It records the main site's ``MAIN_SITEURL``, ``THEME_URL`` and
+``STYLESHEET`` for every edition, and sets each edition's ``FEED_DOMAIN`` to its
+own ``SITEURL``.
+"""
+
+from jinja2 import pass_context
+from pelican import signals
+
+
+def edition_siteurl(lang, settings):
+    """The SITEURL of an edition, without trailing slash."""
+    main_url = settings["MAIN_SITEURL"].rstrip("/")
+    path = settings["EDITIONS"][lang].get("path", "")
+    return f"{main_url}/{path}".rstrip("/") if path else main_url
+
+
+def native_url(content):
+    """The URL of content inside its own edition (ignores i18n override_url)."""
+    key = "url" if content.in_default_lang else "lang_url"
+    return content._expand_settings(key)
+
+
+@pass_context
+def language_switch(context):
+    settings = context
+    current = context["DEFAULT_LANG"]
+    content = context.get("article") or context.get("page")
+    translations = {t.lang: t for t in getattr(content, "translations", [])}
+    entries = []
+    for lang, edition in settings["EDITIONS"].items():
+        home = edition_siteurl(lang, settings) + "/"
+        if lang == current:
+            url = None
+        elif lang in translations:
+            url = home + native_url(translations[lang])
+        else:
+            url = home
+        entries.append({"lang": lang, "name": edition["name"], "url": url, "current": lang == current})
+    return entries
+
+
+def add_settings(pelican):
+    settings = pelican.settings
+    # Subsites start from a copy of the main site's settings, so the main
+    # site's SITEURL is recorded once, before any subsite exists.
+    settings.setdefault("MAIN_SITEURL", settings["SITEURL"])
+    # pelican-i18n-subsites clears CSS_FILE in subsites and points their
+    # THEME_STATIC_DIR at "../theme": every edition links the main site's
+    # theme files through THEME_URL instead.
+    settings.setdefault("THEME_URL", f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}")
+    settings.setdefault("STYLESHEET", f"css/{settings['CSS_FILE']}")
+    # Each edition's feeds live under its own SITEURL (i18n_subsites keeps
+    # the main site's FEED_DOMAIN, so Urdu feeds would claim English URLs).
+    settings["FEED_DOMAIN"] = settings["SITEURL"]
+    edition = settings["EDITIONS"].get(settings["DEFAULT_LANG"], {})
+    settings["TEXT_DIRECTION"] = edition.get("dir", "ltr")
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "language_switch": language_switch}
+
+
+def register():
+    signals.initialized.connect(add_settings)

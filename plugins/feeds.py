@@ -1,0 +1,37 @@
+"""Atom feeds with plain-text titles and the edition's language.
+
+Pelican's writer puts the display title in feeds, which carries typogrify's
+``&nbsp;`` (widont) and its ``<span class="caps">`` markup stripped to text;
+feed readers should get the title exactly as written.  This plugin supplies a
+Writer subclass (``get_writer`` signal) that:
+
+* uses ``plain_title`` (see ``plain_titles``) for entry titles;
+* sets the feed's ``language`` (``xml:lang``) to the edition's ``DEFAULT_LANG``.
+
+Self links: ``editions`` sets each edition's ``FEED_DOMAIN`` to its own
+``SITEURL``, so an Urdu feed's self link points at the Urdu feed.
+
+Settings read: ``DEFAULT_LANG``.
+"""
+
+from pelican import signals
+from pelican.writers import Writer
+
+
+class NewsWriter(Writer):
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        feed.feed["language"] = context["DEFAULT_LANG"]
+        return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        super()._add_item_to_the_feed(feed, item)
+        feed.items[-1]["title"] = getattr(item, "plain_title", feed.items[-1]["title"])
+
+
+def news_writer(pelican):
+    return NewsWriter
+
+
+def register():
+    signals.get_writer.connect(news_writer)

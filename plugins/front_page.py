@@ -1,0 +1,39 @@
+"""The front page and section navigation, computed once per edition.
+
+Adds to the template context:
+
+* ``front_page``: ``{"lead": Article, "sections": [(Category, [Article, ...])]}``:
+  the newest story leads; then, for each section in ``SECTIONS`` order that has
+  stories, its latest ``FRONT_PAGE_STORIES_PER_SECTION`` stories (the lead
+  excluded).
+* ``section_nav``: the sections that have stories, in ``SECTIONS`` order, as
+  Pelican ``Category`` objects, for the masthead navigation.
+
+Settings read: ``SECTIONS``, ``FRONT_PAGE_STORIES_PER_SECTION``.
+"""
+
+from pelican import signals
+
+
+def ordered_sections(categories, configured):
+    rank = {name: index for index, name in enumerate(configured)}
+    return sorted(categories, key=lambda pair: (rank.get(pair[0].name, len(rank)), pair[0].name))
+
+
+def add_front_page(generator):
+    settings = generator.settings
+    per_section = settings.get("FRONT_PAGE_STORIES_PER_SECTION", 4)
+    articles = generator.articles  # newest first (ARTICLE_ORDER_BY)
+    sections = ordered_sections(generator.categories, settings.get("SECTIONS", []))
+    lead = articles[0] if articles else None
+    front_sections = []
+    for category, stories in sections:
+        shown = [story for story in stories if story is not lead][:per_section]
+        if shown:
+            front_sections.append((category, shown))
+    generator.context["front_page"] = {"lead": lead, "sections": front_sections}
+    generator.context["section_nav"] = [category for category, _ in sections]
+
+
+def register():
+    signals.article_generator_finalized.connect(add_front_page)

@@ -1,0 +1,36 @@
+"""Titles are plain text, not HTML.
+
+Pelican hands a Markdown ``Title:`` to the page as raw HTML, so ``<``, ``&`` or
+a ``<script>`` in a title would become markup.  This plugin escapes the title
+as text *before* typogrify runs (typogrify then adds its typography to the
+escaped text), and adds ``plain_title`` to every article and page: the title
+as a reader sees it, without typogrify's markup or ``&nbsp;``, for ``<title>``,
+feeds and structured data.
+
+It is ours because no plugin treats titles as text; it hooks Pelican's reader
+through the ``readers_init`` signal.  Settings read: none.
+"""
+
+import html
+
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+
+class PlainTitleMarkdownReader(MarkdownReader):
+    def read(self, source_path):
+        content, metadata = super().read(source_path)
+        if "title" in metadata:
+            metadata["plain_title"] = metadata["title"]
+            metadata["title"] = html.escape(metadata["title"], quote=False)
+        return content, metadata
+
+
+def use_plain_title_reader(readers):
+    for extension in PlainTitleMarkdownReader.file_extensions:
+        if extension in readers.reader_classes:
+            readers.reader_classes[extension] = PlainTitleMarkdownReader
+
+
+def register():
+    signals.readers_init.connect(use_plain_title_reader)

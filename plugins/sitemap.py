@@ -1,0 +1,108 @@
+"""``sitemap.xml`` for every edition, with hreflang alternates.
+
+Collects the URL of every article, page, section page and tag page, plus each
+edition's home page, from every edition built (the main site and the
+pelican-i18n-subsites subsites), and writes one ``sitemap.xml`` at the root of
+the main site when the main build finishes.  Translated stories list each
+other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
+at the main edition.  Entries are sorted, so two builds write the same bytes.
+
+Why our own: pelican-sitemap 1.2.2 writes ``ref=`` instead of ``href=`` for
+hreflang alternates.
+
+Settings read: ``SITEURL``, ``DEFAULT_LANG``, ``EDITIONS``, ``OUTPUT_PATH``.
+"""
+
+import os
+from xml.etree import ElementTree as ET
+
+from pelican import signals
+
+from editions import native_url, edition_siteurl
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+# lang -> {loc: {"lastmod": str | None, "alternates": {lang: loc}}}
+_ENTRIES = {}
+
+
+def _main_lang(settings):
+    return next(iter(settings["EDITIONS"]))
+
+
+def _absolute(settings, lang, url):
+    return f"{edition_siteurl(lang, settings)}/{url}"
+
+
+def reset(pelican):
+    if pelican.settings["DEFAULT_LANG"] == _main_lang(pelican.settings):
+        _ENTRIES.clear()
+
+
+def _add(settings, url, lastmod=None, alternates=None):
+    lang = settings["DEFAULT_LANG"]
+    loc = _absolute(settings, lang, url)
+    _ENTRIES.setdefault(lang, {})[loc] = {"lastmod": lastmod, "alternates": alternates or {}}
+
+
+def _content_entry(settings, content):
+    lang = settings["DEFAULT_LANG"]
+    alternates = {}
+    if content.translations:
+        alternates[lang] = _absolute(settings, lang, native_url(content))
+        for translation in content.translations:
+            alternates[translation.lang] = _absolute(settings, translation.lang, native_url(translation))
+    moment = getattr(content, "modified", None) or getattr(content, "date", None)
+    _add(settings, native_url(content), moment.isoformat() if moment else None, alternates)
+
+
+def collect_articles(generator):
+    settings = generator.settings
+    _add(settings, "")
+    _add(settings, settings["ARCHIVES_URL"])
+    for article in generator.articles:
+        _content_entry(settings, article)
+    for category, _ in generator.categories:
+        _add(settings, category.url)
+    for tag in generator.tags:
+        _add(settings, tag.url)
+
+
+def collect_pages(generator):
+    for page in generator.pages:
+        _content_entry(generator.settings, page)
+
+
+def write_sitemap(pelican):
+    settings = pelican.settings
+    main_lang = _main_lang(settings)
+    if settings["DEFAULT_LANG"] != main_lang:
+        return
+    ET.register_namespace("", SITEMAP_NS)
+    ET.register_namespace("xhtml", XHTML_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for lang in sorted(_ENTRIES):
+        for loc in sorted(_ENTRIES[lang]):
+            entry = _ENTRIES[lang][loc]
+            url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
+            if entry["lastmod"]:
+                ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry["lastmod"]
+            alternates = entry["alternates"]
+            if alternates:
+                links = sorted(alternates.items())
+                if main_lang in alternates:
+                    links.append(("x-default", alternates[main_lang]))
+                for hreflang, href in links:
+                    ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
+    ET.indent(urlset)
+    path = os.path.join(settings["OUTPUT_PATH"], "sitemap.xml")
+    ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def register():
+    signals.initialized.connect(reset)
+    signals.article_generator_finalized.connect(collect_articles)
+    signals.page_generator_finalized.connect(collect_pages)
+    signals.finalized.connect(write_sitemap)

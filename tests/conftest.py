@@ -1,0 +1,54 @@
+"""Builds the site once per test session into temporary folders.
+
+`site` is the preview build (pelicanconf.py), `published` the deployable one
+(publishconf.py); both with SOURCE_DATE_EPOCH=1713484800, the reference page's
+edition date.
+"""
+
+import http.server
+import sys
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), str(TESTS.parent / "tools")]
+
+from sitebuild import REFERENCE, Site, built  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    return Site(built(tmp_path_factory.mktemp("site") / "output"))
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    return Site(built(tmp_path_factory.mktemp("published") / "output", settings="publishconf.py"))
+
+
+@pytest.fixture(scope="session")
+def reference_lines():
+    """Non-empty lines of the reference page, without the scraped icon after اردو."""
+    lines = [line.strip() for line in REFERENCE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert lines[0] == "English | اردو و"
+    lines[0] = "English | اردو"
+    return lines
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The preview build served over HTTP on a free local port."""
+    handler = partial(QuietHandler, directory=str(site.root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()

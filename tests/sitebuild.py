@@ -1,0 +1,53 @@
+"""Building the site for tests, and reading what was built."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+REFERENCE = ROOT.parent / "shared" / "seeds" / "000_996c9248cdddef39.txt"
+REFERENCE_EPOCH = "1713484800"
+ARTICLE_SLUG = "us-backed-alliance-launches-final-battle-against-is-in-syria"
+ARTICLE_PATH = f"2018/05/02/{ARTICLE_SLUG}/index.html"
+
+
+def build_site(output, settings="pelicanconf.py", content=None, env=None):
+    """Run tools/build.py; returns the CompletedProcess (output captured)."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": REFERENCE_EPOCH, **(env or {})}
+    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", settings, "--output", str(output)]
+    if content:
+        command += ["--content", str(content)]
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+
+
+def built(output, **kwargs):
+    result = build_site(output, **kwargs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+class Site:
+    """A built output folder with helpers to read its pages."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def path(self, relative):
+        return self.root / relative
+
+    def text(self, relative):
+        return self.path(relative).read_text(encoding="utf-8")
+
+    def html(self, relative):
+        return BeautifulSoup(self.text(relative), "html5lib")
+
+    def pages(self):
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+
+

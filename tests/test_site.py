@@ -1,0 +1,93 @@
+"""The rest of the English site: front page, listings, feeds, sitemap, robots, 404."""
+
+import xml.etree.ElementTree as ET
+
+from sitebuild import ARTICLE_SLUG
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ARTICLE_URL = f"/2018/05/02/{ARTICLE_SLUG}/"
+
+
+def test_front_page_leads_with_the_newest_story(site):
+    home = site.html("index.html")
+    lead = home.select_one(".lead-story")
+    assert lead.find("h2").find("a")["href"] == ARTICLE_URL
+    assert lead.select_one(".story-card-summary").get_text(strip=True)
+    assert lead.select_one(".kicker a")["href"] == "/section/syria/"
+
+
+def test_every_section_with_stories_is_in_the_navigation(site):
+    nav = site.html("index.html").select_one("nav.section-nav")
+    assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Syria"]
+
+
+def test_tag_pages_list_the_story(site):
+    for tag in ("islamic-state", "syrian-democratic-forces", "deir-ezzor"):
+        page = site.html(f"tag/{tag}/index.html")
+        assert page.find("a", href=ARTICLE_URL), tag
+    topics = site.html("tag/index.html")
+    assert len(topics.select(".term-list a")) == 3
+
+
+def test_archive_by_date(site):
+    archive = site.html("archive/index.html")
+    month = archive.select_one(".archive-month")
+    assert month.find("h2").get_text(strip=True) == "May 2018"
+    assert month.find("a", href=ARTICLE_URL)
+    assert site.html("archive/2018/05/index.html").find("a", href=ARTICLE_URL)
+    assert site.html("archive/2018/index.html").find("a", href=ARTICLE_URL)
+
+
+def test_site_and_section_atom_feeds(published):
+    for feed_path in ("feeds/all.atom.xml", "feeds/section/syria.atom.xml"):
+        feed = ET.parse(published.path(feed_path)).getroot()
+        assert feed.tag == f"{ATOM}feed"
+        entries = feed.findall(f"{ATOM}entry")
+        assert len(entries) == 1, feed_path
+        title = entries[0].find(f"{ATOM}title").text
+        assert title == "US-backed alliance launches ‘final’ battle against IS in Syria"
+        link = entries[0].find(f"{ATOM}link").get("href")
+        assert link == f"https://lantern-gazette.example{ARTICLE_URL}"
+
+
+def test_sitemap_lists_every_page_with_absolute_urls(published):
+    root = ET.parse(published.path("sitemap.xml")).getroot()
+    locations = [url.find(f"{SITEMAP}loc").text for url in root]
+    assert f"https://lantern-gazette.example{ARTICLE_URL}" in locations
+    assert "https://lantern-gazette.example/section/syria/" in locations
+    assert all(loc.startswith("https://lantern-gazette.example/") for loc in locations)
+    assert locations == sorted(set(locations), key=locations.index)
+
+
+def test_robots_txt_points_at_the_sitemap(published):
+    assert "Sitemap: https://lantern-gazette.example/sitemap.xml" in published.text("robots.txt").splitlines()
+
+
+def test_404_page_offers_a_way_back(site):
+    page = site.html("404.html")
+    assert page.find("h1").get_text(strip=True) == "Page not found"
+    assert page.find("a", href="/")
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+def test_favicon_and_stylesheet_are_linked_and_exist(site):
+    for relative in site.pages():
+        head = site.html(relative).head
+        for link in head.find_all("link", rel=["icon", "stylesheet"]):
+            assert site.path(link["href"].lstrip("/")).is_file(), f"{relative}: {link['href']}"
+    assert site.html("index.html").head.find("link", rel="icon")
+
+
+def test_publish_build_uses_absolute_urls(published):
+    page = published.html(f"{ARTICLE_URL.strip('/')}/index.html")
+    stylesheet = page.head.find("link", rel="stylesheet")["href"]
+    assert stylesheet.startswith("https://lantern-gazette.example/")
+    feed = page.head.find("link", type="application/atom+xml")["href"]
+    assert feed == "https://lantern-gazette.example/feeds/all.atom.xml"
+
+
+def test_output_is_not_committed():
+    from sitebuild import ROOT
+
+    assert "/output/" in (ROOT / ".gitignore").read_text().splitlines()
