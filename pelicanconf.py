@@ -13,9 +13,17 @@ DEFAULT_LANG = "en"
 LOCALE = ("en_US.UTF-8", "C.UTF-8", "C")
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
-# Sections of the paper in the order the front page and navigation show them.
-# An article's `Category` must be one of these.
-SECTIONS = ["Pakistan", "World", "Syria", "Business", "Sport", "Opinion"]
+# Sections of the paper in the order the front page and navigation show them,
+# with their name in each edition.  An article's `Category` must be the name of
+# one of these in the article's language; the URL uses `slug` in both editions.
+SECTIONS = [
+    {"slug": "pakistan", "en": "Pakistan", "ur": "پاکستان"},
+    {"slug": "world", "en": "World", "ur": "دنیا"},
+    {"slug": "syria", "en": "Syria", "ur": "شام"},
+    {"slug": "business", "en": "Business", "ur": "کاروبار"},
+    {"slug": "sport", "en": "Sport", "ur": "کھیل"},
+    {"slug": "opinion", "en": "Opinion", "ur": "رائے"},
+]
 FRONT_PAGE_STORIES_PER_SECTION = 4
 
 # Words a minute used for "N min read".
@@ -32,6 +40,9 @@ OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False
 
 THEME = "theme"
+# The Urdu face (SIL OFL), subset at build time to the Urdu edition's text.
+URDU_FONT_SOURCE = "theme/fonts/NotoNastaliqUrdu-Regular.ttf"
+URDU_FONT_FILE = "noto-nastaliq-urdu.woff2"
 THEME_STATIC_DIR = "theme"
 CSS_FILE = "site.css"
 
@@ -45,6 +56,7 @@ PLUGINS = [
     "editions",
     "sitemap",
     "feeds",
+    "urdu_font",
 ]
 
 TYPOGRIFY = True
@@ -133,9 +145,22 @@ EDITIONS = {
     "ur": {"name": "اردو", "dir": "rtl", "path": "ur"},
 }
 
+_SLUG_CLEANUP = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+
+# The Urdu edition is a pelican-i18n-subsites subsite at /ur/.  Urdu tags keep
+# Urdu slugs; Urdu section names map to the sections' English slugs.
 I18N_SUBSITES = {
     "ur": {
         "SITENAME": "لالٹین گزٹ",
         "LOCALE": ("ur_PK.UTF-8", "C.UTF-8", "C"),
+        "SLUGIFY_USE_UNICODE": True,
+        "CATEGORY_REGEX_SUBSTITUTIONS": [
+            (rf"^{section['ur']}$", section["slug"]) for section in SECTIONS
+        ] + _SLUG_CLEANUP,
     },
 }

@@ -4,6 +4,8 @@ Adds:
 
 * ``TEXT_DIRECTION`` (``ltr`` or ``rtl``) for the edition being built, from
   ``EDITIONS``.
+* the Jinja global ``page_alternates``: hreflang alternates of the page.
+* the Jinja global ``edition_url(content)``: its URL in its own edition.
 * the Jinja global ``language_switch``: a list of
   ``{"lang", "name", "url", "current"}``, one per edition, for the page being
   rendered.  The other edition's entry links to this page's translation when
@@ -39,6 +41,12 @@ def native_url(content):
 
 
 @pass_context
+def edition_url(context, content):
+    """Where ``content`` lives in its own edition."""
+    return f"{edition_siteurl(content.lang, context)}/{native_url(content)}"
+
+
+@pass_context
 def language_switch(context):
     settings = context
     current = context["DEFAULT_LANG"]
@@ -50,11 +58,34 @@ def language_switch(context):
         if lang == current:
             url = None
         elif lang in translations:
-            url = home + native_url(translations[lang])
+            url = edition_url(context, translations[lang])
         else:
             url = home
         entries.append({"lang": lang, "name": edition["name"], "url": url, "current": lang == current})
     return entries
+
+
+@pass_context
+def page_alternates(context):
+    """``[(hreflang, url)]`` for ``<link rel="alternate">``: this page in every
+    language it exists in, plus ``x-default`` (the main edition), or ``[]``
+    when the page has no translation.  Home pages pair with each other."""
+    settings = context
+    content = context.get("article") or context.get("page")
+    main_lang = next(iter(settings["EDITIONS"]))
+    if content is not None:
+        versions = {content.lang: content, **{t.lang: t for t in content.translations}}
+        if len(versions) < 2:
+            return []
+        urls = {lang: edition_url(context, item) for lang, item in versions.items()}
+    elif context.get("page_name") == "index":
+        urls = {lang: edition_siteurl(lang, settings) + "/" for lang in settings["EDITIONS"]}
+    else:
+        return []
+    alternates = sorted(urls.items())
+    if main_lang in urls:
+        alternates.append(("x-default", urls[main_lang]))
+    return alternates
 
 
 def add_settings(pelican):
@@ -72,7 +103,12 @@ def add_settings(pelican):
     settings["FEED_DOMAIN"] = settings["SITEURL"]
     edition = settings["EDITIONS"].get(settings["DEFAULT_LANG"], {})
     settings["TEXT_DIRECTION"] = edition.get("dir", "ltr")
-    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "language_switch": language_switch}
+    settings["JINJA_GLOBALS"] = {
+        **settings.get("JINJA_GLOBALS", {}),
+        "language_switch": language_switch,
+        "page_alternates": page_alternates,
+        "edition_url": edition_url,
+    }
 
 
 def register():

@@ -9,14 +9,15 @@ Adds to the template context:
 * ``section_nav``: the sections that have stories, in ``SECTIONS`` order, as
   Pelican ``Category`` objects, for the masthead navigation.
 
-Settings read: ``SECTIONS``, ``FRONT_PAGE_STORIES_PER_SECTION``.
+Settings read: ``SECTIONS`` (names per language), ``DEFAULT_LANG``,
+``FRONT_PAGE_STORIES_PER_SECTION``.
 """
 
 from pelican import signals
 
 
-def ordered_sections(categories, configured):
-    rank = {name: index for index, name in enumerate(configured)}
+def ordered_sections(categories, configured, lang):
+    rank = {section[lang]: index for index, section in enumerate(configured) if lang in section}
     return sorted(categories, key=lambda pair: (rank.get(pair[0].name, len(rank)), pair[0].name))
 
 
@@ -24,7 +25,7 @@ def add_front_page(generator):
     settings = generator.settings
     per_section = settings.get("FRONT_PAGE_STORIES_PER_SECTION", 4)
     articles = generator.articles  # newest first (ARTICLE_ORDER_BY)
-    sections = ordered_sections(generator.categories, settings.get("SECTIONS", []))
+    sections = ordered_sections(generator.categories, settings.get("SECTIONS", []), settings["DEFAULT_LANG"])
     lead = articles[0] if articles else None
     front_sections = []
     for category, stories in sections:

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-REFERENCE = ROOT.parent / "shared" / "seeds" / "000_996c9248cdddef39.txt"
+# A copy of shared/seeds/000_996c9248cdddef39.txt: the text of the reference page.
+REFERENCE = ROOT / "tests" / "fixtures" / "reference_page.txt"
 REFERENCE_EPOCH = "1713484800"
 ARTICLE_SLUG = "us-backed-alliance-launches-final-battle-against-is-in-syria"
 ARTICLE_PATH = f"2018/05/02/{ARTICLE_SLUG}/index.html"

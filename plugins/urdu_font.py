@@ -1,0 +1,109 @@
+"""Self-hosted Noto Nastaliq Urdu, subset to what the Urdu edition prints.
+
+When the whole build has been written (the ``finalized`` signal of the main
+site, which comes after every subsite), this plugin collects every character
+of visible text in the Urdu edition's HTML (``output/ur/``), adds the space,
+the Urdu digits and the Arabic-script punctuation, and writes a WOFF2 subset of
+the source font to ``<THEME_STATIC_DIR>/fonts/<URDU_FONT_FILE>``.  The
+stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
+``font-display: swap``; English pages never download it.
+
+Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set.
+
+Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF),
+``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
+``THEME_STATIC_DIR``, ``CACHE_PATH``, ``PATH``.
+"""
+
+import hashlib
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import fontTools
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from pelican import signals
+
+ALWAYS_INCLUDED = (
+    " \u00a0"  # space, no-break space (typogrify's widont)
+    "۰۱۲۳۴۵۶۷۸۹"  # Urdu digits
+    "،؛؟۔٪٫٬"  # Arabic-script punctuation
+    "\u200c\u200d\u200e\u200f"  # joiners and direction marks
+    "‘’“”…"
+)
+SKIPPED_ELEMENTS = {"script", "style", "title", "head"}
+
+
+class TextCollector(HTMLParser):
+    """Characters of the text a reader sees (not the head, scripts or styles)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.characters = set()
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_ELEMENTS:
+            self._skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_ELEMENTS and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.characters.update(data)
+
+
+def characters_of(html_files):
+    collector = TextCollector()
+    for path in html_files:
+        collector.feed(path.read_text(encoding="utf-8"))
+        collector.close()
+        collector.reset()
+    return collector.characters
+
+
+def write_subset(source, destination, characters):
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]  # Nastaliq needs all of its shaping rules
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.desubroutinize = True
+    font = TTFont(source)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(char) for char in characters})
+    subsetter.subset(font)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    font.flavor = "woff2"
+    font.save(destination)
+
+
+def subset_urdu_font(pelican):
+    settings = pelican.settings
+    editions = settings["EDITIONS"]
+    if settings["DEFAULT_LANG"] != next(iter(editions)) or "ur" not in editions:
+        return
+    output = Path(settings["OUTPUT_PATH"])
+    urdu_pages = sorted((output / editions["ur"]["path"]).rglob("*.html"))
+    characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
+    source = Path(settings["URDU_FONT_SOURCE"])
+    if not source.is_absolute():
+        source = Path(settings["PATH"]).parent / source
+    destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
+    # Subsetting Nastaliq takes seconds; the same text gives the same font.
+    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + "".join(sorted(characters)).encode())
+    cached = Path(settings["CACHE_PATH"]) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
+    if not cached.exists():
+        write_subset(source, cached.with_suffix(".tmp"), characters)
+        cached.with_suffix(".tmp").replace(cached)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, destination)
+
+
+def register():
+    signals.finalized.connect(subset_urdu_font)
