@@ -41,7 +41,7 @@ DELETE_OUTPUT_DIRECTORY = False
 
 THEME = "theme"
 # The Urdu face (SIL OFL), subset at build time to the Urdu edition's text.
-URDU_FONT_SOURCE = "theme/fonts/NotoNastaliqUrdu-Regular.ttf"
+URDU_FONT_SOURCE = "fonts/NotoNastaliqUrdu-Regular.ttf"  # in THEME
 URDU_FONT_FILE = "noto-nastaliq-urdu.woff2"
 THEME_STATIC_DIR = "theme"
 CSS_FILE = "site.css"

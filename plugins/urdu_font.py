@@ -10,9 +10,9 @@ stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
 
 Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set.
 
-Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF),
+Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
-``THEME_STATIC_DIR``, ``CACHE_PATH``, ``PATH``.
+``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``.
 """
 
 import hashlib
@@ -91,9 +91,7 @@ def subset_urdu_font(pelican):
     output = Path(settings["OUTPUT_PATH"])
     urdu_pages = sorted((output / editions["ur"]["path"]).rglob("*.html"))
     characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
-    source = Path(settings["URDU_FONT_SOURCE"])
-    if not source.is_absolute():
-        source = Path(settings["PATH"]).parent / source
+    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
     destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
     # Subsetting Nastaliq takes seconds; the same text gives the same font.
     key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + "".join(sorted(characters)).encode())
