@@ -9,7 +9,8 @@ Adds:
 * the Jinja global ``language_switch``: a list of
   ``{"lang", "name", "url", "current"}``, one per edition, for the page being
   rendered.  The other edition's entry links to this page's translation when
-  there is one, else to that edition's home page.
+  there is one, else to the same listing (section, archive, sections index…)
+  when the other edition has it, else to that edition's home page.
 
 URLs are built from each edition's own ``SITEURL`` and the translation's native
 URL, never from relative ``../`` paths (pelican-i18n-subsites would give
@@ -23,8 +24,15 @@ for the main edition), ``DEFAULT_LANG``, ``SITEURL``, ``THEME_STATIC_DIR``,
 own ``SITEURL``.
 """
 
+import re
+
 from jinja2 import pass_context
 from pelican import signals
+
+# lang -> output paths ("section/syria/index.html") the edition writes, so that
+# the switch can send a reader to the same listing in the other edition.
+_PAGES_BY_EDITION = {}
+PAGINATION_SUFFIX = re.compile(r"page/\d+/(?=index\.html$)")
 
 
 def edition_siteurl(lang, settings):
@@ -46,46 +54,68 @@ def edition_url(context, content):
     return f"{edition_siteurl(content.lang, context)}/{native_url(content)}"
 
 
-@pass_context
-def language_switch(context):
-    settings = context
+def counterparts(context):
+    """``{lang: url}`` of this page in every edition that has it: the story
+    and its translations, or the same listing (section, archive, home…)."""
     current = context["DEFAULT_LANG"]
     content = context.get("article") or context.get("page")
-    translations = {t.lang: t for t in getattr(content, "translations", [])}
-    entries = []
-    for lang, edition in settings["EDITIONS"].items():
-        home = edition_siteurl(lang, settings) + "/"
-        if lang == current:
-            url = None
-        elif lang in translations:
-            url = edition_url(context, translations[lang])
-        else:
-            url = home
-        entries.append({"lang": lang, "name": edition["name"], "url": url, "current": lang == current})
-    return entries
+    if content is not None:
+        versions = {current: content, **{t.lang: t for t in content.translations}}
+        return {lang: edition_url(context, item) for lang, item in versions.items()}
+    listing = PAGINATION_SUFFIX.sub("", context.get("output_file") or "")
+    return {
+        lang: f"{edition_siteurl(lang, context)}/{listing.removesuffix('index.html')}"
+        for lang in context["EDITIONS"]
+        if lang == current or listing in _PAGES_BY_EDITION.get(lang, ())
+    }
+
+
+@pass_context
+def language_switch(context):
+    current = context["DEFAULT_LANG"]
+    found = counterparts(context)
+    return [
+        {
+            "lang": lang,
+            "name": edition["name"],
+            "url": None if lang == current else found.get(lang, edition_siteurl(lang, context) + "/"),
+            "current": lang == current,
+        }
+        for lang, edition in context["EDITIONS"].items()
+    ]
 
 
 @pass_context
 def page_alternates(context):
     """``[(hreflang, url)]`` for ``<link rel="alternate">``: this page in every
-    language it exists in, plus ``x-default`` (the main edition), or ``[]``
-    when the page has no translation.  Home pages pair with each other."""
-    settings = context
-    content = context.get("article") or context.get("page")
-    main_lang = next(iter(settings["EDITIONS"]))
-    if content is not None:
-        versions = {content.lang: content, **{t.lang: t for t in content.translations}}
-        if len(versions) < 2:
-            return []
-        urls = {lang: edition_url(context, item) for lang, item in versions.items()}
-    elif context.get("page_name") == "index":
-        urls = {lang: edition_siteurl(lang, settings) + "/" for lang in settings["EDITIONS"]}
-    else:
+    edition that has it, plus ``x-default`` (the main edition); ``[]`` when the
+    page exists in one edition only."""
+    found = counterparts(context)
+    if len(found) < 2:
         return []
-    alternates = sorted(urls.items())
-    if main_lang in urls:
-        alternates.append(("x-default", urls[main_lang]))
+    alternates = sorted(found.items())
+    main_lang = next(iter(context["EDITIONS"]))
+    if main_lang in found:
+        alternates.append(("x-default", found[main_lang]))
     return alternates
+
+
+def reset_pages(pelican):
+    if pelican.settings["DEFAULT_LANG"] == next(iter(pelican.settings["EDITIONS"])):
+        _PAGES_BY_EDITION.clear()
+
+
+def record_listings(generator):
+    """Remember the listing pages this edition writes (sections, archives,
+    the direct templates); stories pair through their translations."""
+    settings = generator.settings
+    pages = _PAGES_BY_EDITION.setdefault(settings["DEFAULT_LANG"], set())
+    for template in settings["DIRECT_TEMPLATES"]:
+        pages.add(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"))
+    for category, _ in generator.categories:
+        pages.add(category.save_as)
+    for archives in generator.period_archives.values():
+        pages.update(archive["save_as"] for archive in archives)
 
 
 def add_settings(pelican):
@@ -113,3 +143,5 @@ def add_settings(pelican):
 
 def register():
     signals.initialized.connect(add_settings)
+    signals.initialized.connect(reset_pages)
+    signals.article_generator_finalized.connect(record_listings)

@@ -1,0 +1,205 @@
+"""The Urdu edition at /ur/: right to left, Urdu interface, paired with English."""
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import PurePosixPath
+
+import pytest
+from babel.messages.pofile import read_po
+
+from sitebuild import ARTICLE_SLUG, ROOT
+
+URDU_ARTICLE = f"ur/2018/05/02/{ARTICLE_SLUG}/index.html"
+ENGLISH_ARTICLE = f"2018/05/02/{ARTICLE_SLUG}/index.html"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+URDU_LETTERS = re.compile(r"[\u0600-\u06FF]")
+
+
+def english_interface_strings():
+    """Every interface string of the theme, from the extracted catalog template."""
+    with (ROOT / "theme" / "translations" / "messages.pot").open("rb") as pot:
+        catalog = read_po(pot)
+    strings = set()
+    for message in catalog:
+        for msgid in message.id if isinstance(message.id, tuple) else (message.id,):
+            strings.update(part.strip() for part in re.split(r"%\(\w+\)s", msgid) if len(part.strip()) > 2)
+    return sorted(strings)
+
+
+def urdu_pages(site):
+    return [page for page in site.pages() if page.startswith("ur/")]
+
+
+def english_pages(site):
+    return [page for page in site.pages() if not page.startswith("ur/")]
+
+
+def file_for(site, url):
+    """The built file a root-relative URL serves."""
+    path = url.split("#")[0].lstrip("/")
+    return site.path(path + "index.html" if path.endswith("/") or not path else path)
+
+
+def text_outside_english(html):
+    for element in html.body.select('[lang="en"]'):
+        element.decompose()
+    return html.body.get_text(" ")
+
+
+def test_catalog_covers_every_interface_string():
+    with (ROOT / "theme/translations/ur/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    with (ROOT / "theme/translations/messages.pot").open("rb") as pot:
+        template = read_po(pot)
+    for message in template:
+        if message.id:
+            translated = catalog.get(message.id)
+            assert translated is not None and all(translated.string if isinstance(translated.string, tuple) else [translated.string]), message.id
+            assert not translated.fuzzy, message.id
+
+
+def test_every_page_declares_its_language_and_direction(site):
+    for page in urdu_pages(site):
+        html = site.html(page).html
+        assert (html["lang"], html["dir"]) == ("ur", "rtl"), page
+    for page in english_pages(site):
+        html = site.html(page).html
+        assert (html["lang"], html["dir"]) == ("en", "ltr"), page
+    assert len(urdu_pages(site)) >= 10
+
+
+def test_no_english_interface_words_on_urdu_pages(site):
+    strings = english_interface_strings()
+    assert "Today's Paper" in strings and "Archive" in strings
+    for page in urdu_pages(site):
+        text = text_outside_english(site.html(page))
+        for english in strings:
+            assert english not in text, f"{page}: {english!r}"
+        assert not re.search(r"\b(min read|January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", text), page
+
+
+def test_urdu_article_is_the_translation_under_the_syria_section(site):
+    page = site.html(URDU_ARTICLE)
+    headline = page.find("h1").get_text().replace("\xa0", " ")
+    assert headline == "امریکی حمایت یافتہ اتحاد نے شام میں داعش کے خلاف ‘حتمی’ جنگ کا آغاز کر دیا"
+    paragraphs = page.select(".story-body > p")
+    assert len(paragraphs) == len(site.html(ENGLISH_ARTICLE).select(".story-body > p")) == 7
+    assert all(URDU_LETTERS.search(p.get_text()) for p in paragraphs)
+    assert paragraphs[0].find("strong").get_text() == "التنک:"
+    section = page.select_one(".story-meta a.story-section")
+    assert section.get_text() == "شام" and section["href"] == "/ur/section/syria/"
+    note = page.select_one(".translation-note")
+    assert "ترجمہ" in note.get_text()
+    assert note.find("a")["href"] == f"/2018/05/02/{ARTICLE_SLUG}/"
+
+
+def test_urdu_dates_and_reading_time(site):
+    page = site.html(URDU_ARTICLE)
+    assert page.select_one(".edition-date time").get_text() == "جمعہ، 19 اپریل، 2024"
+    assert page.select_one("time.published").get_text() == "2 مئی، 2018"
+    words = len(page.select_one(".story-body").get_text().replace("\xa0", " ").split())
+    minutes = max(1, int(words / 265 + 0.5))
+    assert page.select_one(".reading-time").get_text() == f"{minutes} منٹ"
+
+
+def test_translated_pairs_have_hreflang_both_ways_and_x_default(site):
+    for page, other in ((ENGLISH_ARTICLE, URDU_ARTICLE), (URDU_ARTICLE, ENGLISH_ARTICLE), ("index.html", "ur/index.html")):
+        links = {link["hreflang"]: link["href"] for link in site.html(page).head.find_all("link", rel="alternate", hreflang=True)}
+        assert set(links) == {"en", "ur", "x-default"}, page
+        assert file_for(site, links["ur" if other.startswith("ur/") else "en"]) == site.path(other)
+        assert file_for(site, links["x-default"]) == site.path(other if not other.startswith("ur/") else page)
+
+
+def test_every_hreflang_target_exists(site):
+    for page in site.pages():
+        for link in site.html(page).head.find_all("link", hreflang=True):
+            assert file_for(site, link["href"]).is_file(), f"{page}: {link['href']}"
+
+
+def test_language_switch_round_trips_from_every_page(site):
+    for page in site.pages():
+        html = site.html(page)
+        switch = html.select_one("nav.language-switch a[hreflang]")
+        assert "/../" not in switch["href"], page
+        target = file_for(site, switch["href"])
+        assert target.is_file(), f"{page}: {switch['href']}"
+        back = site.html(target.relative_to(site.root).as_posix()).select_one("nav.language-switch a[hreflang]")
+        back_target = file_for(site, back["href"])
+        other_home = "index.html" if page.startswith("ur/") else "ur/index.html"
+        if target != site.path(other_home):
+            assert back_target == site.path(page), f"{page} -> {switch['href']} -> {back['href']}"
+
+
+def test_subsite_links_the_stylesheet_and_no_url_climbs_out_of_ur(site):
+    for page in urdu_pages(site):
+        html = site.html(page)
+        stylesheet = html.head.find("link", rel="stylesheet")["href"]
+        assert site.path(stylesheet.lstrip("/")).is_file(), page
+        for element in html.find_all(href=True):
+            assert "/ur/../" not in element["href"] and "../" not in element["href"], page
+
+
+def test_per_language_feeds_with_their_own_self_links(published):
+    for feed_path, lang, expected_self in (
+        ("feeds/all.atom.xml", "en", "https://lantern-gazette.example/feeds/all.atom.xml"),
+        ("ur/feeds/all.atom.xml", "ur", "https://lantern-gazette.example/ur/feeds/all.atom.xml"),
+        ("ur/feeds/section/syria.atom.xml", "ur", "https://lantern-gazette.example/ur/feeds/section/syria.atom.xml"),
+    ):
+        feed = ET.parse(published.path(feed_path)).getroot()
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang, feed_path
+        self_link = next(link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self")
+        assert self_link == expected_self
+        entry_link = feed.find(f"{ATOM}entry/{ATOM}link").get("href")
+        assert entry_link.startswith("https://lantern-gazette.example/" + ("ur/" if lang == "ur" else "2018/"))
+    urdu_title = ET.parse(published.path("ur/feeds/all.atom.xml")).getroot().find(f"{ATOM}title").text
+    assert URDU_LETTERS.search(urdu_title)
+
+
+def test_urdu_pages_link_the_urdu_feed(site):
+    feed = site.html("ur/index.html").head.find("link", type="application/atom+xml")["href"]
+    assert feed == "/ur/feeds/all.atom.xml" and site.path(feed.lstrip("/")).is_file()
+
+
+def test_sitemap_lists_both_editions_with_alternates(published):
+    root = ET.parse(published.path("sitemap.xml")).getroot()
+    entries = {url.find(f"{SITEMAP}loc").text: url for url in root}
+    base = "https://lantern-gazette.example"
+    for loc in (f"{base}/2018/05/02/{ARTICLE_SLUG}/", f"{base}/ur/2018/05/02/{ARTICLE_SLUG}/"):
+        alternates = {link.get("hreflang"): link.get("href") for link in entries[loc].findall(f"{XHTML}link")}
+        assert alternates == {
+            "en": f"{base}/2018/05/02/{ARTICLE_SLUG}/",
+            "ur": f"{base}/ur/2018/05/02/{ARTICLE_SLUG}/",
+            "x-default": f"{base}/2018/05/02/{ARTICLE_SLUG}/",
+        }
+    assert f"{base}/ur/" in entries and f"{base}/ur/section/syria/" in entries
+
+
+@pytest.mark.parametrize("page", ["ur/index.html", "ur/section/syria/index.html", "ur/archive/index.html", "ur/tag/index.html", "ur/404.html"])
+def test_urdu_listing_pages_exist_and_are_in_urdu(site, page):
+    html = site.html(page)
+    heading = html.find("h1").get_text()
+    assert URDU_LETTERS.search(heading) or html.select(".lead-story"), page
+    assert URDU_LETTERS.search(html.select_one(".site-footer").get_text())
+
+
+def test_urdu_font_is_subset_and_small(site):
+    font = site.path("theme/fonts/noto-nastaliq-urdu.woff2")
+    assert font.read_bytes()[:4] == b"wOF2"
+    assert 20_000 < font.stat().st_size < (ROOT / "theme/fonts/NotoNastaliqUrdu-Regular.ttf").stat().st_size / 4
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(font).getBestCmap()
+    used = set(site.html(URDU_ARTICLE).select_one("main").get_text()) - set("\n\t")
+    missing = {char for char in used if ord(char) > 0x7F and ord(char) not in cmap and URDU_LETTERS.match(char)}
+    assert not missing
+    assert ord(" ") in cmap and all(ord(digit) in cmap for digit in "۰۱۲۳۴۵۶۷۸۹")
+
+
+def test_stylesheet_mirrors_with_logical_properties_only():
+    css = (ROOT / "theme/static/css/site.css").read_text()
+    assert not re.search(r"\[dir=.?rtl|:dir\(rtl\)", css), "no RTL-only copies of rules"
+    physical = re.findall(r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:|text-align:\s*(left|right)|float:\s*(left|right)", css)
+    assert physical == []
+    assert "font-display: swap" in css
