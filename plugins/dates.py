@@ -67,12 +67,8 @@ def month_year(moment, lang="en"):
 
 def period_label(period_num, lang="en"):
     if len(period_num) == 1:
-        return format_decimal_year(period_num[0], lang)
+        return format_date(date(period_num[0], 1, 1), format="y", locale=lang)
     return month_year(date(period_num[0], period_num[1], 1), lang)
-
-
-def format_decimal_year(year, lang):
-    return format_date(date(year, 1, 1), format="y", locale=lang)
 
 
 def groupby_month(stories):

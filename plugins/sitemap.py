@@ -18,7 +18,9 @@ from xml.etree import ElementTree as ET
 
 from pelican import signals
 
-from editions import native_url, edition_siteurl
+# Pelican loads our plugins as top-level modules in PLUGINS order; `editions`
+# comes before `sitemap` there.
+from editions import edition_siteurl, native_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

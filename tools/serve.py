@@ -31,8 +31,7 @@ def main():
     args = parser.parse_args()
     server = Server()
     for pattern in WATCHED:
-        path = ROOT / pattern
-        server.watch(str(path if path.is_file() else path) + ("" if "*" in pattern or path.is_file() else "/"), rebuild)
+        server.watch(str(ROOT / pattern), rebuild)
     print(f"Serving {ROOT / 'output'} at http://{args.host}:{args.port}/ (Ctrl-C to stop)")
     server.serve(root=str(ROOT / "output"), host=args.host, port=args.port, open_url_delay=None, restart_delay=0)
 

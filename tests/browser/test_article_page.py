@@ -23,15 +23,6 @@ def test_every_reference_line_is_visible_in_order(open_page, reference_lines):
         position = found + len(line)
 
 
-def test_no_console_errors_no_failed_or_foreign_requests(open_page):
-    for path in (ARTICLE, "", "section/syria/", "archive/", "404.html"):
-        visit = open_page(path)
-        visit.page.wait_for_load_state("networkidle")
-        assert visit.console_errors == [], path
-        assert visit.failed_requests == [], path
-        assert visit.foreign_requests == [], path
-
-
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("path, name", [(ARTICLE, "article"), ("", "home")])
 def test_screenshots_fit_the_viewport(open_page, screenshots_dir, width, path, name):
