@@ -9,7 +9,10 @@ Adds:
 * the Jinja global ``language_switch``: a list of
   ``{"lang", "name", "url", "current"}``, one per edition, for the page being
   rendered.  The other edition's entry links to this page's translation when
-  there is one, else to that edition's home page.
+  there is one, else to the same page in that edition when the page sets
+  ``edition_path`` or is a direct template with a ``<NAME>_URL`` setting
+  (archive, sections, topics, search), else to
+  that edition's home page.
 
 URLs are built from each edition's own ``SITEURL`` and the translation's native
 URL, never from relative ``../`` paths (pelican-i18n-subsites would give
@@ -22,6 +25,8 @@ for the main edition), ``DEFAULT_LANG``, ``SITEURL``, ``THEME_STATIC_DIR``,
 ``STYLESHEET`` for every edition, and sets each edition's ``FEED_DOMAIN`` to its
 own ``SITEURL``.
 """
+
+import os
 
 from jinja2 import pass_context
 from pelican import signals
@@ -46,6 +51,21 @@ def edition_url(context, content):
     return f"{edition_siteurl(content.lang, context)}/{native_url(content)}"
 
 
+def path_in_every_edition(context):
+    """The page's path inside any edition, when every edition has the page:
+    ``edition_path`` set by the writer, or a direct template (archive, search,
+    ...) that has a ``<NAME>_URL`` setting."""
+    if context.get("edition_path"):
+        return context["edition_path"]
+    page_name = context.get("page_name")
+    for template in context.get("DIRECT_TEMPLATES", ()):
+        save_as = context.get(f"{template.upper()}_SAVE_AS")
+        url = context.get(f"{template.upper()}_URL")
+        if template != "index" and save_as and url and page_name == os.path.splitext(save_as)[0]:
+            return url
+    return None
+
+
 @pass_context
 def language_switch(context):
     settings = context
@@ -59,6 +79,8 @@ def language_switch(context):
             url = None
         elif lang in translations:
             url = edition_url(context, translations[lang])
+        elif path_in_every_edition(context):
+            url = home + path_in_every_edition(context)
         else:
             url = home
         entries.append({"lang": lang, "name": edition["name"], "url": url, "current": lang == current})
@@ -69,7 +91,8 @@ def language_switch(context):
 def page_alternates(context):
     """``[(hreflang, url)]`` for ``<link rel="alternate">``: this page in every
     language it exists in, plus ``x-default`` (the main edition), or ``[]``
-    when the page has no translation.  Home pages pair with each other."""
+    when the page has no translation.  Home pages pair with each other, and
+    so do pages that set ``edition_path``."""
     settings = context
     content = context.get("article") or context.get("page")
     main_lang = next(iter(settings["EDITIONS"]))
@@ -80,6 +103,9 @@ def page_alternates(context):
         urls = {lang: edition_url(context, item) for lang, item in versions.items()}
     elif context.get("page_name") == "index":
         urls = {lang: edition_siteurl(lang, settings) + "/" for lang in settings["EDITIONS"]}
+    elif path_in_every_edition(context):
+        path = path_in_every_edition(context)
+        urls = {lang: edition_siteurl(lang, settings) + "/" + path for lang in settings["EDITIONS"]}
     else:
         return []
     alternates = sorted(urls.items())
