@@ -56,7 +56,11 @@ PLUGINS = [
     "editions",
     "sitemap",
     "feeds",
+    "todays_paper",
+    "related_stories",
+    "structured_data",
     "urdu_font",
+    "search_index",
 ]
 
 TYPOGRIFY = True
@@ -100,9 +104,26 @@ AUTHORS_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
 
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404", "robots", "search"]
 ROBOTS_SAVE_AS = "robots.txt"
-TODAYS_PAPER_URL = ARCHIVES_URL
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
+# Pagefind's bundle (index and scripts), written into the output by the
+# `search_index` plugin; one bundle for both editions, one index per language.
+PAGEFIND_OUTPUT_SUBDIR = "pagefind"
+
+# Today's Paper: the day's edition at /paper/YYYY-MM-DD/ (days in TIMEZONE),
+# the latest at /paper/, every edition by month at /paper/archive/.
+PAPER_URL = "paper/"
+PAPER_SAVE_AS = PAPER_URL + "index.html"
+PAPER_DAY_URL = "paper/{date:%Y-%m-%d}/"
+PAPER_DAY_SAVE_AS = PAPER_DAY_URL + "index.html"
+PAPER_ARCHIVE_URL = "paper/archive/"
+PAPER_ARCHIVE_SAVE_AS = PAPER_ARCHIVE_URL + "index.html"
+TODAYS_PAPER_URL = PAPER_URL
+
+# Stories listed under an article: same section first, then shared topics.
+RELATED_STORIES_MAX = 4
 
 DEFAULT_PAGINATION = False
 PAGINATED_TEMPLATES = {"category": 20, "tag": 20, "archives": None}
@@ -139,10 +160,10 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 # Language editions in masthead order.  `path` is the edition's folder below
-# the main site.
+# the main site; `locale` is the edition's OpenGraph locale.
 EDITIONS = {
-    "en": {"name": "English", "dir": "ltr", "path": ""},
-    "ur": {"name": "اردو", "dir": "rtl", "path": "ur"},
+    "en": {"name": "English", "dir": "ltr", "path": "", "locale": "en_US"},
+    "ur": {"name": "اردو", "dir": "rtl", "path": "ur", "locale": "ur_PK"},
 }
 
 _SLUG_CLEANUP = [

@@ -11,6 +11,10 @@ Adds:
 * the Jinja filter ``long_date``: "2 May 2018" in English, Babel's long date
   elsewhere.
 * the Jinja filter ``iso_date``: ``2018-05-02`` for ``<time datetime>``.
+* every article's and page's ``date`` and ``modified`` expressed in the site's
+  ``TIMEZONE``: a story filed as ``2024-03-02T20:30+00:00`` is a 3 March story
+  in Karachi, in its URL, its printed date and the day's paper.
+* the Jinja filter ``iso_datetime``: full ISO 8601 with offset.
 * the Jinja filters ``groupby_month`` (stories, newest first, as
   ``[(first day of month, [stories])]``), ``month_year`` ("May 2018") and
   ``period_label`` (a Pelican archive period ``(2018,)`` or ``(2018, 5)``).
@@ -59,6 +63,18 @@ def iso_date(moment):
     return moment.date().isoformat() if isinstance(moment, datetime) else moment.isoformat()
 
 
+def iso_datetime(moment):
+    return moment.isoformat()
+
+
+def in_site_time_zone(content):
+    zone = ZoneInfo(content.settings["TIMEZONE"])
+    for name in ("date", "modified"):
+        moment = getattr(content, name, None)
+        if isinstance(moment, datetime) and moment.tzinfo is not None:
+            setattr(content, name, moment.astimezone(zone))
+
+
 def month_year(moment, lang="en"):
     if lang == "en":
         return f"{moment:%B %Y}"
@@ -87,6 +103,7 @@ def add_settings(pelican):
         "edition_date": edition_date,
         "long_date": long_date,
         "iso_date": iso_date,
+        "iso_datetime": iso_datetime,
         "month_year": month_year,
         "period_label": period_label,
         "groupby_month": groupby_month,
@@ -95,3 +112,4 @@ def add_settings(pelican):
 
 def register():
     signals.initialized.connect(add_settings)
+    signals.content_object_init.connect(in_site_time_zone)

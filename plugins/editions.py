@@ -9,8 +9,10 @@ Adds:
 * the Jinja global ``language_switch``: a list of
   ``{"lang", "name", "url", "current"}``, one per edition, for the page being
   rendered.  The other edition's entry links to this page's translation when
-  there is one, else to the same listing (section, archive, sections index…)
-  when the other edition has it, else to that edition's home page.
+  there is one, else to the same listing (section, archive, paper, search…)
+  when the other edition has it, else to that edition's home page.  A page
+  that every edition has may say so by rendering with ``edition_path`` (its
+  URL inside any edition).
 
 URLs are built from each edition's own ``SITEURL`` and the translation's native
 URL, never from relative ``../`` paths (pelican-i18n-subsites would give
@@ -28,6 +30,7 @@ import re
 
 from jinja2 import pass_context
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 # lang -> output paths ("section/syria/index.html") the edition writes, so that
 # the switch can send a reader to the same listing in the other edition.
@@ -62,6 +65,8 @@ def counterparts(context):
     if content is not None:
         versions = {current: content, **{t.lang: t for t in content.translations}}
         return {lang: edition_url(context, item) for lang, item in versions.items()}
+    if context.get("edition_path"):
+        return {lang: f"{edition_siteurl(lang, context)}/{context['edition_path']}" for lang in context["EDITIONS"]}
     listing = PAGINATION_SUFFIX.sub("", context.get("output_file") or "")
     return {
         lang: f"{edition_siteurl(lang, context)}/{listing.removesuffix('index.html')}"
@@ -105,9 +110,12 @@ def reset_pages(pelican):
         _PAGES_BY_EDITION.clear()
 
 
-def record_listings(generator):
+def record_listings(generators):
     """Remember the listing pages this edition writes (sections, archives,
-    the direct templates); stories pair through their translations."""
+    the direct templates, the paper's days); stories pair through their
+    translations.  Runs once every generator has its context, before any
+    edition writes."""
+    generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = generator.settings
     pages = _PAGES_BY_EDITION.setdefault(settings["DEFAULT_LANG"], set())
     for template in settings["DIRECT_TEMPLATES"]:
@@ -116,6 +124,7 @@ def record_listings(generator):
         pages.add(category.save_as)
     for archives in generator.period_archives.values():
         pages.update(archive["save_as"] for archive in archives)
+    pages.update(edition["save_as"] for edition in getattr(generator, "paper_editions", ()))
 
 
 def add_settings(pelican):
@@ -144,4 +153,4 @@ def add_settings(pelican):
 def register():
     signals.initialized.connect(add_settings)
     signals.initialized.connect(reset_pages)
-    signals.article_generator_finalized.connect(record_listings)
+    signals.all_generators_finalized.connect(record_listings)

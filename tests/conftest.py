@@ -2,7 +2,7 @@
 
 `site` is the preview build (pelicanconf.py), `published` the deployable one
 (publishconf.py); both with SOURCE_DATE_EPOCH=1713484800, the reference page's
-edition date.
+edition date.  `fixture_site` is the publish build of generated fixture stories.
 """
 
 import http.server
@@ -16,7 +16,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), str(TESTS.parent / "tools")]
 
-from sitebuild import REFERENCE, Site, built  # noqa: E402
+from sitebuild import REFERENCE, Site, built, write_fixture_content  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +27,14 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def published(tmp_path_factory):
     return Site(built(tmp_path_factory.mktemp("published") / "output", settings="publishconf.py"))
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """The publish build of generated fixture stories (FIXTURE_STORIES)."""
+    folder = tmp_path_factory.mktemp("fixture-site")
+    content = write_fixture_content(folder / "content")
+    return Site(built(folder / "output", settings="publishconf.py", content=content))
 
 
 @pytest.fixture(scope="session")

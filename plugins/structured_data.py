@@ -1,0 +1,143 @@
+"""What search engines and link previews read: canonical URL, OpenGraph,
+Twitter card and schema.org JSON-LD, all computed here as Python values.
+
+Adds to every article (and translation) of the edition being built:
+
+* ``canonical_url``: the article's URL in its own edition, built from
+  ``MAIN_SITEURL`` (absolute in the publish build; root-relative, ``/2018/…``,
+  in the preview build, whose ``SITEURL`` is empty);
+* ``description``: the summary as plain text (no markup, no ``&nbsp;``);
+* ``social_meta``: ``[(attribute, key, value)]`` for ``<meta>`` tags, e.g.
+  ``("property", "og:title", ...)`` and ``("name", "twitter:card", ...)``;
+* ``structured_data``: a schema.org ``NewsArticle`` as a dict, printed by the
+  template with Jinja's ``tojson`` filter.
+
+Adds to the template context ``website_structured_data``: a schema.org
+``WebSite`` dict for the edition's home page, with a ``SearchAction`` pointing
+at the search page (``SEARCH_URL``) when the build has one.
+
+Dates are ISO 8601 with offset.  The publisher is an ``Organization`` named
+after the edition's ``SITENAME``.
+
+Why our own: pelican-seo and similar plugins string-template their JSON-LD
+and know nothing of editions or plain titles.
+
+Settings read: ``SITENAME``, ``DEFAULT_LANG``, ``EDITIONS`` (``locale`` of each
+edition, e.g. ``en_US``), ``MAIN_SITEURL`` (set by ``editions``),
+``SEARCH_URL``, ``DIRECT_TEMPLATES``.
+"""
+
+from markupsafe import Markup
+from pelican import signals
+
+from editions import edition_siteurl, native_url
+
+SCHEMA = "https://schema.org"
+
+
+def plain_text(html):
+    return " ".join(Markup(html or "").striptags().replace("\xa0", " ").split())
+
+
+def plain_title(content):
+    return getattr(content, "plain_title", None) or plain_text(content.title)
+
+
+def canonical_url(content, settings):
+    return f"{edition_siteurl(content.lang, settings)}/{native_url(content)}"
+
+
+def publisher(settings):
+    return {"@type": "Organization", "name": settings["SITENAME"], "url": edition_siteurl(settings["DEFAULT_LANG"], settings) + "/"}
+
+
+def news_article(article, settings):
+    url = canonical_url(article, settings)
+    data = {
+        "@context": SCHEMA,
+        "@type": "NewsArticle",
+        "headline": plain_title(article),
+        "description": article.description,
+        "inLanguage": article.lang,
+        "articleSection": article.category.name,
+        "keywords": [tag.name for tag in getattr(article, "tags", [])],
+        "datePublished": article.date.isoformat(),
+        "dateModified": (getattr(article, "modified", None) or article.date).isoformat(),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "wordCount": getattr(article, "word_count", None),
+        "isAccessibleForFree": True,
+        "publisher": publisher(settings),
+    }
+    original_lang = getattr(article, "translated_from", None)
+    for translation in article.translations:
+        if translation.lang == original_lang:
+            data["translationOfWork"] = {"@type": "NewsArticle", "@id": canonical_url(translation, settings)}
+    translated_into = [t for t in article.translations if getattr(t, "translated_from", None) == article.lang]
+    if translated_into:
+        data["workTranslation"] = [{"@type": "NewsArticle", "@id": canonical_url(t, settings), "inLanguage": t.lang}
+                                   for t in translated_into]
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def social_meta(article, settings):
+    editions = settings["EDITIONS"]
+    title = plain_title(article)
+    meta = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", settings["SITENAME"]),
+        ("property", "og:title", title),
+        ("property", "og:description", article.description),
+        ("property", "og:url", article.canonical_url),
+        ("property", "og:locale", editions[article.lang]["locale"]),
+    ]
+    for translation in article.translations:
+        meta.append(("property", "og:locale:alternate", editions[translation.lang]["locale"]))
+    meta += [
+        ("property", "article:published_time", article.date.isoformat()),
+    ]
+    if getattr(article, "modified", None):
+        meta.append(("property", "article:modified_time", article.modified.isoformat()))
+    meta.append(("property", "article:section", article.category.name))
+    for tag in getattr(article, "tags", []):
+        meta.append(("property", "article:tag", tag.name))
+    meta += [
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", article.description),
+    ]
+    return meta
+
+
+def website(settings):
+    home = edition_siteurl(settings["DEFAULT_LANG"], settings) + "/"
+    data = {
+        "@context": SCHEMA,
+        "@type": "WebSite",
+        "name": settings["SITENAME"],
+        "url": home,
+        "inLanguage": settings["DEFAULT_LANG"],
+        "publisher": publisher(settings),
+    }
+    if "search" in settings.get("DIRECT_TEMPLATES", ()) and settings.get("SEARCH_URL"):
+        data["potentialAction"] = {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{home}{settings['SEARCH_URL']}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        }
+    return data
+
+
+def add_structured_data(generator):
+    settings = generator.settings
+    for article in generator.articles + generator.translations:
+        article.canonical_url = canonical_url(article, settings)
+        article.description = plain_text(article.summary)
+    for article in generator.articles + generator.translations:
+        article.social_meta = social_meta(article, settings)
+        article.structured_data = news_article(article, settings)
+    generator.context["website_structured_data"] = website(settings)
+
+
+def register():
+    signals.article_generator_finalized.connect(add_structured_data)

@@ -1,0 +1,128 @@
+"""Today's Paper: every day's edition, its latest issue and an archive by month.
+
+For each edition (language) it writes:
+
+* ``PAPER_DAY_SAVE_AS`` (``paper/YYYY-MM-DD/``) for every day on which at least
+  one story was published: the day's stories grouped by section in
+  ``SECTIONS`` order (sections not in ``SECTIONS`` follow, by name), newest
+  first within a section, with links to the previous and next editions;
+* ``PAPER_SAVE_AS`` (``paper/``): the latest edition (its canonical URL is the
+  dated one), or a notice when nothing has been published yet;
+* ``PAPER_ARCHIVE_SAVE_AS`` (``paper/archive/``): every edition, by month,
+  newest first.
+
+A story belongs to the day of its ``date`` in the site's ``TIMEZONE`` (the
+``dates`` plugin expresses every date in that zone), so a story filed at
+00:10 in Karachi is in the next day's paper even when its UTC day is the day
+before.  Only the edition's own stories are listed (an Urdu translation is in
+the Urdu paper, not in the English one).
+
+Templates: ``paper.html`` (context ``paper``: ``{"day", "url", "canonical_url",
+"sections": [(Category, [Article])], "story_count", "previous", "next"}``;
+``previous``/``next`` are ``{"day", "url"}`` or ``None``) and
+``paper_archive.html`` (context ``paper_months``: ``[(first day of month,
+[{"day", "url", "story_count"}])]``).  Both get ``edition_path``, the page's
+path inside any edition, for the language switch, when every edition has it.
+
+Why our own: no Pelican plugin builds per-day editions.
+
+Settings read: ``TIMEZONE``, ``SECTIONS``, ``DEFAULT_LANG``, ``SITEURL``,
+``PAPER_URL``, ``PAPER_SAVE_AS``, ``PAPER_DAY_URL``, ``PAPER_DAY_SAVE_AS``
+(formatted with ``date``, a ``datetime.date``), ``PAPER_ARCHIVE_URL``,
+``PAPER_ARCHIVE_SAVE_AS``.
+"""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+
+DEFAULTS = {
+    "PAPER_URL": "paper/",
+    "PAPER_SAVE_AS": "paper/index.html",
+    "PAPER_DAY_URL": "paper/{date:%Y-%m-%d}/",
+    "PAPER_DAY_SAVE_AS": "paper/{date:%Y-%m-%d}/index.html",
+    "PAPER_ARCHIVE_URL": "paper/archive/",
+    "PAPER_ARCHIVE_SAVE_AS": "paper/archive/index.html",
+}
+
+
+def setting(settings, name):
+    return settings.get(name, DEFAULTS[name])
+
+
+def paper_day(moment, zone):
+    """The day of the paper a story published at ``moment`` appears in."""
+    return moment.astimezone(zone).date()
+
+
+def section_rank(configured, lang):
+    return {section[lang]: index for index, section in enumerate(configured) if lang in section}
+
+
+def group_by_section(stories, rank):
+    """``[(Category, [stories])]`` in section order; stories keep their order."""
+    sections = {}
+    for story in stories:
+        sections.setdefault(story.category, []).append(story)
+    return sorted(sections.items(), key=lambda item: (rank.get(item[0].name, len(rank)), item[0].name))
+
+
+def editions_by_day(articles, zone):
+    """``{day: [stories newest first]}``."""
+    days = {}
+    for article in sorted(articles, key=lambda a: a.date, reverse=True):
+        days.setdefault(paper_day(article.date, zone), []).append(article)
+    return days
+
+
+def build_paper(generator):
+    """Compute every edition of the paper for this language."""
+    settings = generator.settings
+    zone = ZoneInfo(settings["TIMEZONE"])
+    rank = section_rank(settings.get("SECTIONS", []), settings["DEFAULT_LANG"])
+    days = editions_by_day(generator.articles, zone)
+    ordered = sorted(days)
+    siteurl = settings["SITEURL"]
+
+    def day_url(day):
+        return setting(settings, "PAPER_DAY_URL").format(date=day)
+
+    editions = []
+    for index, day in enumerate(ordered):
+        editions.append({
+            "day": day,
+            "url": day_url(day),
+            "save_as": setting(settings, "PAPER_DAY_SAVE_AS").format(date=day),
+            "canonical_url": f"{siteurl}/{day_url(day)}",
+            "sections": group_by_section(days[day], rank),
+            "story_count": len(days[day]),
+            "previous": {"day": ordered[index - 1], "url": day_url(ordered[index - 1])} if index > 0 else None,
+            "next": {"day": ordered[index + 1], "url": day_url(ordered[index + 1])} if index + 1 < len(ordered) else None,
+        })
+    months = {}
+    for edition in reversed(editions):
+        month = date(edition["day"].year, edition["day"].month, 1)
+        months.setdefault(month, []).append(
+            {"day": edition["day"], "url": edition["url"], "story_count": edition["story_count"]})
+    generator.paper_editions = editions
+    generator.paper_months = sorted(months.items(), reverse=True)
+
+
+def write_paper(generator, writer):
+    settings = generator.settings
+    template = generator.get_template("paper")
+    for edition in generator.paper_editions:
+        writer.write_file(edition["save_as"], template, generator.context, url=edition["url"], paper=edition)
+    latest = generator.paper_editions[-1] if generator.paper_editions else None
+    writer.write_file(setting(settings, "PAPER_SAVE_AS"), template, generator.context,
+                      url=setting(settings, "PAPER_URL"), paper=latest, paper_is_latest=True,
+                      edition_path=setting(settings, "PAPER_URL"))
+    writer.write_file(setting(settings, "PAPER_ARCHIVE_SAVE_AS"), generator.get_template("paper_archive"),
+                      generator.context, url=setting(settings, "PAPER_ARCHIVE_URL"),
+                      paper_months=generator.paper_months, edition_path=setting(settings, "PAPER_ARCHIVE_URL"))
+
+
+def register():
+    signals.article_generator_finalized.connect(build_paper)
+    signals.article_writer_finalized.connect(write_paper)
