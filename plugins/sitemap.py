@@ -1,7 +1,7 @@
 """``sitemap.xml`` for every edition, with hreflang alternates.
 
-Collects the URL of every article, page, section page and tag page, plus each
-edition's home page, from every edition built (the main site and the
+Collects the URL of every article, page, section page, tag page and day of
+Today's Paper, plus each edition's home page and archive, from every edition built (the main site and the
 pelican-i18n-subsites subsites), and writes one ``sitemap.xml`` at the root of
 the main site when the main build finishes.  Translated stories list each
 other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
@@ -17,6 +17,7 @@ import os
 from xml.etree import ElementTree as ET
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 # Pelican loads our plugins as top-level modules in PLUGINS order; `editions`
 # comes before `sitemap` there.
@@ -59,21 +60,24 @@ def _content_entry(settings, content):
     _add(settings, native_url(content), moment.isoformat() if moment else None, alternates)
 
 
-def collect_articles(generator):
-    settings = generator.settings
-    _add(settings, "")
-    _add(settings, settings["ARCHIVES_URL"])
-    for article in generator.articles:
-        _content_entry(settings, article)
-    for category, _ in generator.categories:
-        _add(settings, category.url)
-    for tag in generator.tags:
-        _add(settings, tag.url)
-
-
-def collect_pages(generator):
-    for page in generator.pages:
-        _content_entry(generator.settings, page)
+def collect(generators):
+    """Every page of this edition worth indexing, once all contexts exist."""
+    for generator in generators:
+        settings = generator.settings
+        if isinstance(generator, ArticlesGenerator):
+            _add(settings, "")
+            _add(settings, settings["ARCHIVES_URL"])
+            for article in generator.articles:
+                _content_entry(settings, article)
+            for category, _ in generator.categories:
+                _add(settings, category.url)
+            for tag in generator.tags:
+                _add(settings, tag.url)
+            for edition in getattr(generator, "paper_editions", ()):
+                _add(settings, edition["url"])
+        elif isinstance(generator, PagesGenerator):
+            for page in generator.pages:
+                _content_entry(settings, page)
 
 
 def write_sitemap(pelican):
@@ -105,6 +109,5 @@ def write_sitemap(pelican):
 
 def register():
     signals.initialized.connect(reset)
-    signals.article_generator_finalized.connect(collect_articles)
-    signals.page_generator_finalized.connect(collect_pages)
+    signals.all_generators_finalized.connect(collect)
     signals.finalized.connect(write_sitemap)

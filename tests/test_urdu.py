@@ -203,3 +203,9 @@ def test_stylesheet_mirrors_with_logical_properties_only():
     physical = re.findall(r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:|text-align:\s*(left|right)|float:\s*(left|right)", css)
     assert physical == []
     assert "font-display: swap" in css
+
+
+def test_sitemap_lists_the_papers_days(published):
+    root = ET.parse(published.path("sitemap.xml")).getroot()
+    locations = {url.find(f"{SITEMAP}loc").text for url in root}
+    assert {"https://lantern-gazette.example/paper/2018-05-02/", "https://lantern-gazette.example/ur/paper/2018-05-02/"} <= locations
