@@ -91,3 +91,9 @@ def test_output_is_not_committed():
     from sitebuild import ROOT
 
     assert "/output/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_sitemap_lists_the_papers_days(published):
+    root = ET.parse(published.path("sitemap.xml")).getroot()
+    locations = {url.find(f"{SITEMAP}loc").text for url in root}
+    assert {"https://lantern-gazette.example/paper/2018-05-02/", "https://lantern-gazette.example/ur/paper/2018-05-02/"} <= locations

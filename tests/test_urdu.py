@@ -204,8 +204,3 @@ def test_stylesheet_mirrors_with_logical_properties_only():
     assert physical == []
     assert "font-display: swap" in css
 
-
-def test_sitemap_lists_the_papers_days(published):
-    root = ET.parse(published.path("sitemap.xml")).getroot()
-    locations = {url.find(f"{SITEMAP}loc").text for url in root}
-    assert {"https://lantern-gazette.example/paper/2018-05-02/", "https://lantern-gazette.example/ur/paper/2018-05-02/"} <= locations
