@@ -48,6 +48,7 @@ CSS_FILE = "site.css"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "validation",
     "i18n_subsites",
     "dates",
     "reading_time",
@@ -60,6 +61,17 @@ PLUGINS = [
 ]
 
 TYPOGRIFY = True
+
+# Checked by plugins/validation.py before anything is built.  Metadata keys an
+# editor may use (a typo such as "Titel" stops the build with a suggestion):
+METADATA_KEYS = [
+    "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
+    "Lang", "Translated_From", "Status", "Template",
+]
+# A story dated more than this after the build time is a mistake.
+FUTURE_DATE_MARGIN_HOURS = 24
+# Longer summaries are cut in search results (a warning; STRICT=1 fails).
+META_DESCRIPTION_MAX_LENGTH = 160
 
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
