@@ -45,6 +45,8 @@ URDU_FONT_SOURCE = "fonts/NotoNastaliqUrdu-Regular.ttf"  # in THEME
 URDU_FONT_FILE = "noto-nastaliq-urdu.woff2"
 THEME_STATIC_DIR = "theme"
 CSS_FILE = "site.css"
+# Response headers for Netlify / Cloudflare Pages, copied to output/_headers.
+DEPLOY_HEADERS = "deploy/_headers"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
@@ -58,6 +60,8 @@ PLUGINS = [
     "sitemap",
     "feeds",
     "urdu_font",
+    "fingerprint",  # after urdu_font: it renames the font urdu_font writes
+    "deploy_headers",
 ]
 
 TYPOGRIFY = True
