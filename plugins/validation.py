@@ -31,7 +31,8 @@ Errors (the build fails):
 * ``Lang`` not one of ``EDITIONS``; ``Category`` missing or not the name of a
   section of ``SECTIONS`` in the article's language;
 * two files of one language with the same slug, or a slug too long for a
-  file name;
+  file name; a title (without Slug) or a tag that gives an empty slug (its
+  page would overwrite a listing);
 * ``Translated_From: xx`` with no article in language ``xx`` with the same slug;
 * an empty body;
 * a link or image in the body to a file that is not in the content folder
@@ -235,15 +236,20 @@ class Validator:
     def lang_of(self, source):
         return (source.value("lang") or self.default_lang).strip()
 
+    def slugify_as_pelican(self, source, text, setting="SLUG_REGEX_SUBSTITUTIONS"):
+        """The slug Pelican makes of `text` in the source's edition."""
+        overrides = self.settings.get("I18N_SUBSITES", {}).get(self.lang_of(source), {})
+        def setting_of(name, default):
+            return overrides.get(name, self.settings.get(name, default))
+        subs = setting_of(setting, setting_of("SLUG_REGEX_SUBSTITUTIONS", []))
+        return slugify(text, regex_subs=subs, use_unicode=setting_of("SLUGIFY_USE_UNICODE", False))
+
     def slug_of(self, source):
         slug = (source.value("slug") or "").strip()
-        if slug:
-            return slug
-        lang = self.lang_of(source)
-        overrides = self.settings.get("I18N_SUBSITES", {}).get(lang, {})
-        use_unicode = overrides.get("SLUGIFY_USE_UNICODE", self.settings.get("SLUGIFY_USE_UNICODE", False))
-        subs = overrides.get("SLUG_REGEX_SUBSTITUTIONS", self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-        return slugify(source.value("title") or "", regex_subs=subs, use_unicode=use_unicode)
+        return slug or self.slugify_as_pelican(source, source.value("title") or "")
+
+    def tags_of(self, source):
+        return [tag.strip() for tag in (source.value("tags") or "").split(",") if tag.strip()]
 
     def check_file(self, source, now):
         title = source.value("title")
@@ -273,6 +279,13 @@ class Validator:
                                                   "and one blank line")
 
         slug = self.slug_of(source)
+        if not slug and (title or "").strip():
+            self.error(source, source.line_of("title"),
+                       "the Title has no letters or digits to make the URL from; add a Slug: of a few words")
+        for tag in self.tags_of(source):
+            if not self.slugify_as_pelican(source, tag, "TAG_REGEX_SUBSTITUTIONS"):
+                self.error(source, source.line_of("tags"),
+                           f'the tag "{tag}" has no letters or digits to make its URL from; reword it')
         if len(slug.encode()) > MAX_SLUG_BYTES:
             self.error(source, source.line_of("slug", source.line_of("title")),
                        f"the slug is {len(slug.encode())} bytes long, too long for a URL; "
@@ -321,6 +334,8 @@ class Validator:
         seen = {}
         for source in self.sources:
             key = (source.kind, self.lang_of(source), self.slug_of(source))
+            if not key[2]:
+                continue  # reported by check_file
             if key in seen:
                 self.error(source, source.line_of("slug", source.line_of("title")),
                            f'slug "{key[2]}" is already used by {seen[key].shown} ({key[1]}); '
@@ -333,6 +348,8 @@ class Validator:
                 continue
             original_lang = original_lang.strip()
             slug = self.slug_of(source)
+            if not slug:
+                continue
             if original_lang not in self.editions:
                 self.error(source, source.line_of("translated_from"),
                            f'Translated_From "{original_lang}" is not a language of the paper; '

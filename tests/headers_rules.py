@@ -1,7 +1,12 @@
 """Reading a Netlify / Cloudflare Pages ``_headers`` file as those hosts do."""
 
+import http.server
 import re
+import threading
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 
 def parse_headers_file(path):
@@ -31,3 +36,34 @@ def headers_for(rules, path):
             for name, value in entries:
                 headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
+
+
+class HeadersFileHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site with the headers its own _headers file gives each path."""
+
+    rules = []
+
+    def end_headers(self):
+        path = unquote(urlsplit(self.path).path)
+        for name, value in headers_for(self.rules, path).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve_with_headers(root, use_headers_file=True):
+    """`http://127.0.0.1:<port>` serving `root` with `root/_headers` applied
+    (or with no extra header at all)."""
+    rules = parse_headers_file(Path(root) / "_headers") if use_headers_file else []
+    handler = type("Handler", (HeadersFileHandler,), {"rules": rules})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

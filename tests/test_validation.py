@@ -80,6 +80,12 @@ BAD_FILES = [
       "content/articles/control.md:4: Tags contains invisible control characters (U+001B control character); "
       "delete them (retype the line if you cannot see them)"]),
 ]
+BAD_FILES.append(
+    ("no-letters.md", "Title: <<< !!! >>>\nDate: 2018-05-03\nCategory: World\nTags: Gaza, \"><img src=x>\n\nBody.\n",
+     ["content/articles/no-letters.md:1: the Title has no letters or digits to make the URL from; add a Slug: "
+      "of a few words",
+      'content/articles/no-letters.md:4: the tag "\"><img src=x>" has no letters or digits to make its URL '
+      "from; reword it"]))
 NOT_UTF8 = ("latin1.md", "Title: Caf\u00e9 owners protest\nDate: 2018-05-03\nCategory: Business\n\nCaf\u00e9.\n",
             ["content/articles/latin1.md:1: not valid UTF-8 (byte 0xe9 at column 11); save the file with "
              "UTF-8 encoding"])
