@@ -39,3 +39,14 @@ def test_no_script_runs_and_no_dialog_opens(browser, hostile_servers, server_kin
         assert dialogs == [] and errors == []
     finally:
         context.close()
+
+
+def test_long_unbroken_metadata_does_not_widen_a_phone_screen(browser, hostile_servers):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{hostile_servers['csp']}/{path}", wait_until="load")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    finally:
+        context.close()
