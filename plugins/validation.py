@@ -68,8 +68,8 @@ from pelican import signals
 from pelican.utils import slugify
 
 DEFAULT_METADATA_KEYS = [
-    "title", "date", "modified", "category", "tags", "slug", "summary",
-    "lang", "translated_from", "status", "template",
+    "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
+    "Lang", "Translated_From", "Status", "Template",
 ]
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 MAX_SLUG_BYTES = 200
@@ -199,7 +199,8 @@ class Validator:
         self.default_lang = settings["DEFAULT_LANG"]
         self.editions = settings.get("EDITIONS", {self.default_lang: {"path": ""}})
         self.sections = settings.get("SECTIONS", [])
-        self.known_keys = [key.lower() for key in settings.get("METADATA_KEYS", DEFAULT_METADATA_KEYS)]
+        self.key_spelling = {key.lower(): key for key in settings.get("METADATA_KEYS", DEFAULT_METADATA_KEYS)}
+        self.known_keys = list(self.key_spelling)
         self.problems = []
         self.sources = []
 
@@ -227,8 +228,8 @@ class Validator:
         for line, written, key in order:
             if key not in self.known_keys:
                 nearest = difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6)
-                hint = (f'did you mean "{nearest[0].capitalize()}"?' if nearest
-                        else "valid keys: " + ", ".join(k.capitalize() for k in self.known_keys))
+                hint = (f'did you mean "{self.key_spelling[nearest[0]]}"?' if nearest
+                        else "valid keys: " + ", ".join(self.key_spelling.values()))
                 self.error(source, line, f'unknown metadata key "{written}"; {hint}')
         return source
 

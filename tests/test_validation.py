@@ -86,6 +86,15 @@ BAD_FILES.append(
       "of a few words",
       'content/articles/no-letters.md:4: the tag "\"><img src=x>" has no letters or digits to make its URL '
       "from; reword it"]))
+BAD_FILES += [
+    ("no-section.md", "Title: Homeless story\nDate: 2018-05-03\nTranslatedFrom: en\n\nBody.\n",
+     ['content/articles/no-section.md:1: missing Category; add "Category: " with a section: Pakistan, World, '
+      "Syria, Business, Sport, Opinion",
+      'content/articles/no-section.md:3: unknown metadata key "TranslatedFrom"; did you mean "Translated_From"?']),
+    ("long-slug.md", "Title: " + "word " * 60 + "\nDate: 2018-05-03\nCategory: World\n\nBody.\n",
+     ["content/articles/long-slug.md:1: the slug is 299 bytes long, too long for a URL; give a Slug of a few "
+      "words (at most 200 bytes)"]),
+]
 NOT_UTF8 = ("latin1.md", "Title: Caf\u00e9 owners protest\nDate: 2018-05-03\nCategory: Business\n\nCaf\u00e9.\n",
             ["content/articles/latin1.md:1: not valid UTF-8 (byte 0xe9 at column 11); save the file with "
              "UTF-8 encoding"])
