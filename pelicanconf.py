@@ -150,7 +150,16 @@ SUMMARY_MAX_LENGTH = 40
 DEFAULT_METADATA = {"status": "published", "lang": DEFAULT_LANG}
 # Sorting and reading order are fixed so that two builds of the same content
 # write the same bytes.
-ARTICLE_ORDER_BY = "reversed-date"
+
+
+def newest_first(article):
+    """Sort key: newest first; stories of the same moment by slug.  Pelican
+    collects files in a set, whose order changes with Python's hash seed, so
+    "reversed-date" alone would order same-day stories differently each build."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
