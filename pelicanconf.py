@@ -148,8 +148,6 @@ SUMMARY_MAX_LENGTH = 40
 # Files without `Lang:` are English in every edition (a subsite would
 # otherwise take them for its own language).
 DEFAULT_METADATA = {"status": "published", "lang": DEFAULT_LANG}
-# Sorting and reading order are fixed so that two builds of the same content
-# write the same bytes.
 
 
 def newest_first(article):
@@ -159,6 +157,8 @@ def newest_first(article):
     return (-article.date.timestamp(), article.slug)
 
 
+# Sorting and reading order are fixed so that two builds of the same content
+# write the same bytes.
 ARTICLE_ORDER_BY = newest_first
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -84,6 +84,7 @@ INLINE_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(]
 REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)>?")
 HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.I)
 PELICAN_LINK = re.compile(r"^(?:\{(?P<what>\w+)\}|\|(?P<old>\w+)\|)(?P<path>.*)$")
+CODE_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
 LISTING_PREFIXES = ("archive/", "tag/", "section/", "feeds/")
 
@@ -389,7 +390,12 @@ class Validator:
         return paths
 
     def check_links(self, source, site_paths):
+        in_code = False
         for line, text in source.body:
+            if CODE_FENCE.match(text):
+                in_code = not in_code
+            if in_code or text.startswith(("    ", "\t")):
+                continue  # code shows links, it does not make them
             targets = [m["target"] for m in INLINE_LINK.finditer(text)]
             targets += [m["target"] for m in HTML_LINK.finditer(text)]
             definition = REFERENCE_DEFINITION.match(text)

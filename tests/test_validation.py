@@ -65,7 +65,8 @@ BAD_FILES = [
      "![Map]({static}/images/map.png)\n\n"
      "Read [the section](/section/world/) and [this](/2018/05/02/council-opens-bridge/), "
      "not [that](/2018/05/02/never-written/).\n\n"
-     '<img src="images/photo.jpg" alt="Photo">\n',
+     '<img src="images/photo.jpg" alt="Photo">\n\n'
+     "```\nExample: [not a link](/nowhere/)\n```\n",
      ["content/articles/links.md:5: link to a missing file: {filename}gone.md (no content/articles/gone.md); "
       "correct the path or add the file",
       "content/articles/links.md:7: link to a missing file: {static}/images/map.png (no content/images/map.png); "
