@@ -45,9 +45,12 @@ URDU_FONT_SOURCE = "fonts/NotoNastaliqUrdu-Regular.ttf"  # in THEME
 URDU_FONT_FILE = "noto-nastaliq-urdu.woff2"
 THEME_STATIC_DIR = "theme"
 CSS_FILE = "site.css"
+# Response headers for Netlify / Cloudflare Pages, copied to output/_headers.
+DEPLOY_HEADERS = "deploy/_headers"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "validation",
     "i18n_subsites",
     "dates",
     "reading_time",
@@ -60,10 +63,23 @@ PLUGINS = [
     "related_stories",
     "structured_data",
     "urdu_font",
+    "fingerprint",  # after urdu_font: it renames the font urdu_font writes
     "search_index",
+    "deploy_headers",  # last: it lists every top-level entry of the output
 ]
 
 TYPOGRIFY = True
+
+# Checked by plugins/validation.py before anything is built.  Metadata keys an
+# editor may use (a typo such as "Titel" stops the build with a suggestion):
+METADATA_KEYS = [
+    "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
+    "Lang", "Translated_From", "Status", "Template",
+]
+# A story dated more than this after the build time is a mistake.
+FUTURE_DATE_MARGIN_HOURS = 24
+# Longer summaries are cut in search results (a warning; STRICT=1 fails).
+META_DESCRIPTION_MAX_LENGTH = 160
 
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
@@ -153,9 +169,18 @@ SUMMARY_MAX_LENGTH = 40
 # Files without `Lang:` are English in every edition (a subsite would
 # otherwise take them for its own language).
 DEFAULT_METADATA = {"status": "published", "lang": DEFAULT_LANG}
+
+
+def newest_first(article):
+    """Sort key: newest first; stories of the same moment by slug.  Pelican
+    collects files in a set, whose order changes with Python's hash seed, so
+    "reversed-date" alone would order same-day stories differently each build."""
+    return (-article.date.timestamp(), article.slug)
+
+
 # Sorting and reading order are fixed so that two builds of the same content
 # write the same bytes.
-ARTICLE_ORDER_BY = "reversed-date"
+ARTICLE_ORDER_BY = newest_first
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 

@@ -6,12 +6,15 @@ feed readers should get the title exactly as written.  This plugin supplies a
 Writer subclass (``get_writer`` signal) that:
 
 * uses ``plain_title`` (see ``plain_titles``) for entry titles;
-* sets the feed's ``language`` (``xml:lang``) to the edition's ``DEFAULT_LANG``.
+* sets the feed's ``language`` (``xml:lang``) to the edition's ``DEFAULT_LANG``;
+* dates a feed with no entries (an edition or section without stories yet)
+  ``EDITION_DATE`` (``SOURCE_DATE_EPOCH``, see ``dates``) where feedgenerator
+  would write the time of the build, so that builds are reproducible.
 
 Self links: ``editions`` sets each edition's ``FEED_DOMAIN`` to its own
 ``SITEURL``, so an Urdu feed's self link points at the Urdu feed.
 
-Settings read: ``DEFAULT_LANG``.
+Settings read: ``DEFAULT_LANG``, ``EDITION_DATE``.
 """
 
 from pelican import signals
@@ -22,6 +25,9 @@ class NewsWriter(Writer):
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
         feed.feed["language"] = context["DEFAULT_LANG"]
+        latest_entry_date = feed.latest_post_date
+        edition_date = context.get("EDITION_DATE") or self.settings.get("EDITION_DATE")
+        feed.latest_post_date = lambda: latest_entry_date() if feed.items or not edition_date else edition_date
         return feed
 
     def _add_item_to_the_feed(self, feed, item):

@@ -1,4 +1,4 @@
-"""Titles are plain text, not HTML.
+"""Titles and summaries are plain text, not HTML.
 
 Pelican hands a Markdown ``Title:`` to the page as raw HTML, so ``<``, ``&`` or
 a ``<script>`` in a title would become markup.  This plugin escapes the title
@@ -6,6 +6,13 @@ as text *before* typogrify runs (typogrify then adds its typography to the
 escaped text), and adds ``plain_title`` to every article and page: the title
 as a reader sees it, without typogrify's markup or ``&nbsp;``, for ``<title>``,
 feeds and structured data.
+
+``Summary:`` is plain text too: Pelican would render it as Markdown with raw
+HTML, so a summary could carry ``<img onerror=...>`` or a ``javascript:`` link
+into the Atom feeds (where it is HTML) and the pages.  The reader keeps the
+summary exactly as typed, escaped (``<b>`` shows as ``<b>``; no Markdown, no
+HTML, no links); templates print it with ``|striptags``, which unescapes it to
+text that autoescape escapes again.
 
 It is ours because no plugin treats titles as text; it hooks Pelican's reader
 through the ``readers_init`` signal.  Settings read: none.
@@ -18,6 +25,14 @@ from pelican.readers import MarkdownReader
 
 
 class PlainTitleMarkdownReader(MarkdownReader):
+    def _parse_metadata(self, meta):
+        metadata = super()._parse_metadata(meta)
+        for name, lines in meta.items():
+            if name.lower() == "summary":
+                text = " ".join(line.strip() for line in lines).strip()
+                metadata["summary"] = html.escape(text, quote=False)
+        return metadata
+
     def read(self, source_path):
         content, metadata = super().read(source_path)
         if "title" in metadata:

@@ -20,9 +20,11 @@ Settings read: ``OUTPUT_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
 ``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``).
 """
 
+import json
 import logging
 import subprocess
 import sys
+from pathlib import Path
 
 from pelican import signals
 
@@ -36,14 +38,23 @@ def pagefind_command(site, subdir):
     return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", subdir, "--silent"]
 
 
+def sort_entry_file(path):
+    """Pagefind lists the languages of its entry file in hash-map order, which
+    changes from run to run; sorted keys make two builds byte-identical."""
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
 def index_site(pelican):
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != next(iter(settings["EDITIONS"])):
         return
-    command = pagefind_command(settings["OUTPUT_PATH"], settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR))
+    subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
+    command = pagefind_command(settings["OUTPUT_PATH"], subdir)
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stdout}{result.stderr}")
+    sort_entry_file(Path(settings["OUTPUT_PATH"]) / subdir / "pagefind-entry.json")
     logger.info("Pagefind indexed %s", settings["OUTPUT_PATH"])
 
 

@@ -8,7 +8,8 @@ the source font to ``<THEME_STATIC_DIR>/fonts/<URDU_FONT_FILE>``.  The
 stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
 ``font-display: swap``; English pages never download it.
 
-Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set.
+Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set;
+they keep the source font's timestamp, so they do not depend on the build time.
 
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
@@ -74,7 +75,9 @@ def write_subset(source, destination, characters):
     options.notdef_outline = True
     options.hinting = False
     options.desubroutinize = True
-    font = TTFont(source)
+    # The source's own head.modified, not the time of the build: the same text
+    # gives the same bytes, with or without SOURCE_DATE_EPOCH.
+    font = TTFont(source, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes={ord(char) for char in characters})
     subsetter.subset(font)
@@ -94,7 +97,8 @@ def subset_urdu_font(pelican):
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
     destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
     # Subsetting Nastaliq takes seconds; the same text gives the same font.
-    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + "".join(sorted(characters)).encode())
+    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + b"source-timestamp"
+                         + "".join(sorted(characters)).encode())
     cached = Path(settings["CACHE_PATH"]) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
     if not cached.exists():
         write_subset(source, cached.with_suffix(".tmp"), characters)

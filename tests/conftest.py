@@ -16,6 +16,7 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), str(TESTS.parent / "tools")]
 
+from hostile import write_hostile_content  # noqa: E402
 from sitebuild import REFERENCE, Site, built, write_fixture_content  # noqa: E402
 
 
@@ -35,6 +36,14 @@ def fixture_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fixture-site")
     content = write_fixture_content(folder / "content")
     return Site(built(folder / "output", settings="publishconf.py", content=content))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """A preview build of content whose metadata tries to inject markup (tests/hostile.py)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    content = write_hostile_content(folder / "content")
+    return Site(built(folder / "output", content=content))
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,29 @@
 """Build the site into a fresh folder and swap it in only when everything succeeded.
 
-    python tools/build.py [--settings pelicanconf.py] [--output output]
+    python tools/build.py [--settings pelicanconf.py] [--output output] [--strict]
 
 Steps: compile the Babel catalogs (theme/translations/*/LC_MESSAGES/*.po to
 .mo), run Pelican with every error fatal into a staging folder next to the
-output folder, then replace the output folder with the staging folder.  A
-failed or killed build leaves the previous output untouched; stale staging
-folders of killed builds are removed by the next build.
+output folder (plugins/validation.py checks the content first; every plugin
+that writes after the pages, on ``finalized``, writes into the staging folder
+too), then swap the staging folder and the output folder.
+
+The swap is one ``renameat2(RENAME_EXCHANGE)`` system call on Linux: at every
+instant ``output/`` is either the complete previous tree or the complete new
+one.  Where the call is missing (not Linux, or a file system without it) it
+falls back to two renames, with a window of microseconds in which
+``output/`` does not exist (a reader may get a 404; never a mix of trees).
+A failed or killed build leaves the previous output untouched; stale staging
+and retired folders of killed builds are removed by the next build.  Builds
+into the same folder take turns (a lock on the parent folder).
+
+``--strict`` (or ``STRICT=1``) makes content warnings fail the build.
 """
 
 import argparse
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import subprocess
@@ -43,18 +57,40 @@ def remove_leftovers(parent, name):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def run_pelican(settings, output, content=ROOT / "content", extra_args=()):
+def run_pelican(settings, output, content=ROOT / "content", extra_args=(), strict=False):
+    environment = {**os.environ, **({"STRICT": "1"} if strict else {})}
     command = [
         sys.executable, "-m", "pelican", str(content),
         "--settings", str(settings), "--output", str(output),
         "--fatal", "errors", "--quiet", *extra_args,
     ]
-    return subprocess.run(command, cwd=ROOT).returncode
+    return subprocess.run(command, cwd=ROOT, env=environment).returncode
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def exchange(first, second):
+    """Atomically swap two paths (Linux renameat2); False if unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(first))
 
 
 def swap_in(staging, output):
     """Replace `output` by `staging` with renames only."""
-    if output.exists():
+    if output.exists() and exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous tree
+    elif output.exists():
         retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
         os.rename(output, retired)
         os.rename(staging, output)
@@ -63,15 +99,24 @@ def swap_in(staging, output):
         os.rename(staging, output)
 
 
-def build(settings="pelicanconf.py", output="output", content=ROOT / "content"):
+def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False):
     settings = (ROOT / settings).resolve()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    parent = os.open(output.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(parent, fcntl.LOCK_EX)  # released by the kernel even on SIGKILL
+        return locked_build(settings, output, Path(content).resolve(), strict)
+    finally:
+        os.close(parent)
+
+
+def locked_build(settings, output, content, strict):
     remove_leftovers(output.parent, output.name)
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
     try:
-        status = run_pelican(settings, staging, Path(content).resolve())
+        status = run_pelican(settings, staging, content, strict=strict)
         if status != 0:
             print(f"build failed: {output} was left as it was", file=sys.stderr)
             return status
@@ -88,8 +133,9 @@ def main(argv=None):
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default=str(ROOT / "output"))
     parser.add_argument("--content", default=str(ROOT / "content"), help="content folder (tests use fixtures)")
+    parser.add_argument("--strict", action="store_true", help="content warnings fail the build")
     args = parser.parse_args(argv)
-    return build(args.settings, args.output, args.content)
+    return build(args.settings, args.output, args.content, strict=args.strict)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,91 @@
+"""Fingerprinted names for the stylesheet, the theme's scripts and the Urdu font.
+
+``theme/css/site.css`` becomes ``theme/css/site.<hash>.css`` and
+``theme/fonts/noto-nastaliq-urdu.woff2`` becomes
+``theme/fonts/noto-nastaliq-urdu.<hash>.woff2`` (``<hash>``: the first 12 hex
+digits of the file's SHA-256), so hosts can cache them for a year as
+immutable while pages revalidate (deploy/_headers, deploy/nginx.conf).
+
+Why after the pages are written, and why it edits them: the font is subset
+from the text of the rendered Urdu pages (plugins/urdu_font.py, on
+``finalized``), the stylesheet names the font, and every page names the
+stylesheet, so neither name can be known while templates render.  On the main
+site's ``finalized`` signal, after ``urdu_font`` (list it after ``urdu_font``
+in ``PLUGINS``), this plugin, inside the build's output folder:
+
+1. renames the font to its hashed name;
+2. rewrites ``url("../fonts/<font>")`` in the stylesheet to the hashed name,
+   then renames the stylesheet to its own hash;
+3. in every ``.html`` file, replaces the one exact attribute value
+   ``href="{THEME_URL}/{STYLESHEET}"`` that base.html writes with the hashed URL.
+   Scripts in ``theme/js/`` are renamed the same way and their exact
+   ``src="{THEME_URL}/js/<name>"`` attributes replaced.
+   Nothing else in a page is touched; the build fails if a page that
+   links the stylesheet is missed or the font reference is not found.
+
+The hashes depend only on the files' bytes, so reproducible builds stay
+byte-identical.
+
+Settings read: ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
+``THEME_STATIC_DIR``, ``CSS_FILE``, ``URDU_FONT_FILE``, and ``THEME_URL`` and
+``STYLESHEET`` (set by ``editions``).
+"""
+
+import hashlib
+from pathlib import Path
+
+from pelican import signals
+
+HASH_LENGTH = 12
+
+
+class FingerprintError(RuntimeError):
+    pass
+
+
+def fingerprinted(path):
+    """Rename ``path`` to ``<stem>.<hash><suffix>``; returns the new path."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:HASH_LENGTH]
+    target = path.with_name(f"{path.stem}.{digest}{path.suffix}")
+    path.replace(target)
+    return target
+
+
+def fingerprint_assets(pelican):
+    settings = pelican.settings
+    editions = settings.get("EDITIONS", {})
+    if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
+        return  # subsites share the main site's theme folder
+    output = Path(settings["OUTPUT_PATH"])
+    theme = output / settings["THEME_STATIC_DIR"]
+    stylesheet = theme / "css" / settings["CSS_FILE"]
+    css = stylesheet.read_text(encoding="utf-8")
+
+    font = theme / "fonts" / settings.get("URDU_FONT_FILE", "")
+    if settings.get("URDU_FONT_FILE") and font.is_file():
+        reference = f"../fonts/{font.name}"
+        if reference not in css:
+            raise FingerprintError(f"{stylesheet} does not load {reference}")
+        css = css.replace(reference, f"../fonts/{fingerprinted(font).name}")
+        stylesheet.write_text(css, encoding="utf-8")
+
+    hashed_stylesheet = fingerprinted(stylesheet)
+    old_link = f'href="{settings["THEME_URL"]}/{settings["STYLESHEET"]}"'
+    new_link = f'href="{settings["THEME_URL"]}/css/{hashed_stylesheet.name}"'
+    scripts = {
+        f'src="{settings["THEME_URL"]}/js/{script.name}"': f'src="{settings["THEME_URL"]}/js/{fingerprinted(script).name}"'
+        for script in sorted((theme / "js").glob("*.js"))
+    }
+    for page in sorted(output.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if old_link not in html and 'rel="stylesheet"' in html:
+            raise FingerprintError(f"{page} links a stylesheet other than {old_link}")
+        changed = html.replace(old_link, new_link)
+        for old_script, new_script in scripts.items():
+            changed = changed.replace(old_script, new_script)
+        if changed != html:
+            page.write_text(changed, encoding="utf-8")
+
+
+def register():
+    signals.finalized.connect(fingerprint_assets)

@@ -1,0 +1,99 @@
+"""What the deployed site sends: security headers, caching, fingerprinted assets, CI deploy."""
+
+import hashlib
+import re
+
+import pytest
+
+from headers_rules import headers_for, parse_headers_file
+from sitebuild import ROOT
+
+REQUIRED_CSP = {
+    "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'"],
+    "script-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+}
+SECURITY_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
+                    "Referrer-Policy", "Permissions-Policy"]
+YEAR = 31536000
+
+
+def csp_directives(value):
+    return {parts[0]: parts[1:] for parts in (d.split() for d in value.split(";") if d.strip())}
+
+
+def request_paths(site):
+    """Every URL path a visitor can ask for, with the file that answers it."""
+    for file in sorted(site.root.rglob("*")):
+        if file.is_file() and file.name != "_headers":
+            relative = file.relative_to(site.root).as_posix()
+            yield "/" + relative, file
+            if file.name == "index.html":
+                yield "/" + relative[: -len("index.html")], file
+
+
+@pytest.fixture(scope="module")
+def rules(published):
+    return parse_headers_file(published.path("_headers"))
+
+
+def test_headers_file_is_the_deploy_source_plus_page_rules(published):
+    written = published.text("_headers")
+    assert written.startswith((ROOT / "deploy" / "_headers").read_text(encoding="utf-8").rstrip("\n"))
+
+
+def test_every_file_gets_the_security_headers(published, rules):
+    for path, _ in request_paths(published):
+        headers = headers_for(rules, path)
+        assert all(name in headers for name in SECURITY_HEADERS), path
+        assert csp_directives(headers["Content-Security-Policy"]) == REQUIRED_CSP, path
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        max_age = re.search(r"max-age=(\d+)", headers["Strict-Transport-Security"])
+        assert max_age and int(max_age[1]) >= YEAR
+
+
+def test_fingerprinted_assets_are_immutable_and_pages_revalidate(published, rules):
+    seen_assets = 0
+    for path, file in request_paths(published):
+        cache_control = headers_for(rules, path).get("Cache-Control")
+        if path.startswith("/theme/"):
+            seen_assets += 1
+            assert cache_control == f"public, max-age={YEAR}, immutable", path
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+            assert file.name.split(".")[-2] == digest, f"{path} is not named after its content"
+        else:
+            assert cache_control == "no-cache", path
+    assert seen_assets == 3  # stylesheet, Urdu font, search script
+
+
+def test_pages_link_the_fingerprinted_stylesheet_which_loads_the_fingerprinted_font(published):
+    stylesheets = list(published.path("theme/css").iterdir())
+    fonts = list(published.path("theme/fonts").iterdir())
+    assert len(stylesheets) == 1 and re.fullmatch(r"site\.[0-9a-f]{12}\.css", stylesheets[0].name)
+    assert len(fonts) == 1 and re.fullmatch(r"noto-nastaliq-urdu\.[0-9a-f]{12}\.woff2", fonts[0].name)
+    css = stylesheets[0].read_text(encoding="utf-8")
+    assert re.findall(r'url\("([^"]+)"\)', css) == [f"../fonts/{fonts[0].name}"]
+    pages = published.pages()
+    assert len(pages) > 10
+    for page in pages:
+        links = [link["href"] for link in published.html(page).select('link[rel="stylesheet"]')]
+        assert links == [f"https://lantern-gazette.example/theme/css/{stylesheets[0].name}"], page
+
+
+def test_nginx_snippet_sends_the_same_headers(rules):
+    config = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    locations = dict(re.findall(r"location\s+(/\S*)\s*\{(.*?)\n\}", config, re.S))
+    headers = {location: dict(re.findall(r'add_header\s+(\S+)\s+"([^"]*)"\s+always;', body))
+               for location, body in locations.items()}
+    for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/")):
+        assert headers[location] == headers_for(rules, pattern), location
+
+
+def test_github_pages_workflow_publishes_output():
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    assert re.search(r"SITEURL: \$\{\{ steps\.\w+\.outputs\.base_url \}\}", workflow)
+    assert re.search(r"^\s+run: make publish$", workflow, re.M)
+    assert re.search(r"path: output/?$", workflow, re.M)
+    assert "actions/deploy-pages@" in workflow
+    assert re.search(r"pages: write", workflow) and re.search(r"id-token: write", workflow)
