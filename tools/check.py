@@ -148,8 +148,8 @@ def main(argv=None):
         print(f"\nFAILED {result.name}:")
         for failure in result.failures:
             print(f"  {failure}")
-    print(f"\nmake check: {len(results) - len(failed)} gates passed, {len(failed)} failed "
-          f"in {time.monotonic() - started:.0f} s")
+    print(f"\nmake check took {time.monotonic() - started:.0f} s")
+    print(f"check: {len(results) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 

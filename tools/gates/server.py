@@ -86,7 +86,10 @@ class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", encoding)
         self.end_headers()
         if send_body:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the browser stopped loading (a new navigation, a closed tab)
 
 
 class SiteServer:
