@@ -2,17 +2,19 @@
 
     python tools/check.py [--only GATE,...] [--keep FOLDER] [--no-lighthouse]
 
-Builds publishconf.py twice into a temporary folder: once for a server at
+Builds publishconf.py three times into a temporary folder: for a server at
 the root of http://127.0.0.1:PORT (served, with its precompressed copies, for
-the browser gates) and once for the sub-path /news/ (to prove that no URL
-assumes the site sits at a domain root).  Then runs every gate (tools/gates/),
+the browser gates), for the sub-path /news/ (to prove that no URL assumes the
+site sits at a domain root), and without minification on a second port (to
+prove that minifying changes no page's looks).  Then runs every gate (tools/gates/),
 prints a table (gate, pages checked, failures) and the failures, and exits
 non-zero if any gate failed.
 
 Gates: links (both builds), feeds+sitemap (both builds), precompressed copies,
 vnu (every page and stylesheet), axe (one page of each type per edition, light
-and dark), keyboard (article pages), weight (article pages), Lighthouse (home
-and article pages of each edition).
+and dark), minified pages look the same (one page of each type per edition),
+keyboard (article pages), weight (article pages), Lighthouse (home and article
+pages of each edition).
 """
 
 import argparse
@@ -33,14 +35,17 @@ from gates.feeds import check_feeds  # noqa: E402
 from gates.keyboard import check_keyboard  # noqa: E402
 from gates.lighthouse import check_lighthouse  # noqa: E402
 from gates.links import check_links  # noqa: E402
+from gates.minified import check_minified_rendering  # noqa: E402
 from gates.pages import sample_pages  # noqa: E402
 from gates.server import SiteServer  # noqa: E402
 from gates.validity import check_validity  # noqa: E402
 from gates.weight import check_weight  # noqa: E402
 
 SUB_PATH = "news"
-BROWSER_GATES = {"axe", "keyboard", "weight"}
-ALL_GATES = ["links", "feeds", "compressed", "vnu", "axe", "keyboard", "weight", "lighthouse"]
+BROWSER_GATES = {"axe", "minified", "keyboard", "weight"}
+ALL_GATES = ["links", "feeds", "compressed", "vnu", "axe", "minified", "keyboard", "weight", "lighthouse"]
+# The same publish build, as it would be without pelican-minify and precompression.
+UNMINIFIED = ["HTML_MIN=false", "CSS_MIN=false", "JS_MIN=false", "PRECOMPRESS_GZIP=false", "PRECOMPRESS_BROTLI=false"]
 
 
 def editions():
@@ -57,9 +62,14 @@ def source_date_epoch():
     return git.stdout.strip() or str(int(time.time()))
 
 
-def build(output, site_url):
+def build(output, site_url, extra_settings=()):
+    """`make publish` for `site_url`; `extra_settings` (KEY=JSON) override publishconf."""
     environment = {**os.environ, "SITEURL": site_url, "SOURCE_DATE_EPOCH": source_date_epoch()}
-    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", "publishconf.py", "--output", str(output)]
+    if extra_settings:
+        command = [sys.executable, "-m", "pelican", str(ROOT / "content"), "--settings", "publishconf.py",
+                   "--output", str(output), "--fatal", "errors", "--quiet", "--extra-settings", *extra_settings]
+    else:
+        command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", "publishconf.py", "--output", str(output)]
     run = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"build for {site_url} failed:\n{run.stdout}{run.stderr}")
@@ -97,12 +107,15 @@ def main(argv=None):
         results.append(result)
         return result
 
-    with tempfile.TemporaryDirectory(prefix="check-") as temporary, SiteServer() as server:
+    with tempfile.TemporaryDirectory(prefix="check-") as temporary, SiteServer() as server, SiteServer() as plain_server:
         folder = Path(args.keep or temporary)
-        at_root, under_path = folder / "root", folder / "sub" / SUB_PATH
+        at_root, under_path, plain = folder / "root", folder / "sub" / SUB_PATH, folder / "unminified"
         sub_url = f"{server.url}/{SUB_PATH}"
         build(at_root, server.url)
         build(under_path, sub_url)
+        if "minified" in selected:
+            build(plain, plain_server.url, UNMINIFIED)
+            plain_server.serve(plain)
         print(f"built {at_root} for {server.url}/ and {under_path} for {sub_url}/ "
               f"in {time.monotonic() - started:.1f} s", flush=True)
         server.serve(at_root)
@@ -127,6 +140,8 @@ def main(argv=None):
                 if "axe" in selected:
                     axe = run(check_accessibility, browser, server.url, samples, name="accessible (axe)")
                     axe.failures.extend(f"{edition or 'main'} edition has no {page_type} page" for edition, page_type in absent)
+                if "minified" in selected:
+                    run(check_minified_rendering, browser, server.url, plain_server.url, samples, name="minified looks the same")
                 if "keyboard" in selected:
                     run(check_keyboard, browser, server.url, [url_path for _, url_path in articles], name="keyboard")
                 if "weight" in selected:
