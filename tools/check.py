@@ -89,7 +89,7 @@ def print_table(results, durations):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"comma-separated gates among {','.join(ALL_GATES)}")
-    parser.add_argument("--keep", help="build into this folder and keep it")
+    parser.add_argument("--keep", help="build into this folder and keep it (and the Lighthouse reports)")
     parser.add_argument("--verbose", action="store_true", help="print every gate's notes")
     args = parser.parse_args(argv)
     selected = args.only.split(",") if args.only else ALL_GATES
@@ -149,7 +149,8 @@ def main(argv=None):
         if "lighthouse" in selected:
             pages = [by_type[(edition, page_type)] for edition in edition_langs for page_type in ("home", "article")
                      if (edition, page_type) in by_type]
-            run(check_lighthouse, server.url, pages, name="lighthouse (mobile)")
+            run(check_lighthouse, server.url, pages, name="lighthouse (mobile)",
+                reports=folder / "lighthouse" if args.keep else None)
 
     print()
     print_table(results, durations)

@@ -33,3 +33,22 @@ def test_weight_counts_every_request_and_images_without_size(browser, problem_pa
     assert sorted(request["url"].removeprefix(problem_page) for request in requests) == ["/", "/dot.svg"]
     assert all(request["decoded"] > 0 for request in requests)
     assert images_without_size == ["dot.svg"]
+
+
+KEYBOARD_PROBLEMS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Keys</title>
+<style>.quiet:focus { outline: none }</style></head><body>
+<a href="#main" class="skip">Skip to content</a>
+<nav class="language-switch"><a href="/ur/" hreflang="ur" class="quiet">اردو</a></nav>
+<main id="main" tabindex="-1"><p><a href="/one/">One</a> <span tabindex="-1">not a stop</span></p></main>
+</body></html>"""
+
+
+def test_keyboard_gate_names_a_missing_focus_ring(browser, tmp_path):
+    from gates.keyboard import tab_through
+
+    (tmp_path / "index.html").write_text(KEYBOARD_PROBLEMS, encoding="utf-8")
+    with SiteServer() as server:
+        server.serve(tmp_path)
+        problems, stops = tab_through(browser, f"{server.url}/")
+    assert stops == 3
+    assert problems == ['no visible focus indicator on a "اردو" (outline/box-shadow unchanged)']

@@ -12,7 +12,8 @@ COLOR_SCHEMES = ("light", "dark")
 
 
 def axe_violations(browser, url, color_scheme, width=1280, height=900):
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
+    # bypass_csp: axe is injected as an inline script, which a page's CSP may forbid.
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme, bypass_csp=True)
     try:
         page = context.new_page()
         page.goto(url, wait_until="load")

@@ -6,7 +6,6 @@ and the feed's self link, and robots.txt's `Sitemap:` line must be absolute
 URLs under the deployed `site_url` that map to a file of the tree.
 """
 
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from . import GateResult

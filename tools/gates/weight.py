@@ -59,7 +59,6 @@ def check_weight(browser, root, site_url, pages, name="weight"):
     result = GateResult(name)
     tree = SiteTree(root, site_url)
     host = urlsplit(site_url).netloc
-    result.figures = []
     for lang, url_path in pages:
         result.checked += 1
         requests, images = measure(browser, f"{site_url}/{quote(url_path)}")
@@ -72,12 +71,6 @@ def check_weight(browser, root, site_url, pages, name="weight"):
                 html_css += gzip_size(path) if path else 0
         budget = PAGE_BUDGETS.get(lang, DEFAULT_PAGE_BUDGET)
         where = f"/{url_path}"
-        figure = {
-            "page": where, "requests": len(requests), "html_css_gzip": html_css,
-            "transferred": transferred, "decoded": decoded, "budget": budget,
-            "by_request": [(request["url"].removeprefix(site_url), request["transferred"], request["decoded"]) for request in requests],
-        }
-        result.figures.append(figure)
         if html_css > HTML_CSS_GZIP_BUDGET:
             result.failures.append(f"{where}: HTML + CSS gzipped is {html_css} bytes > {HTML_CSS_GZIP_BUDGET}")
         if transferred > budget:
@@ -93,4 +86,7 @@ def check_weight(browser, root, site_url, pages, name="weight"):
             f"{where}: {len(requests)} requests, {transferred} B transferred, {decoded} B decoded "
             f"(budget {budget}), HTML+CSS gzip {html_css} B"
         )
+        for request in requests:
+            result.notes.append(f"    {request['url'].removeprefix(site_url)}: "
+                                f"{request['transferred']} B transferred, {request['decoded']} B decoded")
     return result
