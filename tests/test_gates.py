@@ -62,6 +62,24 @@ def test_broken_links_fragments_and_assets_are_each_reported(tree):
     ]
 
 
+def test_urls_for_crawlers_must_be_absolute_and_resolve(tree):
+    json_ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "@id": "%s/story/#article",'
+               ' "url": "%s/gone/", "publisher": {"logo": {"url": "%s/favicon.svg"}}, "sameAs": "https://example.org/"}'
+               % (SITE, SITE, SITE))
+    write(tree, "story/index.html", page(
+        '<p id="para"></p>',
+        head=f'<meta property="og:url" content="/news/story/"><meta property="og:image" content="{SITE}/photo.jpg">'
+             f'<script type="application/ld+json">{json_ld}</script><script type="application/ld+json">{{"url": </script>',
+    ))
+    failures = check_links(tree, SITE).failures
+    assert failures[:2] == [
+        "story/index.html: not an absolute URL (crawlers need one): '/news/story/'",
+        f"story/index.html: broken link: {SITE}/gone/",
+    ]
+    assert failures[2].startswith("story/index.html: JSON-LD is not JSON")
+    assert len(failures) == 3
+
+
 def sitemap(*locs):
     urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
     return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
@@ -132,3 +150,28 @@ def test_the_published_site_is_minified_and_precompressed(published):
 def test_the_preview_site_is_neither_minified_nor_compressed(site):
     assert "\n  <" in site.text("index.html")
     assert not list(site.root.rglob("*.gz"))
+
+
+def test_the_gate_server_serves_precompressed_copies_404_pages_and_headers_rules(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from gates.server import SiteServer
+
+    write(tmp_path, "theme/site.css", "body { color: black }")
+    (tmp_path / "theme" / "site.css.br").write_bytes(brotli.compress(b"body { color: black }"))
+    write(tmp_path, "ur/404.html", page("نہیں ملا"))
+    write(tmp_path, "_headers", "/*\n  Content-Security-Policy: default-src 'self'\n/theme/*\n  Cache-Control: max-age=60\n")
+    with SiteServer() as server:
+        server.serve(tmp_path)
+        request = urllib.request.Request(f"{server.url}/theme/site.css", headers={"Accept-Encoding": "gzip, br"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "br"
+            assert response.headers["Content-Type"] == "text/css; charset=utf-8"
+            assert response.headers["Cache-Control"] == "max-age=60"
+            assert response.headers["Content-Security-Policy"] == "default-src 'self'"
+            assert brotli.decompress(response.read()) == b"body { color: black }"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{server.url}/ur/no-such-page/")
+        assert missing.value.code == 404 and "نہیں ملا" in missing.value.read().decode()
+        assert "Cache-Control" not in missing.value.headers

@@ -11,9 +11,13 @@ maps URLs under `site_url` back to files:
   site is deployed under a sub-path;
 * an asset (stylesheet, icon, image, script, font...) must come from the
   site itself: no request to another host.  Links (`<a href>`) to other
-  sites are not followed (no network here).
+  sites are not followed (no network here);
+* URLs for other sites' crawlers (OpenGraph/Twitter `<meta>`, JSON-LD) must
+  be absolute, and resolve when they are on the site's host (JSON-LD `@id`
+  fragments name nodes, not elements, so fragments are not followed there).
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +27,9 @@ from . import GateResult
 
 SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript", "about", "blob"}
 ASSET_LINK_RELS = {"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "manifest", "mask-icon"}
+META_URL_PROPERTIES = {"og:url", "og:image", "og:image:url", "og:image:secure_url", "og:audio", "og:video",
+                      "twitter:image", "twitter:url"}
+JSON_LD_URL_KEYS = {"url", "image", "logo", "contentUrl", "thumbnailUrl", "mainEntityOfPage", "@id"}
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -40,6 +47,7 @@ class PageReader(HTMLParser):
         self.references = []
         self.base_href = None
         self._in_style = False
+        self._json_ld = None
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
@@ -63,18 +71,43 @@ class PageReader(HTMLParser):
                     self.references.append(("asset", candidate.split()[0]))
         if "style" in attrs:
             self.references.extend(("asset", url) for url in css_references(attrs["style"]))
+        if tag == "meta" and (attrs.get("property") or attrs.get("name", "")).lower() in META_URL_PROPERTIES:
+            self.references.append(("absolute", attrs.get("content", "")))
         if tag == "style":
             self._in_style = True
+        if tag == "script" and attrs.get("type", "").lower() == "application/ld+json":
+            self._json_ld = []
 
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag):
         if tag == "style":
             self._in_style = False
+        if tag == "script" and self._json_ld is not None:
+            try:
+                self.references.extend(("structured", url) for url in json_ld_urls(json.loads("".join(self._json_ld))))
+            except json.JSONDecodeError as error:
+                self.references.append(("invalid", f"JSON-LD is not JSON: {error}"))
+            self._json_ld = None
 
     def handle_data(self, data):
         if self._in_style:
             self.references.extend(("asset", url) for url in css_references(data))
+        if self._json_ld is not None:
+            self._json_ld.append(data)
+
+
+def json_ld_urls(node):
+    """URL-valued strings of a JSON-LD document."""
+    if isinstance(node, list):
+        for item in node:
+            yield from json_ld_urls(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in JSON_LD_URL_KEYS and isinstance(value, str):
+                yield value
+            else:
+                yield from json_ld_urls(value)
 
 
 class SiteTree:
@@ -113,7 +146,15 @@ class SiteTree:
 
     def check_reference(self, source_url, kind, reference, source_path):
         """A problem with one reference, or None."""
+        if kind == "invalid":
+            return reference
         reference = reference.strip()
+        if kind in ("absolute", "structured"):
+            if not urlsplit(reference).scheme:
+                return f"not an absolute URL (crawlers need one): {reference!r}"
+            if kind == "structured":
+                reference = urldefrag(reference)[0]
+            kind = "link"
         if not reference or reference == "#":
             return None
         absolute = urljoin(source_url, reference)

@@ -15,7 +15,8 @@ def screenshot(browser, url, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        page.goto(url, wait_until="load")
+        # networkidle: a page that fills itself in with JavaScript (search) has done so.
+        page.goto(url, wait_until="networkidle")
         page.evaluate("document.fonts.ready")
         return page.screenshot(full_page=True)
     finally:

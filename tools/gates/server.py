@@ -3,12 +3,16 @@
 Like nginx with `gzip_static`/`brotli_static`, it sends the precompressed
 `.br` or `.gz` copy of a file (written by pelican-precompress) when the client
 accepts that encoding, with the original file's content type.  A missing page
-gets the edition's `404.html` with status 404.
+gets the edition's `404.html` with status 404.  Like Netlify or Cloudflare
+Pages, it adds the response headers that a `_headers` file at the root of the
+site gives for a path (say, a Content-Security-Policy), so that the browser
+gates see the page under them.
 """
 
 import http.server
 import mimetypes
 import posixpath
+import re
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,6 +21,24 @@ ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 mimetypes.add_type("font/woff2", ".woff2")
 mimetypes.add_type("application/atom+xml", ".atom")
 mimetypes.add_type("image/svg+xml", ".svg")
+
+
+def read_headers_file(path):
+    """[(compiled path pattern, [(name, value)])] of a Netlify/Cloudflare `_headers` file."""
+    rules = []
+    if not path.is_file():
+        return rules
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = re.escape(line.strip()).replace(r"\*", ".*")
+            pattern = re.sub(r"\\?:[A-Za-z_]\w*", "[^/]+", pattern)
+            rules.append((re.compile(pattern + r"\Z"), []))
+        elif rules and ":" in line and not line.strip().startswith("!"):
+            name, value = line.split(":", 1)
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
 
 
 class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
@@ -84,6 +106,10 @@ class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Vary", "Accept-Encoding")
         if encoding:
             self.send_header("Content-Encoding", encoding)
+        for pattern, headers in self.server.header_rules:
+            if pattern.match(url_path):
+                for name, value in headers:
+                    self.send_header(name, value)
         self.end_headers()
         if send_body:
             try:
@@ -100,6 +126,7 @@ class SiteServer:
         self.httpd = http.server.ThreadingHTTPServer((host, 0), PrecompressedHandler)
         self.httpd.daemon_threads = True
         self.httpd.root = Path(root) if root else None
+        self.httpd.header_rules = []
         self.thread = None
 
     @property
@@ -109,6 +136,7 @@ class SiteServer:
 
     def serve(self, root):
         self.httpd.root = Path(root)
+        self.httpd.header_rules = read_headers_file(self.httpd.root / "_headers")
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         return self
