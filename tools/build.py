@@ -1,6 +1,6 @@
 """Build the site into a fresh folder and swap it in only when everything succeeded.
 
-    python tools/build.py [--settings pelicanconf.py] [--output output]
+    python tools/build.py [--settings pelicanconf.py] [--output output] [--extra-settings KEY=JSON ...]
 
 Steps: compile the Babel catalogs (theme/translations/*/LC_MESSAGES/*.po to
 .mo), run Pelican with every error fatal into a staging folder next to the
@@ -63,7 +63,7 @@ def swap_in(staging, output):
         os.rename(staging, output)
 
 
-def build(settings="pelicanconf.py", output="output", content=ROOT / "content"):
+def build(settings="pelicanconf.py", output="output", content=ROOT / "content", extra_settings=()):
     settings = (ROOT / settings).resolve()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,8 @@ def build(settings="pelicanconf.py", output="output", content=ROOT / "content"):
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
     try:
-        status = run_pelican(settings, staging, Path(content).resolve())
+        extra_args = ("--extra-settings", *extra_settings) if extra_settings else ()
+        status = run_pelican(settings, staging, Path(content).resolve(), extra_args)
         if status != 0:
             print(f"build failed: {output} was left as it was", file=sys.stderr)
             return status
@@ -88,8 +89,10 @@ def main(argv=None):
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default=str(ROOT / "output"))
     parser.add_argument("--content", default=str(ROOT / "content"), help="content folder (tests use fixtures)")
+    parser.add_argument("--extra-settings", nargs="*", default=[], metavar="KEY=JSON",
+                        help="override settings, as pelican's --extra-settings (`make check` builds without minification)")
     args = parser.parse_args(argv)
-    return build(args.settings, args.output, args.content)
+    return build(args.settings, args.output, args.content, args.extra_settings)
 
 
 if __name__ == "__main__":

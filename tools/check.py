@@ -65,11 +65,9 @@ def source_date_epoch():
 def build(output, site_url, extra_settings=()):
     """`make publish` for `site_url`; `extra_settings` (KEY=JSON) override publishconf."""
     environment = {**os.environ, "SITEURL": site_url, "SOURCE_DATE_EPOCH": source_date_epoch()}
+    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", "publishconf.py", "--output", str(output)]
     if extra_settings:
-        command = [sys.executable, "-m", "pelican", str(ROOT / "content"), "--settings", "publishconf.py",
-                   "--output", str(output), "--fatal", "errors", "--quiet", "--extra-settings", *extra_settings]
-    else:
-        command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", "publishconf.py", "--output", str(output)]
+        command += ["--extra-settings", *extra_settings]
     run = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"build for {site_url} failed:\n{run.stdout}{run.stderr}")

@@ -15,8 +15,10 @@ def screenshot(browser, url, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        # networkidle: a page that fills itself in with JavaScript (search) has done so.
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")
+        if page.evaluate("document.scripts.length"):
+            # A page that fills itself in with JavaScript (search) has done so.
+            page.wait_for_load_state("networkidle")
         page.evaluate("document.fonts.ready")
         return page.screenshot(full_page=True)
     finally:
