@@ -72,5 +72,7 @@ def check_lighthouse(site_url, url_paths, name="lighthouse (mobile)", reports=No
                         problems.append(f"{where}: {category} {score}: {audits}")
                 if not problems:
                     break
+                if attempt < RUNS:
+                    result.notes.extend(f"  run {attempt}: {problem}" for problem in problems)
             result.failures.extend(problems)
     return result
