@@ -106,7 +106,7 @@ class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Vary", "Accept-Encoding")
         if encoding:
             self.send_header("Content-Encoding", encoding)
-        for pattern, headers in self.server.header_rules:
+        for pattern, headers in getattr(self.server, "header_rules", ()):
             if pattern.match(url_path):
                 for name, value in headers:
                     self.send_header(name, value)
