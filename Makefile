@@ -1,6 +1,7 @@
 # The Lantern Gazette — every command an editor or CI runs.
 #   make serve    build and preview at http://127.0.0.1:8000 with live reload
-#   make test     install the test tools and run every test
+#   make test     install the test tools and run every test, then `make check`
+#   make check    build the deployable site and run the quality gates on it
 #   make publish  build the deployable site into output/
 
 PYTHON  ?= python3
@@ -12,7 +13,7 @@ PORT    ?= 8000
 NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve html publish test chromium extract-messages clean
+.PHONY: serve html publish test check chromium extract-messages clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +34,28 @@ publish: $(BIN)/.installed
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
 	  $(PY) tools/build.py --settings publishconf.py --output output
 
-test: $(BIN)/.installed-test
-	@command -v chromium >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
-	$(PY) -m pytest
+# The gates' npm tools (axe-core, vnu-jar, lighthouse), exactly as locked.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Java
+# comes from Debian instead (target chromium).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
-# Debian's Chromium: test tools cannot download their own browser here.
+test: $(BIN)/.installed-test node_modules/.installed
+	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
+	$(PY) -m pytest
+	@$(MAKE) --no-print-directory check
+
+# Quality gates on the publish build (tools/check.py): links, feeds, vnu,
+# axe, keyboard, weight, Lighthouse.  Prints a table; fails on any failure.
+check: $(BIN)/.installed-test node_modules/.installed
+	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
+	$(PY) tools/check.py
+
+# Debian's Chromium (test tools cannot download their own browser here) and
+# Java for the Nu HTML Checker.
 chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core default-jre-headless >/dev/null
 
 # Refresh the catalogs after changing a template string, then translate the
 # new entries in theme/translations/ur/LC_MESSAGES/messages.po.

@@ -205,6 +205,8 @@ I18N_SUBSITES = {
         "SITENAME": "لالٹین گزٹ",
         "LOCALE": ("ur_PK.UTF-8", "C.UTF-8", "C"),
         "SLUGIFY_USE_UNICODE": True,
+        # Crawlers read /robots.txt only; the main site's names the sitemap.
+        "ROBOTS_SAVE_AS": "",
         "CATEGORY_REGEX_SUBSTITUTIONS": [
             (rf"^{section['ur']}$", section["slug"]) for section in SECTIONS
         ] + _SLUG_CLEANUP,

@@ -10,14 +10,16 @@ Why after the pages are written, and why it edits them: the font is subset
 from the text of the rendered Urdu pages (plugins/urdu_font.py, on
 ``finalized``), the stylesheet names the font, and every page names the
 stylesheet, so neither name can be known while templates render.  On the main
-site's ``finalized`` signal, after ``urdu_font`` (list it after ``urdu_font``
-in ``PLUGINS``), this plugin, inside the build's output folder:
+site's pelican-granular-signals ``minify`` signal (after every ``finalized``
+receiver, so after ``urdu_font`` and pelican-minify; before pelican-precompress),
+this plugin, inside the build's output folder:
 
 1. renames the font to its hashed name;
 2. rewrites ``url("../fonts/<font>")`` in the stylesheet to the hashed name,
    then renames the stylesheet to its own hash;
-3. in every ``.html`` file, replaces the one exact attribute value
-   ``href="{THEME_URL}/{STYLESHEET}"`` that base.html writes with the hashed URL.
+3. in every ``.html`` file, replaces the exact attribute value
+   ``href="{THEME_URL}/{STYLESHEET}"`` that base.html writes (quoted or, once
+   minified, unquoted) with the hashed URL.
    Scripts in ``theme/js/`` are renamed the same way and their exact
    ``src="{THEME_URL}/js/<name>"`` attributes replaced.
    Nothing else in a page is touched; the build fails if a page that
@@ -32,9 +34,11 @@ Settings read: ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
 """
 
 import hashlib
+import re
 from pathlib import Path
 
-from pelican import signals
+import blinker
+from pelican.plugins import granular_signals
 
 HASH_LENGTH = 12
 
@@ -69,23 +73,29 @@ def fingerprint_assets(pelican):
         css = css.replace(reference, f"../fonts/{fingerprinted(font).name}")
         stylesheet.write_text(css, encoding="utf-8")
 
-    hashed_stylesheet = fingerprinted(stylesheet)
-    old_link = f'href="{settings["THEME_URL"]}/{settings["STYLESHEET"]}"'
-    new_link = f'href="{settings["THEME_URL"]}/css/{hashed_stylesheet.name}"'
-    scripts = {
-        f'src="{settings["THEME_URL"]}/js/{script.name}"': f'src="{settings["THEME_URL"]}/js/{fingerprinted(script).name}"'
-        for script in sorted((theme / "js").glob("*.js"))
-    }
+    theme_url = settings["THEME_URL"]
+    renames = {f"{theme_url}/{settings['STYLESHEET']}": f"{theme_url}/css/{fingerprinted(stylesheet).name}"}
+    for script in sorted((theme / "js").glob("*.js")):
+        renames[f"{theme_url}/js/{script.name}"] = f"{theme_url}/js/{fingerprinted(script).name}"
+    # The attribute value exactly, quoted or (after minification) not.
+    attribute = re.compile(
+        r"""(?P<name>\b(?:href|src)=)(?P<quote>["']?)(?P<url>%s)(?P=quote)(?=[\s>"'/])"""
+        % "|".join(re.escape(url) for url in renames)
+    )
+    stylesheet_link = re.compile(r"""rel=["']?stylesheet\b""")
     for page in sorted(output.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        if old_link not in html and 'rel="stylesheet"' in html:
-            raise FingerprintError(f"{page} links a stylesheet other than {old_link}")
-        changed = html.replace(old_link, new_link)
-        for old_script, new_script in scripts.items():
-            changed = changed.replace(old_script, new_script)
-        if changed != html:
+        changed, count = attribute.subn(
+            lambda match: match["name"] + match["quote"] + renames[match["url"]] + match["quote"], html)
+        if stylesheet_link.search(html) and renames[f"{theme_url}/{settings['STYLESHEET']}"] not in changed:
+            raise FingerprintError(f"{page} links a stylesheet other than {theme_url}/{settings['STYLESHEET']}")
+        if count:
             page.write_text(changed, encoding="utf-8")
 
 
 def register():
-    signals.finalized.connect(fingerprint_assets)
+    # pelican-granular-signals sends "minify" after every `finalized` receiver
+    # (the font subset, the search index, pelican-minify) and before
+    # "compress" (pelican-precompress): names are hashed from the final bytes.
+    granular_signals.register()
+    blinker.signal("minify").connect(fingerprint_assets)

@@ -1,6 +1,7 @@
 """Build the site into a fresh folder and swap it in only when everything succeeded.
 
     python tools/build.py [--settings pelicanconf.py] [--output output] [--strict]
+                          [--extra-settings KEY=JSON ...]
 
 Steps: compile the Babel catalogs (theme/translations/*/LC_MESSAGES/*.po to
 .mo), run Pelican with every error fatal into a staging folder next to the
@@ -99,24 +100,25 @@ def swap_in(staging, output):
         os.rename(staging, output)
 
 
-def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False):
+def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False, extra_settings=()):
     settings = (ROOT / settings).resolve()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     parent = os.open(output.parent, os.O_RDONLY)
     try:
         fcntl.flock(parent, fcntl.LOCK_EX)  # released by the kernel even on SIGKILL
-        return locked_build(settings, output, Path(content).resolve(), strict)
+        return locked_build(settings, output, Path(content).resolve(), strict, extra_settings)
     finally:
         os.close(parent)
 
 
-def locked_build(settings, output, content, strict):
+def locked_build(settings, output, content, strict, extra_settings):
     remove_leftovers(output.parent, output.name)
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
     try:
-        status = run_pelican(settings, staging, content, strict=strict)
+        extra_args = ("--extra-settings", *extra_settings) if extra_settings else ()
+        status = run_pelican(settings, staging, content, extra_args, strict=strict)
         if status != 0:
             print(f"build failed: {output} was left as it was", file=sys.stderr)
             return status
@@ -134,8 +136,10 @@ def main(argv=None):
     parser.add_argument("--output", default=str(ROOT / "output"))
     parser.add_argument("--content", default=str(ROOT / "content"), help="content folder (tests use fixtures)")
     parser.add_argument("--strict", action="store_true", help="content warnings fail the build")
+    parser.add_argument("--extra-settings", nargs="*", default=[], metavar="KEY=JSON",
+                        help="override settings, as pelican's --extra-settings (`make check` builds without minification)")
     args = parser.parse_args(argv)
-    return build(args.settings, args.output, args.content, strict=args.strict)
+    return build(args.settings, args.output, args.content, strict=args.strict, extra_settings=args.extra_settings)
 
 
 if __name__ == "__main__":

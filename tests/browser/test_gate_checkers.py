@@ -1,0 +1,54 @@
+"""The browser gates of `make check` see what they are for (tools/gates/)."""
+
+import pytest
+
+from gates.accessibility import AXE, axe_violations
+from gates.server import SiteServer
+from gates.weight import measure
+
+DARK_ONLY_PROBLEM = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contrast</title><link rel="icon" href="data:,">
+<style>p { color: #222; background: #fff } @media (prefers-color-scheme: dark) { p { color: #333; background: #222 } }</style>
+</head><body><main><h1>Heading</h1><p>Grey on grey once the reader prefers dark.</p><img src="dot.svg" alt="dot"></main></body></html>"""
+DOT = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><circle cx="2" cy="2" r="2"/></svg>'
+
+
+@pytest.fixture(scope="module")
+def problem_page(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("problem")
+    (folder / "index.html").write_text(DARK_ONLY_PROBLEM, encoding="utf-8")
+    (folder / "dot.svg").write_text(DOT, encoding="utf-8")
+    with SiteServer() as server:
+        server.serve(folder)
+        yield server.url
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is installed by `make test` (npm ci)")
+def test_axe_finds_a_contrast_problem_only_in_the_dark_scheme(browser, problem_page):
+    assert [v["id"] for v in axe_violations(browser, f"{problem_page}/", "light")] == []
+    assert [v["id"] for v in axe_violations(browser, f"{problem_page}/", "dark")] == ["color-contrast"]
+
+
+def test_weight_counts_every_request_and_images_without_size(browser, problem_page):
+    requests, images_without_size = measure(browser, f"{problem_page}/")
+    assert sorted(request["url"].removeprefix(problem_page) for request in requests) == ["/", "/dot.svg"]
+    assert all(request["decoded"] > 0 for request in requests)
+    assert images_without_size == ["dot.svg"]
+
+
+KEYBOARD_PROBLEMS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Keys</title>
+<style>.quiet:focus { outline: none }</style></head><body>
+<a href="#main" class="skip">Skip to content</a>
+<nav class="language-switch"><a href="/ur/" hreflang="ur" class="quiet">اردو</a></nav>
+<main id="main" tabindex="-1"><p><a href="/one/">One</a> <span tabindex="-1">not a stop</span></p></main>
+</body></html>"""
+
+
+def test_keyboard_gate_names_a_missing_focus_ring(browser, tmp_path):
+    from gates.keyboard import tab_through
+
+    (tmp_path / "index.html").write_text(KEYBOARD_PROBLEMS, encoding="utf-8")
+    with SiteServer() as server:
+        server.serve(tmp_path)
+        problems, stops = tab_through(browser, f"{server.url}/")
+    assert stops == 3
+    assert problems == ['no visible focus indicator on a "اردو" (outline/box-shadow unchanged)']
