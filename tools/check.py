@@ -163,7 +163,7 @@ def main(argv=None):
         for failure in result.failures:
             print(f"  {failure}")
     print(f"\nmake check took {time.monotonic() - started:.0f} s")
-    print(f"check: {len(results) - len(failed)} passed, {len(failed)} failed")
+    print(f"make check: {len(results) - len(failed)} of {len(results)} gates passed")
     return 1 if failed else 0
 
 
