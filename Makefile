@@ -43,8 +43,8 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(BIN)/.installed-test node_modules/.installed
 	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
-	@$(MAKE) --no-print-directory check
-	$(PY) -m pytest
+	@$(MAKE) --no-print-directory check; gates=$$?; $(PY) -m pytest; tests=$$?; \
+	  [ $$gates -eq 0 ] || echo "make check failed (see its table above)"; exit $$(( gates || tests ))
 
 # Quality gates on the publish build (tools/check.py): links, feeds, vnu,
 # axe, keyboard, weight, Lighthouse.  Prints a table; fails on any failure.

@@ -19,7 +19,7 @@ Adds:
   ``[(first day of month, [stories])]``), ``month_year`` ("May 2018") and
   ``period_label`` (a Pelican archive period ``(2018,)`` or ``(2018, 5)``).
 
-Settings read: ``TIMEZONE``, ``DEFAULT_LANG``.
+Settings read: ``TIMEZONE``.
 """
 
 import os

@@ -6,6 +6,7 @@ feed readers should get the title exactly as written.  This plugin supplies a
 Writer subclass (``get_writer`` signal) that:
 
 * uses ``plain_title`` (see ``plain_titles``) for entry titles;
+* names the paper (``SITENAME``) as the author of stories without a byline;
 * sets the feed's ``language`` (``xml:lang``) to the edition's ``DEFAULT_LANG``;
 * dates a feed with no entries (an edition or section without stories yet)
   ``EDITION_DATE`` (``SOURCE_DATE_EPOCH``, see ``dates``) where feedgenerator
@@ -14,7 +15,7 @@ Writer subclass (``get_writer`` signal) that:
 Self links: ``editions`` sets each edition's ``FEED_DOMAIN`` to its own
 ``SITEURL``, so an Urdu feed's self link points at the Urdu feed.
 
-Settings read: ``DEFAULT_LANG``, ``EDITION_DATE``.
+Settings read: ``DEFAULT_LANG``, ``EDITION_DATE``, ``SITENAME``.
 """
 
 from pelican import signals
@@ -32,7 +33,10 @@ class NewsWriter(Writer):
 
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, item)
-        feed.items[-1]["title"] = getattr(item, "plain_title", feed.items[-1]["title"])
+        entry = feed.items[-1]
+        entry["title"] = getattr(item, "plain_title", entry["title"])
+        # Stories carry no byline: the paper is the author (Atom requires a name).
+        entry["author_name"] = entry["author_name"] or self.settings["SITENAME"]
 
 
 def news_writer(pelican):

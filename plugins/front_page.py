@@ -8,11 +8,14 @@ Adds to the template context:
   excluded).
 * ``section_nav``: the sections that have stories, in ``SECTIONS`` order, as
   Pelican ``Category`` objects, for the masthead navigation.
+* the Jinja global ``section_is_current(section)``: true on that section's own
+  listing pages (for ``aria-current="page"``), not on its stories.
 
 Settings read: ``SECTIONS`` (names per language), ``DEFAULT_LANG``,
 ``FRONT_PAGE_STORIES_PER_SECTION``.
 """
 
+from jinja2 import pass_context
 from pelican import signals
 
 
@@ -36,5 +39,17 @@ def add_front_page(generator):
     generator.context["section_nav"] = [category for category, _ in sections]
 
 
+@pass_context
+def section_is_current(context, section):
+    listing = section.save_as.removesuffix("index.html")
+    return (context.get("output_file") or "").startswith(listing)
+
+
+def add_globals(pelican):
+    settings = pelican.settings
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "section_is_current": section_is_current}
+
+
 def register():
+    signals.initialized.connect(add_globals)
     signals.article_generator_finalized.connect(add_front_page)

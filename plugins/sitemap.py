@@ -10,7 +10,8 @@ at the main edition.  Entries are sorted, so two builds write the same bytes.
 Why our own: pelican-sitemap 1.2.2 writes ``ref=`` instead of ``href=`` for
 hreflang alternates.
 
-Settings read: ``SITEURL``, ``DEFAULT_LANG``, ``EDITIONS``, ``OUTPUT_PATH``.
+Settings read: ``MAIN_SITEURL`` (from ``editions``), ``DEFAULT_LANG``, ``EDITIONS``,
+``ARCHIVES_URL``, ``OUTPUT_PATH``.
 """
 
 import os

@@ -115,9 +115,14 @@ def write_paper(generator, writer):
     for edition in generator.paper_editions:
         writer.write_file(edition["save_as"], template, generator.context, url=edition["url"], paper=edition)
     latest = generator.paper_editions[-1] if generator.paper_editions else None
+    if latest:
+        # /paper/ is a page of its own (whatever day is latest), so it is its
+        # own canonical URL and pairs with the other edition's /paper/.
+        latest = {**latest, "canonical_url": f"{settings['SITEURL']}/{setting(settings, 'PAPER_URL')}"}
+    is_today = bool(latest) and latest["day"] == settings["EDITION_DATE"].date()
     writer.write_file(setting(settings, "PAPER_SAVE_AS"), template, generator.context,
                       url=setting(settings, "PAPER_URL"), paper=latest, paper_is_latest=True,
-                      edition_path=setting(settings, "PAPER_URL"))
+                      paper_is_today=is_today, edition_path=setting(settings, "PAPER_URL"))
     writer.write_file(setting(settings, "PAPER_ARCHIVE_SAVE_AS"), generator.get_template("paper_archive"),
                       generator.context, url=setting(settings, "PAPER_ARCHIVE_URL"),
                       paper_months=generator.paper_months, edition_path=setting(settings, "PAPER_ARCHIVE_URL"))

@@ -17,7 +17,9 @@ Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 """
 
 import hashlib
+import os
 import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -101,8 +103,11 @@ def subset_urdu_font(pelican):
                          + "".join(sorted(characters)).encode())
     cached = Path(settings["CACHE_PATH"]) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
     if not cached.exists():
-        write_subset(source, cached.with_suffix(".tmp"), characters)
-        cached.with_suffix(".tmp").replace(cached)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        os.close(descriptor)
+        write_subset(source, Path(temporary), characters)
+        os.replace(temporary, cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, destination)
 

@@ -41,8 +41,8 @@ Errors (the build fails):
   static file or listing of the site has.
 
 Warnings (printed with ``warning:``; they fail the build only when ``STRICT=1``
-is in the environment or the ``STRICT`` setting is true, which
-``tools/build.py --strict`` sets): a Summary longer than
+is in the environment, as ``tools/build.py --strict`` sets it, or the
+``STRICT`` setting is true): a Summary longer than
 ``META_DESCRIPTION_MAX_LENGTH`` characters, which search engines cut.
 
 Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,

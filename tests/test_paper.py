@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import pelicanconf
-from sitebuild import ARTICLE_SLUG, FIXTURE_STORIES, FIXTURE_TRANSLATION
+from sitebuild import ARTICLE_SLUG, FIXTURE_STORIES, FIXTURE_TRANSLATION, Site, build_site, write_fixture_content
 
 SITEURL = "https://lantern-gazette.example"
 KARACHI = ZoneInfo(pelicanconf.TIMEZONE)
@@ -90,11 +90,23 @@ def test_previous_and_next_editions(fixture_site):
             assert following["href"] == f"{SITEURL}/paper/{days[index + 1]}/"
 
 
-def test_paper_is_the_latest_edition_with_a_canonical_dated_url(fixture_site):
+def test_paper_is_the_latest_edition_and_says_so_when_it_is_not_today(fixture_site):
     latest = fixture_site.html("paper/index.html")
     newest_day = max(story["paper_day"] for story in FIXTURE_STORIES)
-    assert latest.find("link", rel="canonical")["href"] == f"{SITEURL}/paper/{newest_day}/"
+    assert latest.find("link", rel="canonical")["href"] == f"{SITEURL}/paper/"
     assert stories_of(latest) == stories_of(fixture_site.html(f"paper/{newest_day}/index.html"))
+    # The fixture's newest day is weeks before the build's date (19 April 2024).
+    assert text(latest.select_one(".page-heading-label")) == "Latest edition"
+    assert text(fixture_site.html(f"paper/{newest_day}/index.html").select_one(".page-heading-label")) == "The day's paper"
+
+
+def test_paper_built_on_its_day_is_todays_paper(tmp_path):
+    newest_day = max(story["paper_day"] for story in FIXTURE_STORIES)
+    noon = datetime.fromisoformat(f"{newest_day}T12:00:00").replace(tzinfo=ZoneInfo("Asia/Karachi"))
+    content = write_fixture_content(tmp_path / "content")
+    result = build_site(tmp_path / "output", content=content, env={"SOURCE_DATE_EPOCH": str(int(noon.timestamp()))})
+    assert result.returncode == 0, result.stderr
+    latest = Site(tmp_path / "output").html("paper/index.html")
     assert text(latest.select_one(".page-heading-label")) == "Today's Paper"
 
 

@@ -1,5 +1,7 @@
 """Reading time is computed from the body at 265 words a minute, never typed."""
 
+import json
+
 import pytest
 
 from sitebuild import built
@@ -19,8 +21,12 @@ def test_inline_markup_does_not_split_words_and_blocks_do():
 def test_reference_body_counts_361_words(site):
     from sitebuild import ARTICLE_PATH
 
-    body = site.html(ARTICLE_PATH).select_one(".story-body")
+    page = site.html(ARTICLE_PATH)
+    body = page.select_one(".story-body")
     assert len(body.get_text().replace("\xa0", " ").split()) == 361
+    article_data = next(data for data in (json.loads(s.string) for s in page.find_all("script", type="application/ld+json"))
+                        if data.get("@type") == "NewsArticle")
+    assert article_data["wordCount"] == 361, "the plugin counts the words a reader sees"
 
 
 def test_an_800_word_story_reads_in_3_minutes(tmp_path):

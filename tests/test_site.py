@@ -88,9 +88,14 @@ def test_publish_build_uses_absolute_urls(published):
 
 
 def test_output_is_not_committed():
+    import subprocess
+
     from sitebuild import ROOT
 
-    assert "/output/" in (ROOT / ".gitignore").read_text().splitlines()
+    tracked = subprocess.run(["git", "ls-files", "output", "node_modules", ".venv"], cwd=ROOT, capture_output=True, text=True)
+    assert tracked.returncode == 0 and tracked.stdout == ""
+    ignored = subprocess.run(["git", "check-ignore", "-q", "output/index.html"], cwd=ROOT)
+    assert ignored.returncode == 0, "output/ is git-ignored"
 
 
 def test_sitemap_lists_the_papers_days(published):

@@ -46,10 +46,10 @@ def compile_catalogs(translations=ROOT / "theme" / "translations"):
         mo_path = po_path.with_suffix(".mo")
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as mo_file:
+        # A private temporary name: concurrent builds never share it.
+        with tempfile.NamedTemporaryFile(dir=mo_path.parent, prefix=".messages-", suffix=".tmp", delete=False) as mo_file:
             write_mo(mo_file, catalog, use_fuzzy=False)
-        os.replace(tmp, mo_path)
+        os.replace(mo_file.name, mo_path)
 
 
 def remove_leftovers(parent, name):

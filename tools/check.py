@@ -1,6 +1,6 @@
 """`make check`: build the deployable site and prove it accessible, valid, light and whole.
 
-    python tools/check.py [--only GATE,...] [--keep FOLDER] [--no-lighthouse]
+    python tools/check.py [--only GATE,...] [--keep FOLDER] [--verbose]
 
 Builds publishconf.py three times into a temporary folder: for a server at
 the root of http://127.0.0.1:PORT (served, with its precompressed copies, for

@@ -50,7 +50,11 @@ def test_skip_link_is_the_first_tab_stop_and_visible_when_focused(open_page):
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#main"
     box = page.locator(".skip-link").bounding_box()
-    assert box["y"] >= 0
+    assert box["width"] > 40 and box["height"] > 16, "a readable link, not a clipped sliver"
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 900
+    page.keyboard.press("Tab")
+    moved = page.locator(".skip-link").bounding_box()
+    assert moved["y"] + moved["height"] <= 0, "it leaves the screen again once focus moves on"
 
 
 def test_dark_mode_changes_the_colours(open_page):
