@@ -102,3 +102,16 @@ def test_sitemap_lists_the_papers_days(published):
     root = ET.parse(published.path("sitemap.xml")).getroot()
     locations = {url.find(f"{SITEMAP}loc").text for url in root}
     assert {"https://lantern-gazette.example/paper/2018-05-02/", "https://lantern-gazette.example/ur/paper/2018-05-02/"} <= locations
+
+
+def test_section_navigation_marks_only_the_section_page_as_current(site):
+    section_page = site.html("section/syria/index.html").select("nav.section-nav a[aria-current]")
+    assert [link.get_text() for link in section_page] == ["Syria"]
+    assert site.html(f"{ARTICLE_URL.strip('/')}/index.html").select("nav.section-nav a[aria-current]") == []
+    assert site.html("index.html").select("nav.section-nav a[aria-current]") == []
+
+
+def test_atom_entries_name_the_paper_as_author(published):
+    for feed_path, name in (("feeds/all.atom.xml", "The Lantern Gazette"), ("ur/feeds/all.atom.xml", "لالٹین گزٹ")):
+        entry = ET.parse(published.path(feed_path)).getroot().find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}author/{ATOM}name").text == name
