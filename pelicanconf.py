@@ -49,6 +49,7 @@ CSS_FILE = "site.css"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "i18n_subsites",
+    "read_once",
     "dates",
     "reading_time",
     "front_page",

@@ -9,6 +9,8 @@ stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
 ``font-display: swap``; English pages never download it.
 
 Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set.
+The subset is made in a second process that starts when the Urdu subsite
+has been written, while the main edition renders.
 
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
@@ -16,7 +18,9 @@ Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 """
 
 import hashlib
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -83,25 +87,56 @@ def write_subset(source, destination, characters):
     font.save(destination)
 
 
+def cached_subset(urdu_root, source, cache_dir):
+    """Subset `source` to the text of the HTML under `urdu_root`; returns the
+    cached WOFF2 (the same text gives the same font)."""
+    urdu_pages = sorted(Path(urdu_root).rglob("*.html"))
+    characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
+    # Subsetting Nastaliq takes seconds; the same text gives the same font.
+    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + "".join(sorted(characters)).encode())
+    cached = Path(cache_dir) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_subset(source, cached.with_suffix(".tmp"), characters)
+        cached.with_suffix(".tmp").replace(cached)
+    return str(cached)
+
+
+# The subset runs in a second process as soon as the Urdu edition is written,
+# while the main edition renders its pages (two cores, half the wait).
+_PENDING = {}
+
+
+def start_subset(pelican):
+    """At the end of the Urdu edition's build (a subsite writing into
+    OUTPUT_PATH/<path>), start subsetting in the background."""
+    settings = pelican.settings
+    if settings["DEFAULT_LANG"] != "ur" or settings["DEFAULT_LANG"] == next(iter(settings["EDITIONS"])):
+        return
+    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    _PENDING["job"] = (executor, executor.submit(cached_subset, settings["OUTPUT_PATH"], source, settings["CACHE_PATH"]))
+
+
 def subset_urdu_font(pelican):
     settings = pelican.settings
     editions = settings["EDITIONS"]
     if settings["DEFAULT_LANG"] != next(iter(editions)) or "ur" not in editions:
         return
     output = Path(settings["OUTPUT_PATH"])
-    urdu_pages = sorted((output / editions["ur"]["path"]).rglob("*.html"))
-    characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
-    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+    pending = _PENDING.pop("job", None)
+    if pending:
+        executor, job = pending
+        cached = job.result()
+        executor.shutdown()
+    else:
+        source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+        cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
     destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
-    # Subsetting Nastaliq takes seconds; the same text gives the same font.
-    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + "".join(sorted(characters)).encode())
-    cached = Path(settings["CACHE_PATH"]) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
-    if not cached.exists():
-        write_subset(source, cached.with_suffix(".tmp"), characters)
-        cached.with_suffix(".tmp").replace(cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, destination)
 
 
 def register():
+    signals.finalized.connect(start_subset)
     signals.finalized.connect(subset_urdu_font)

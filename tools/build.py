@@ -63,7 +63,7 @@ def swap_in(staging, output):
         os.rename(staging, output)
 
 
-def build(settings="pelicanconf.py", output="output", content=ROOT / "content"):
+def build(settings="pelicanconf.py", output="output", content=ROOT / "content", extra_settings=()):
     settings = (ROOT / settings).resolve()
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,8 @@ def build(settings="pelicanconf.py", output="output", content=ROOT / "content"):
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
     try:
-        status = run_pelican(settings, staging, Path(content).resolve())
+        extra_args = [argument for setting in extra_settings for argument in ("--extra-settings", setting)]
+        status = run_pelican(settings, staging, Path(content).resolve(), extra_args)
         if status != 0:
             print(f"build failed: {output} was left as it was", file=sys.stderr)
             return status
@@ -88,8 +89,10 @@ def main(argv=None):
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default=str(ROOT / "output"))
     parser.add_argument("--content", default=str(ROOT / "content"), help="content folder (tests use fixtures)")
+    parser.add_argument("--extra-settings", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="passed to pelican -e (the benchmark sets CACHE_PATH)")
     args = parser.parse_args(argv)
-    return build(args.settings, args.output, args.content)
+    return build(args.settings, args.output, args.content, args.extra_settings)
 
 
 if __name__ == "__main__":

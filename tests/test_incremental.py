@@ -1,0 +1,89 @@
+"""`make serve` rebuilds only what an edit changed, and the result is the site
+a full build of the same content writes, byte for byte."""
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench_corpus import write_corpus
+from incremental import Session
+from sitebuild import REFERENCE_EPOCH, ROOT, Site, built
+
+ARTICLES = 30
+
+
+def differences(left, right):
+    """Relative paths that differ between two folders (missing on one side or other bytes)."""
+    left_files = {p.relative_to(left).as_posix() for p in Path(left).rglob("*") if p.is_file()}
+    right_files = {p.relative_to(right).as_posix() for p in Path(right).rglob("*") if p.is_file()}
+    different = left_files ^ right_files
+    for name in left_files & right_files:
+        if not filecmp.cmp(Path(left) / name, Path(right) / name, shallow=False):
+            different.add(name)
+    return sorted(different)
+
+
+def translated_story(content):
+    """An English story that has an Urdu translation."""
+    return next(p for p in sorted((content / "articles").rglob("*.md"))
+                if not p.name.endswith(".ur.md") and p.with_suffix(".ur.md").exists())
+
+
+@pytest.fixture
+def session(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    content = tmp_path / "content"
+    write_corpus(content, ARTICLES, seed=7)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    session = Session(tmp_path / "served", content, theme=theme)
+    session.build(catalogs=True)
+    return session
+
+
+def full_build(session, tmp_path, name):
+    return built(tmp_path / name, content=session.content, extra_settings=[f'THEME="{session.theme}"'])
+
+
+def test_unchanged_rebuild_renders_nothing(session):
+    assert session.build() == 0
+    assert session.stats["kept"] > ARTICLES
+
+
+def test_one_word_edit_renders_only_the_pages_that_show_the_story(session, tmp_path):
+    story = translated_story(session.content)
+    header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
+    body_word = body.split()[3]
+    story.write_text(header + "\n\n" + body.replace(f" {body_word} ", " zanzibarium ", 1), encoding="utf-8")
+
+    rendered = session.build()
+
+    total = session.stats["kept"] + rendered
+    assert 0 < rendered < total / 4
+    reference = full_build(session, tmp_path, "full")
+    assert differences(session.output, reference) == []
+    page = next(p for p in Site(session.output).pages() if story.stem in p and not p.startswith("ur/"))
+    assert "zanzibarium" in Site(session.output).html(page).select_one(".story-body").get_text()
+
+
+def test_new_story_urdu_edit_and_template_change_match_a_full_build(session, tmp_path):
+    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    urdu.write_text(urdu.read_text(encoding="utf-8").replace("۔", "؟", 1), encoding="utf-8")
+    new_story = session.content / "articles" / "2025" / "a-new-story.md"
+    new_story.parent.mkdir(parents=True, exist_ok=True)
+    new_story.write_text(
+        "Title: Lorem novum\nDate: 2025-12-30 09:00\nCategory: Sport\nTags: Lorem Ipsum\n"
+        "Slug: lorem-novum\nSummary: Dolor sit amet.\n\nLorem ipsum dolor sit amet.\n",
+        encoding="utf-8",
+    )
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "after-edits")) == []
+
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Lorem"), encoding="utf-8")
+    session.forget_pages()
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
+    assert "© Lorem" in Site(session.output).text("index.html")
