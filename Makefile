@@ -26,7 +26,8 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 html: $(BIN)/.installed
 	$(PY) tools/build.py --settings pelicanconf.py --output output
 
-serve: html
+# serve builds in its own process (tools/incremental.py) and keeps what it read.
+serve: $(BIN)/.installed
 	$(PY) tools/serve.py --host $(HOST) --port $(PORT)
 
 publish: $(BIN)/.installed

@@ -1,4 +1,4 @@
-"""Each source text is turned into HTML once per process, whichever edition reads it.
+"""Each source text and each template is compiled once per process, whichever edition uses it.
 
 The Urdu edition is a pelican-i18n-subsites subsite: a second Pelican run in
 the same process that reads every file again (it needs the English stories to
@@ -16,6 +16,12 @@ options that change the output:
   wrapper; the key includes smartypants' current dash style, which Pelican sets
   from ``TYPOGRIFY_DASHES`` just before calling it.
 
+* Jinja: every generator of every edition makes its own Jinja environment
+  and compiles each template again; a shared in-memory bytecode cache (keyed
+  by Jinja on the template's name and a checksum of its source) compiles each
+  one once.  All editions use the same ``JINJA_ENVIRONMENT`` options, which
+  the cache key does not cover.
+
 The memo lives as long as the process: one build, or the whole ``make serve``
 session, where an edit then costs one conversion.  Values are the very string
 objects handed to the first caller, so both editions share them in memory.
@@ -23,12 +29,13 @@ objects handed to the first caller, so both editions share them in memory.
 Why our own: Pelican's content caches (``CACHE_CONTENT``) are per edition and
 on disk, and cache the reader's output before typogrify.
 
-Settings read: ``MARKDOWN``.
+Settings read: ``MARKDOWN``, ``JINJA_ENVIRONMENT`` (both get an entry).
 """
 
 import hashlib
 
 import smartypants
+from jinja2 import BytecodeCache
 import typogrify.filters
 from markdown.extensions import Extension
 from pelican import signals
@@ -91,6 +98,27 @@ def memoized_typogrify(text, ignore_tags=None, **filters):
     return found
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    def __init__(self):
+        self.buckets = {}
+
+    def load_bytecode(self, bucket):
+        code = self.buckets.get(bucket.key)
+        if code is not None and code[0] == bucket.checksum:
+            bucket.code = code[1]
+
+    def dump_bytecode(self, bucket):
+        self.buckets[bucket.key] = (bucket.checksum, bucket.code)
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
+def add_template_cache(pelican):
+    environment = pelican.settings.setdefault("JINJA_ENVIRONMENT", {})
+    environment["bytecode_cache"] = TEMPLATE_CACHE
+
+
 def add_markdown_memo(pelican):
     markdown = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])
@@ -102,3 +130,4 @@ def add_markdown_memo(pelican):
 def register():
     typogrify.filters.typogrify = memoized_typogrify
     signals.initialized.connect(add_markdown_memo)
+    signals.initialized.connect(add_template_cache)

@@ -60,13 +60,26 @@ class TextCollector(HTMLParser):
             self.characters.update(data)
 
 
+# (path, mtime_ns, size) -> characters of that page: `make serve` re-reads
+# only the pages it rewrote.
+_PAGE_CHARACTERS = {}
+
+
 def characters_of(html_files):
     collector = TextCollector()
+    found = set()
     for path in html_files:
-        collector.feed(path.read_text(encoding="utf-8"))
-        collector.close()
-        collector.reset()
-    return collector.characters
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        characters = _PAGE_CHARACTERS.get(key)
+        if characters is None:
+            collector.characters = set()
+            collector.feed(path.read_text(encoding="utf-8"))
+            collector.close()
+            collector.reset()
+            characters = _PAGE_CHARACTERS[key] = frozenset(collector.characters)
+        found |= characters
+    return found
 
 
 def write_subset(source, destination, characters):

@@ -52,20 +52,49 @@ def test_unchanged_rebuild_renders_nothing(session):
     assert session.stats["kept"] > ARTICLES
 
 
+def replace_in_body(path, old, new):
+    header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+    assert old in body
+    path.write_text(header + "\n\n" + body.replace(old, new, 1), encoding="utf-8")
+
+
 def test_one_word_edit_renders_only_the_pages_that_show_the_story(session, tmp_path):
     story = translated_story(session.content)
-    header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
-    body_word = body.split()[3]
-    story.write_text(header + "\n\n" + body.replace(f" {body_word} ", " zanzibarium ", 1), encoding="utf-8")
+    word = story.read_text(encoding="utf-8").split("\n\n", 1)[1].split()[3]
+    replace_in_body(story, f" {word} ", " zanzibarium ")
 
-    rendered = session.build()
+    assert session.quick_update([story])
 
-    total = session.stats["kept"] + rendered
-    assert 0 < rendered < total / 4
-    reference = full_build(session, tmp_path, "full")
-    assert differences(session.output, reference) == []
-    page = next(p for p in Site(session.output).pages() if story.stem in p and not p.startswith("ur/"))
+    total = len(session.jobs)
+    assert 0 < session.stats["rendered"] < total / 4
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+    page = next(p for p in Site(session.output).pages() if f"/{story.stem}/" in p and not p.startswith("ur/"))
     assert "zanzibarium" in Site(session.output).html(page).select_one(".story-body").get_text()
+
+
+def test_urdu_edit_with_a_new_letter_updates_the_font_too(session, tmp_path):
+    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    font = next(session.output.rglob("*.woff2"))
+    font_before = font.read_bytes()
+    replace_in_body(urdu, "۔", " ڇ۔")  # a letter (Sindhi) that the generated Urdu never uses
+
+    assert session.quick_update([urdu])
+
+    assert font.read_bytes() != font_before
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_moving_a_story_to_another_section_needs_and_gets_a_full_rebuild(session, tmp_path):
+    story = translated_story(session.content)
+    text = story.read_text(encoding="utf-8")
+    section = next(line for line in text.splitlines() if line.startswith("Category: "))
+    other = "Opinion" if section != "Category: Opinion" else "Sport"
+    story.write_text(text.replace(section, f"Category: {other}"), encoding="utf-8")
+
+    assert not session.quick_update([story])
+    session.build()
+
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
 def test_new_story_urdu_edit_and_template_change_match_a_full_build(session, tmp_path):

@@ -24,11 +24,13 @@ file falls back to a full atomic build, which also removes stale pages.
 import itertools
 import logging
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from pelican import Pelican, signals
+from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
@@ -55,7 +57,56 @@ def version(content):
     return (token(content), tuple(token(t) for t in getattr(content, "translations", ())))
 
 
+def tokens_of(signature, found=None):
+    """Every story token inside a signature (pages to redo when one changes)."""
+    found = set() if found is None else found
+    if isinstance(signature, tuple):
+        if len(signature) == 2 and isinstance(signature[0], int) and isinstance(signature[1], tuple):
+            found.add(signature[0])
+            found.update(signature[1])
+        else:
+            for part in signature:
+                tokens_of(part, found)
+    return found
+
+
 SIMPLE = (str, int, float, bool, type(None), tuple)
+
+
+def forget_memoized(objects=None):
+    """Drop Pelican's memo of story HTML and summaries (`pelican.utils.memoized`
+    on Content.get_content/get_summary, keyed by the object): for `objects`,
+    or all of it (it would otherwise keep every object of every build)."""
+    for name in ("get_content", "get_summary"):
+        cache = Content.__dict__[name].cache
+        if objects is None:
+            cache.clear()
+        else:
+            for key in [key for key in cache if key and any(key[0] is obj for obj in objects)]:
+                del cache[key]
+
+
+def placement(content):
+    """What puts a story where it is: if this is unchanged, an edit changes
+    only what the pages that already show it say."""
+    metadata = {name: value for name, value in content.metadata.items()
+                if name not in ("title", "plain_title", "summary")}
+    return (
+        type(content), content._expand_settings("url"), content._expand_settings("save_as"),
+        sorted((name, str(value)) for name, value in metadata.items()),
+        content.slug, content.lang, content.status, content.in_default_lang,
+    )
+
+
+def render_page(template, localcontext, context, path, opener=None):
+    """What Pelican's writer does for one page (`opener`: its checked open)."""
+    if localcontext["localsiteurl"]:
+        context["localsiteurl"] = localcontext["localsiteurl"]
+    output = template.render(localcontext)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with opener() if opener is not None else open(path, "w", encoding="utf-8") as file:
+        file.write(output)
+    signals.content_written.send(path, context=localcontext)
 
 
 class SkipUnchanged:
@@ -87,20 +138,16 @@ class SkipUnchanged:
                 return None  # something we cannot name: always render
         return tuple(parts)
 
-    def _emit(self, template, localcontext, context, name, override, signature):
+    def _emit(self, template, make_localcontext, context, name, override, signature):
         path = sanitised_join(self.output_path, name)
         session = _SESSION
+        session.record(path, ("page", template, make_localcontext, context), signature)
         if signature is not None and session.signatures.get(path) == signature and os.path.exists(path):
             self._written_files.add(path)
             session.stats["kept"] += 1
             return
-        if localcontext["localsiteurl"]:
-            context["localsiteurl"] = localcontext["localsiteurl"]
-        output = template.render(localcontext)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with self._open_w(path, "utf-8", override=override) as file:
-            file.write(output)
-        signals.content_written.send(path, context=localcontext)
+        render_page(template, make_localcontext(), context, path,
+                    lambda: self._open_w(path, "utf-8", override=override))
         session.stats["rendered"] += 1
         if signature is None:
             session.signatures.pop(path, None)
@@ -149,12 +196,12 @@ class SkipUnchanged:
                     })
                     shown.append((key, paginator.num_pages, tuple(version(item) for item in page.object_list)))
                 signature = None if others is None else (template_id, page.save_as, page_num, site, others, tuple(shown))
-                self._emit(template, localcontext_for(page.save_as, paginated_kwargs), context,
-                           page.save_as, override_output, signature)
+                self._emit(template, lambda save_as=page.save_as, extra=paginated_kwargs: localcontext_for(save_as, extra),
+                           context, page.save_as, override_output, signature)
         else:
             others = self._listing_signature(kwargs)
             signature = None if others is None else (template_id, name, site, others)
-            self._emit(template, localcontext_for(name, kwargs), context, name, override_output, signature)
+            self._emit(template, lambda: localcontext_for(name, kwargs), context, name, override_output, signature)
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):
@@ -163,6 +210,8 @@ class SkipUnchanged:
             limit = self.settings["FEED_MAX_ITEMS"]
             signature = ("feed", feed_type, url, feed_title, context.get("SITEURL"), context.get("FEED_DOMAIN"),
                          tuple(version(item) for item in elements[:limit]))
+            _SESSION.record(complete_path, ("feed", self, elements, context, path, url, feed_type, override_output,
+                                            feed_title), signature)
             if _SESSION.signatures.get(complete_path) == signature and os.path.exists(complete_path):
                 self._written_files.add(complete_path)
                 _SESSION.stats["kept"] += 1
@@ -195,6 +244,7 @@ def keep_content_in_memory(generator):
     key = (generator.settings["DEFAULT_LANG"], type(generator).__name__)
     generator._cache = _SESSION.content_caches.setdefault(key, {})
     generator.save_cache = lambda: None
+    _SESSION.generators[key] = generator
 
 
 class Session:
@@ -207,6 +257,10 @@ class Session:
         self.theme = theme
         self.content_caches = {}
         self.signatures = {}
+        self.generators = {}  # of the last build: (lang, class name) -> generator
+        self.jobs = {}  # of the last build: output path -> how it was written
+        self.dependents = {}  # story token -> output paths that show it
+        self.main_settings = None
         self.stats = {}
         self.last_duration = None
         self.unused_variables = set()
@@ -235,6 +289,11 @@ class Session:
         finally:
             os.chdir(cwd)
 
+    def record(self, path, job, signature):
+        self.jobs[path] = job
+        for found in tokens_of(signature) if signature is not None else ():
+            self.dependents.setdefault(found, set()).add(path)
+
     def forget_pages(self):
         """Render every page at the next build (a template or catalog changed)."""
         self.signatures.clear()
@@ -251,24 +310,113 @@ class Session:
         self.content_caches.clear()
         self.signatures.clear()
 
-    def build(self, catalogs=False):
-        """Build in place; returns the number of pages rendered."""
+    def build(self, catalogs=False, fresh=False):
+        """Build in place; returns the number of pages rendered.  `fresh`
+        starts from an empty output folder (the first build of a session)."""
         global _SESSION
         started = time.perf_counter()
         if catalogs:
             build.compile_catalogs()
         self.stats = {"rendered": 0, "kept": 0}
+        if fresh:
+            self.forget_pages()
+            build.remove_leftovers(self.output.parent, self.output.name)
+            if self.output.exists():
+                retired = self.output.parent / f"{build.RETIRED_PREFIX}{self.output.name}-{os.getpid()}"
+                os.rename(self.output, retired)
+                shutil.rmtree(retired, ignore_errors=True)
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
+        self.generators, self.jobs, self.dependents = {}, {}, {}
+        forget_memoized()
         cwd = os.getcwd()
         os.chdir(ROOT)
         try:
-            IncrementalPelican(self._settings()).run()
+            pelican = IncrementalPelican(self._settings())
+            self.main_settings = pelican.settings
+            pelican.run()
         finally:
             os.chdir(cwd)
             _SESSION = None
         self.last_duration = time.perf_counter() - started
         return self.stats["rendered"]
+
+    def quick_update(self, paths):
+        """Redo only the pages that show the stories in `paths`, without running
+        Pelican again, when the edit changes what they say but nothing that
+        places them (URL, date, section, tags, language, status, translations):
+        each edition's story object is refreshed in place from the file, so
+        every list that holds it sees the new text, and the pages and feeds
+        recorded as showing it are rendered again.  Returns False (nothing
+        done) when a full `build()` is needed."""
+        global _SESSION
+        if not self.generators or not paths:
+            return False
+        started = time.perf_counter()
+        refreshed = []  # (edition generator, cache key, old object, new object)
+        for path in paths:
+            path = Path(path).resolve()
+            if not path.is_file() or not path.is_relative_to(self.content):
+                return False
+            found = False
+            for (lang, kind), generator in self.generators.items():
+                key = os.path.relpath(path, generator.path)
+                cached = generator._cache.get(key)
+                if cached is None:
+                    continue
+                if kind != "ArticlesGenerator":
+                    return False
+                found = True
+                new = generator.readers.read_file(
+                    base_path=generator.path, path=key, content_class=type(cached[1]), context=generator.context)
+                if placement(new) != placement(cached[1]):
+                    return False
+                refreshed.append((generator, key, cached[1], new))
+            if not found:
+                return False
+        _SESSION = self
+        self.stats = {"rendered": 0, "kept": 0}
+        try:
+            outputs = set()
+            for generator, key, old, new in refreshed:
+                old_token = token(old)
+                for name, value in new.__dict__.items():
+                    if name not in ("translations", "_render_token", "_context"):
+                        old.__dict__[name] = value
+                old.__dict__["_render_token"] = next(_TOKENS)
+                forget_memoized([old])
+                generator._cache[key] = (generator._get_file_stamp(key), old)
+                shown = self.dependents.pop(old_token, set())
+                self.dependents.setdefault(token(old), set()).update(shown)
+                outputs |= shown
+            for path in sorted(outputs):
+                self.signatures.pop(path, None)  # the next full build renders them once more
+                job = self.jobs[path]
+                if job[0] == "page":
+                    _, template, make_localcontext, context = job
+                    render_page(template, make_localcontext(), context, path)
+                else:
+                    _, writer, elements, context, relative, url, feed_type, override, feed_title = job
+                    writer._written_files.discard(path)
+                    writer._overridden_files.discard(path)
+                    super(SkipUnchanged, writer).write_feed(elements, context, relative, url, feed_type, override,
+                                                            feed_title)
+                self.stats["rendered"] += 1
+            self._refresh_urdu_font(outputs)
+        finally:
+            _SESSION = None
+        self.last_duration = time.perf_counter() - started
+        return True
+
+    def _refresh_urdu_font(self, outputs):
+        editions = self.main_settings["EDITIONS"]
+        if "ur" not in editions or "urdu_font" not in self.main_settings["PLUGINS"]:
+            return
+        urdu_root = self.output / editions["ur"]["path"]
+        if any(Path(path).is_relative_to(urdu_root) and path.endswith(".html") for path in outputs):
+            import urdu_font
+            from types import SimpleNamespace
+            urdu_font.subset_urdu_font(SimpleNamespace(settings=self.main_settings))
 
     def full_build(self):
         """The atomic staging build of tools/build.py (removes stale pages)."""
@@ -276,3 +424,56 @@ class Session:
         status = build.build(str(self.settings_file), str(self.output), str(self.content),
                              [f"THEME=\"{self.theme}\""] if self.theme else ())
         return status
+
+
+def main(argv=None):
+    """`python tools/incremental.py --content C --output O`: time a first
+    build, a rebuild with nothing changed and a rebuild after a one-word edit
+    (the benchmark's in-process figures); --profile prints where the edit's
+    rebuild spends its time."""
+    import argparse
+    import cProfile
+    import io
+    import json
+    import pstats
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--content", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--edit", help="a source file to change one word of")
+    parser.add_argument("--profile", type=int, default=0, help="print this many lines of the edit's profile")
+    args = parser.parse_args(argv)
+    session = Session(args.output, args.content)
+    timings = {}
+    started = time.perf_counter()
+    session.build(catalogs=True, fresh=True)
+    timings["first_build_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    session.build()
+    timings["unchanged_rebuild_s"] = time.perf_counter() - started
+    timings["unchanged_rebuild_rendered"] = session.stats["rendered"]
+    if args.edit:
+        path = Path(args.edit)
+        header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+        word = body.split()[5]
+        path.write_text(f"{header}\n\n{body.replace(f' {word} ', ' lorem ', 1)}", encoding="utf-8")
+        profiler = cProfile.Profile() if args.profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        timings["edit_quick"] = session.quick_update([path])
+        if not timings["edit_quick"]:
+            session.build()
+        if profiler:
+            profiler.disable()
+        timings["edit_rebuild_s"] = time.perf_counter() - started
+        timings["edit_rebuild_rendered"] = session.stats["rendered"]
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            timings["edit_profile"] = out.getvalue()
+    print("TIMINGS " + json.dumps(timings), flush=True)
+
+
+if __name__ == "__main__":
+    main()
