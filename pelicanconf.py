@@ -50,6 +50,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "i18n_subsites",
     "read_once",
+    "fixed_urls",
     "dates",
     "reading_time",
     "front_page",
@@ -58,6 +59,7 @@ PLUGINS = [
     "sitemap",
     "feeds",
     "urdu_font",
+    "progress",
 ]
 
 TYPOGRIFY = True
