@@ -8,16 +8,18 @@ as a reader sees it, without typogrify's markup or ``&nbsp;``, for ``<title>``,
 feeds and structured data.
 
 It is ours because no plugin treats titles as text; it hooks Pelican's reader
-through the ``readers_init`` signal.  Settings read: none.
+through the ``readers_init`` signal.  The reader reuses one Markdown parser
+(``read_once.OneParserPerReader``).  Settings read: none.
 """
 
 import html
 
 from pelican import signals
 from pelican.readers import MarkdownReader
+from read_once import OneParserPerReader
 
 
-class PlainTitleMarkdownReader(MarkdownReader):
+class PlainTitleMarkdownReader(OneParserPerReader, MarkdownReader):
     def read(self, source_path):
         content, metadata = super().read(source_path)
         if "title" in metadata:

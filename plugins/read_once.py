@@ -22,26 +22,48 @@ options that change the output:
   one once.  All editions use the same ``JINJA_ENVIRONMENT`` options, which
   the cache key does not cover.
 
+* One Markdown parser per reader: Pelican's ``MarkdownReader.read`` builds a
+  new ``Markdown`` (all extensions) for every file.  `OneParserPerReader`
+  (mixed into our reader by ``plain_titles``) keeps one and resets it between
+  files, putting back the ``meta`` preprocessor that Pelican removes while it
+  converts formatted metadata.
+
 The memo lives as long as the process: one build, or the whole ``make serve``
-session, where an edit then costs one conversion.  Values are the very string
+session, where an edit then costs one conversion.  It is also kept on disk,
+``CACHE_PATH/read_once.pickle`` (the main site's), with the entries the build
+used: the next build starts with it, so a second build with nothing changed
+converts nothing.  Its keys are digests of the text, so a changed file simply
+misses; a new Markdown, typogrify or smartypants version starts afresh.  Values are the very string
 objects handed to the first caller, so both editions share them in memory.
 
 Why our own: Pelican's content caches (``CACHE_CONTENT``) are per edition and
 on disk, and cache the reader's output before typogrify.
 
-Settings read: ``MARKDOWN``, ``JINJA_ENVIRONMENT`` (both get an entry).
+Settings read: ``MARKDOWN``, ``JINJA_ENVIRONMENT`` (both get an entry),
+``CACHE_PATH``.
 """
 
+import atexit
 import hashlib
+import os
+import pickle
+from importlib.metadata import version
+from pathlib import Path
 
 import smartypants
 from jinja2 import BytecodeCache
 import typogrify.filters
+from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.extensions.meta import MetaPreprocessor
 from pelican import signals
+from pelican.utils import pelican_open
 
 _MARKDOWN_MEMO = {}
 _TYPOGRIFY_MEMO = {}
+_USED = set()
+_DISK = {"path": None}
+MEMO_VERSION = (1, version("markdown"), version("typogrify"), version("smartypants"))
 STATS = {"markdown_hits": 0, "markdown_misses": 0, "typogrify_hits": 0, "typogrify_misses": 0}
 
 
@@ -68,6 +90,7 @@ class MemoizedConvert(Extension):
             extracts_meta = "meta" in md.preprocessors
             key = _digest(options_key, extracts_meta, source)
             found = _MARKDOWN_MEMO.get(key)
+            _USED.add(key)
             if found is None:
                 STATS["markdown_misses"] += 1
                 html = convert(source)
@@ -84,12 +107,34 @@ class MemoizedConvert(Extension):
         md.convert = memoized_convert
 
 
+class OneParserPerReader:
+    """``MarkdownReader.read`` with one ``Markdown`` per reader, reset between files."""
+
+    _parser = None
+
+    def read(self, source_path):
+        self._source_path = source_path
+        parser = self._parser
+        if parser is None:
+            parser = self._parser = Markdown(**self.settings["MARKDOWN"])
+        else:
+            parser.reset()
+            if "meta" not in parser.preprocessors:
+                parser.preprocessors.register(MetaPreprocessor(parser), "meta", 27)
+        self._md = parser
+        with pelican_open(source_path) as text:
+            content = parser.convert(text)
+        metadata = self._parse_metadata(parser.Meta) if hasattr(parser, "Meta") else {}
+        return content, metadata
+
+
 _original_typogrify = typogrify.filters.typogrify
 
 
 def memoized_typogrify(text, ignore_tags=None, **filters):
     key = _digest(smartypants.Attr.default, ignore_tags, sorted(filters.items()), text)
     found = _TYPOGRIFY_MEMO.get(key)
+    _USED.add(key)
     if found is None:
         STATS["typogrify_misses"] += 1
         found = _TYPOGRIFY_MEMO[key] = _original_typogrify(text, ignore_tags, **filters)
@@ -127,7 +172,48 @@ def add_markdown_memo(pelican):
         extensions.append(MemoizedConvert(options_key=options_key))
 
 
+def load_memo(pelican):
+    """Start from the memo the previous build left (first site of the process only)."""
+    if _DISK["path"] is not None:
+        return
+    path = _DISK["path"] = Path(pelican.settings["CACHE_PATH"]) / "read_once.pickle"
+    atexit.register(save_memo)
+    try:
+        with path.open("rb") as file:
+            memo_version, markdown_memo, typogrify_memo = pickle.load(file)
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+        return
+    if memo_version == MEMO_VERSION:
+        _MARKDOWN_MEMO.update(markdown_memo)
+        _TYPOGRIFY_MEMO.update(typogrify_memo)
+
+
+def save_memo():
+    """Keep the entries this process used (a removed story's entries go)."""
+    path = _DISK["path"]
+    if path is None:
+        return
+    changed = STATS["markdown_misses"] or STATS["typogrify_misses"]
+    unused = len(_USED) < len(_MARKDOWN_MEMO) + len(_TYPOGRIFY_MEMO)
+    if not (changed or unused or not path.exists()):
+        return
+    used = (
+        MEMO_VERSION,
+        {key: value for key, value in _MARKDOWN_MEMO.items() if key in _USED},
+        {key: value for key, value in _TYPOGRIFY_MEMO.items() if key in _USED},
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(used, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 def register():
     typogrify.filters.typogrify = memoized_typogrify
     signals.initialized.connect(add_markdown_memo)
     signals.initialized.connect(add_template_cache)
+    signals.initialized.connect(load_memo)
