@@ -10,7 +10,9 @@ stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
 
 Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set.
 The subset is made in a second process that starts when the Urdu subsite
-has been written, while the main edition renders.
+has been written, while the main edition renders.  Pages' characters are
+remembered by path, mtime and size, so ``make serve`` reads again only the
+pages it rewrote.
 
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
@@ -18,15 +20,12 @@ Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 """
 
 import hashlib
-import multiprocessing
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import fontTools
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from pelican import signals
 
 ALWAYS_INCLUDED = (
@@ -83,6 +82,9 @@ def characters_of(html_files):
 
 
 def write_subset(source, destination, characters):
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]  # Nastaliq needs all of its shaping rules
@@ -103,6 +105,8 @@ def write_subset(source, destination, characters):
 def cached_subset(urdu_root, source, cache_dir):
     """Subset `source` to the text of the HTML under `urdu_root`; returns the
     cached WOFF2 (the same text gives the same font)."""
+    import fontTools  # only here: the build process itself never loads fontTools
+
     urdu_pages = sorted(Path(urdu_root).rglob("*.html"))
     characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
     # Subsetting Nastaliq takes seconds; the same text gives the same font.
@@ -116,7 +120,9 @@ def cached_subset(urdu_root, source, cache_dir):
 
 
 # The subset runs in a second process as soon as the Urdu edition is written,
-# while the main edition renders its pages (two cores, half the wait).
+# while the main edition renders its pages (two cores, half the wait).  A
+# fresh interpreter (`python urdu_font.py`), not a fork: a fork's peak memory
+# would count the whole build's pages again.
 _PENDING = {}
 
 
@@ -127,8 +133,9 @@ def start_subset(pelican):
     if settings["DEFAULT_LANG"] != "ur" or settings["DEFAULT_LANG"] == next(iter(settings["EDITIONS"])):
         return
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    _PENDING["job"] = (executor, executor.submit(cached_subset, settings["OUTPUT_PATH"], source, settings["CACHE_PATH"]))
+    _PENDING["job"] = subprocess.Popen(
+        [sys.executable, __file__, str(settings["OUTPUT_PATH"]), str(source), str(settings["CACHE_PATH"])],
+        stdout=subprocess.PIPE, text=True)
 
 
 def subset_urdu_font(pelican):
@@ -137,11 +144,12 @@ def subset_urdu_font(pelican):
     if settings["DEFAULT_LANG"] != next(iter(editions)) or "ur" not in editions:
         return
     output = Path(settings["OUTPUT_PATH"])
-    pending = _PENDING.pop("job", None)
-    if pending:
-        executor, job = pending
-        cached = job.result()
-        executor.shutdown()
+    job = _PENDING.pop("job", None)
+    if job:
+        cached, _ = job.communicate()
+        if job.returncode != 0:
+            raise RuntimeError(f"subsetting the Urdu font failed (exit status {job.returncode})")
+        cached = cached.strip()
     else:
         source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
         cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
@@ -153,3 +161,8 @@ def subset_urdu_font(pelican):
 def register():
     signals.finalized.connect(start_subset)
     signals.finalized.connect(subset_urdu_font)
+
+
+if __name__ == "__main__":
+    # python urdu_font.py URDU_OUTPUT SOURCE_FONT CACHE_PATH: prints the cached subset
+    print(cached_subset(sys.argv[1], Path(sys.argv[2]), sys.argv[3]))
