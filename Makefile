@@ -2,6 +2,8 @@
 #   make serve    build and preview at http://127.0.0.1:8000 with live reload
 #   make test     install the test tools and run every test
 #   make publish  build the deployable site into output/
+#   make bench    time full builds (ours and stock Pelican) and the edit loop;
+#                 writes docs/performance.md (BENCH_N="100 1000" to choose sizes)
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -12,7 +14,7 @@ PORT    ?= 8000
 NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve html publish test chromium extract-messages clean
+.PHONY: serve html publish test bench chromium extract-messages clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +39,10 @@ publish: $(BIN)/.installed
 test: $(BIN)/.installed-test
 	@command -v chromium >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
 	$(PY) -m pytest
+
+# Not part of `make test`: minutes of builds on synthetic corpora in a temporary folder.
+bench: $(BIN)/.installed
+	BENCH_N="$${BENCH_N:-100 1000 5000}" $(PY) tools/bench.py
 
 # Debian's Chromium: test tools cannot download their own browser here.
 chromium:

@@ -155,6 +155,11 @@ _SLUG_CLEANUP = [
     (r"[-\s]+", "-"),
 ]
 
+# A story without a translation is left out of the other edition rather than
+# kept there as an unpublished draft (i18n_subsites' default "hide"): drafts
+# are never written, and copying thousands of them costs time and memory.
+I18N_UNTRANSLATED_ARTICLES = "remove"
+
 # The Urdu edition is a pelican-i18n-subsites subsite at /ur/.  Urdu tags keep
 # Urdu slugs; Urdu section names map to the sections' English slugs.
 I18N_SUBSITES = {

@@ -47,6 +47,7 @@ import atexit
 import hashlib
 import os
 import pickle
+import zlib
 from importlib.metadata import version
 from pathlib import Path
 
@@ -63,7 +64,7 @@ _MARKDOWN_MEMO = {}
 _TYPOGRIFY_MEMO = {}
 _USED = set()
 _DISK = {"path": None}
-MEMO_VERSION = (1, version("markdown"), version("typogrify"), version("smartypants"))
+MEMO_VERSION = (2, version("markdown"), version("typogrify"), version("smartypants"))
 STATS = {"markdown_hits": 0, "markdown_misses": 0, "typogrify_hits": 0, "typogrify_misses": 0}
 
 
@@ -95,11 +96,15 @@ class MemoizedConvert(Extension):
                 STATS["markdown_misses"] += 1
                 html = convert(source)
                 meta = getattr(md, "Meta", None)
-                found = (html, {name: list(values) for name, values in meta.items()} if meta is not None else None)
-                _MARKDOWN_MEMO[key] = found
+                # Compressed: this HTML is only typogrify's input; the page
+                # keeps typogrify's output (shared through its own memo).
+                _MARKDOWN_MEMO[key] = (zlib.compress(html.encode("utf-8"), 1),
+                                       {name: list(values) for name, values in meta.items()} if meta is not None else None)
+                meta = _MARKDOWN_MEMO[key][1]
             else:
                 STATS["markdown_hits"] += 1
-            html, meta = found
+                packed, meta = found
+                html = zlib.decompress(packed).decode("utf-8")
             if meta is not None:
                 md.Meta = {name: list(values) for name, values in meta.items()}
             return html
