@@ -28,6 +28,12 @@ options that change the output:
   files, putting back the ``meta`` preprocessor that Pelican removes while it
   converts formatted metadata.
 
+* Two cores: a build that starts with an empty memo first converts every
+  Markdown file in ``PATH`` once, half of them in a forked second process
+  (``READ_ONCE_PROCESSES``, default: the number of CPUs, and only
+  when there are more than ``READ_ONCE_PARALLEL_MIN_FILES`` files, default
+  200); the results join the memo, and the editions then read from it.
+
 The memo lives as long as the process: one build, or the whole ``make serve``
 session, where an edit then costs one conversion.  It is also kept on disk,
 ``CACHE_PATH/read_once.pickle`` (the main site's), with the entries the build
@@ -40,7 +46,8 @@ Why our own: Pelican's content caches (``CACHE_CONTENT``) are per edition and
 on disk, and cache the reader's output before typogrify.
 
 Settings read: ``MARKDOWN``, ``JINJA_ENVIRONMENT`` (both get an entry),
-``CACHE_PATH``.
+``CACHE_PATH``, ``PATH``, ``READ_ONCE_PROCESSES``,
+``READ_ONCE_PARALLEL_MIN_FILES``.
 """
 
 import atexit
@@ -58,6 +65,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.meta import MetaPreprocessor
 from pelican import signals
+from pelican.contents import Article
+from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
 
 _MARKDOWN_MEMO = {}
@@ -217,8 +226,67 @@ def save_memo():
         pass  # a cache that cannot be written only costs time
 
 
+def source_files(settings):
+    extensions = tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
+    root = Path(settings["PATH"])
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.name.endswith(extensions))
+
+
+def convert_files(settings, paths):
+    """Read `paths` as Pelican would (our reader, typogrify), for the memo only."""
+    readers = Readers(settings)
+    context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
+    for path in paths:
+        try:
+            readers.read_file(base_path=settings["PATH"], path=path, content_class=Article, context=context)
+        except Exception:  # Pelican reports it when it reads the file itself
+            pass
+
+
+def convert_in_parallel(pelican):
+    """With an empty memo, convert the sources on every core before Pelican reads them."""
+    settings = pelican.settings
+    processes = int(settings.get("READ_ONCE_PROCESSES", os.cpu_count() or 1))
+    if _MARKDOWN_MEMO or processes < 2 or _DISK.get("converted"):
+        return
+    _DISK["converted"] = True
+    paths = source_files(settings)
+    if len(paths) < int(settings.get("READ_ONCE_PARALLEL_MIN_FILES", 200)):
+        return
+    shares = [paths[index::processes] for index in range(processes)]
+    children = []
+    for share in shares[1:]:
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child converts its share and sends the new memo entries back
+            os.close(reading)
+            status = 1
+            try:
+                convert_files(settings, share)
+                with os.fdopen(writing, "wb") as pipe:
+                    pickle.dump((_MARKDOWN_MEMO, _TYPOGRIFY_MEMO), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(writing)
+        children.append((pid, reading))
+    convert_files(settings, shares[0])
+    for pid, reading in children:
+        try:
+            with os.fdopen(reading, "rb") as pipe:
+                markdown_memo, typogrify_memo = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError):
+            markdown_memo, typogrify_memo = {}, {}  # the editions read those files themselves
+        os.waitpid(pid, 0)
+        for key, value in markdown_memo.items():
+            _MARKDOWN_MEMO.setdefault(key, value)
+        for key, value in typogrify_memo.items():
+            _TYPOGRIFY_MEMO.setdefault(key, value)
+
+
 def register():
     typogrify.filters.typogrify = memoized_typogrify
     signals.initialized.connect(add_markdown_memo)
     signals.initialized.connect(add_template_cache)
     signals.initialized.connect(load_memo)
+    signals.get_generators.connect(convert_in_parallel)
