@@ -408,6 +408,14 @@ class Session:
         self.last_duration = time.perf_counter() - started
         return True
 
+    def remember_urdu_characters(self):
+        """Read the characters of every Urdu page now (the first build made the
+        font in another process), so that the first Urdu edit is as quick as
+        the next ones."""
+        if self.main_settings and "ur" in self.main_settings["EDITIONS"] and "urdu_font" in self.main_settings["PLUGINS"]:
+            import urdu_font
+            urdu_font.characters_of(sorted((self.output / self.main_settings["EDITIONS"]["ur"]["path"]).rglob("*.html")))
+
     def _refresh_urdu_font(self, outputs):
         editions = self.main_settings["EDITIONS"]
         if "ur" not in editions or "urdu_font" not in self.main_settings["PLUGINS"]:

@@ -98,6 +98,7 @@ def main(argv=None):
     session = Session(args.output, args.content, SETTINGS, theme=args.theme)
     started = time.perf_counter()
     session.build(catalogs=True, fresh=True)
+    session.remember_urdu_characters()
     print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
 
     server = Server()
