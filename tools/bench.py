@@ -368,7 +368,7 @@ def report(results, edits, inproc, profiles, doc, started):
             f"In one process (`tools/incremental.py`, N = {edits['n'] if edits else '?'}): first build "
             f"{inproc['first_build_s']:.1f} s; rebuild with nothing changed {inproc['unchanged_rebuild_s']:.2f} s "
             f"({inproc['unchanged_rebuild_s'] * 1000 / (edits['n'] if edits else 1):.2f} ms/article; "
-            f"{inproc['unchanged_rebuild_rendered']} pages rendered); rebuild after a one-word edit "
+            f"{inproc['unchanged_rebuild_rendered']} pages rendered); rebuild after a one-word edit, under cProfile, "
             f"{inproc['edit_rebuild_s']:.2f} s ({inproc['edit_rebuild_rendered']} pages rendered).",
             "",
         ]
