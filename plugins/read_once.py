@@ -73,7 +73,8 @@ _MARKDOWN_MEMO = {}
 _TYPOGRIFY_MEMO = {}
 _USED = set()
 _DISK = {"path": None}
-MEMO_VERSION = (2, version("markdown"), version("typogrify"), version("smartypants"))
+CHUNK = 256
+MEMO_VERSION = (4, version("markdown"), version("typogrify"), version("smartypants"))
 STATS = {"markdown_hits": 0, "markdown_misses": 0, "typogrify_hits": 0, "typogrify_misses": 0}
 
 
@@ -194,12 +195,28 @@ def load_memo(pelican):
     atexit.register(save_memo)
     try:
         with path.open("rb") as file:
-            memo_version, markdown_memo, typogrify_memo = pickle.load(file)
+            if pickle.load(file) != MEMO_VERSION:
+                return
+            while True:
+                markdown_entries, typogrify_entries = pickle.load(file)
+                for key, (packed, meta) in markdown_entries.items():
+                    _MARKDOWN_MEMO[key] = (packed, _decoded(meta))
+                for key, value in typogrify_entries.items():
+                    _TYPOGRIFY_MEMO[key] = value.decode("utf-8", "surrogatepass")
     except (OSError, EOFError, ValueError, pickle.UnpicklingError):
         return
-    if memo_version == MEMO_VERSION:
-        _MARKDOWN_MEMO.update(markdown_memo)
-        _TYPOGRIFY_MEMO.update(typogrify_memo)
+
+
+def _encoded(meta):
+    if meta is None:
+        return None
+    return {name: [value.encode("utf-8", "surrogatepass") for value in values] for name, values in meta.items()}
+
+
+def _decoded(meta):
+    if meta is None:
+        return None
+    return {name: [value.decode("utf-8", "surrogatepass") for value in values] for name, values in meta.items()}
 
 
 def save_memo():
@@ -211,16 +228,23 @@ def save_memo():
     unused = len(_USED) < len(_MARKDOWN_MEMO) + len(_TYPOGRIFY_MEMO)
     if not (changed or unused or not path.exists()):
         return
-    used = (
-        MEMO_VERSION,
-        {key: value for key, value in _MARKDOWN_MEMO.items() if key in _USED},
-        {key: value for key, value in _TYPOGRIFY_MEMO.items() if key in _USED},
-    )
+    markdown_keys = [key for key in _MARKDOWN_MEMO if key in _USED]
+    typogrify_keys = [key for key in _TYPOGRIFY_MEMO if key in _USED]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("wb") as file:
-            pickle.dump(used, file, protocol=pickle.HIGHEST_PROTOCOL)
+            # Text goes out as UTF-8 bytes, in chunks: pickling a str makes
+            # CPython keep a UTF-8 copy inside it, which for the whole memo
+            # would add a third to the build's peak memory.
+            pickle.dump(MEMO_VERSION, file)
+            for start in range(0, max(len(markdown_keys), len(typogrify_keys)), CHUNK):
+                pickle.dump((
+                    {key: (_MARKDOWN_MEMO[key][0], _encoded(_MARKDOWN_MEMO[key][1]))
+                     for key in markdown_keys[start:start + CHUNK]},
+                    {key: _TYPOGRIFY_MEMO[key].encode("utf-8", "surrogatepass")
+                     for key in typogrify_keys[start:start + CHUNK]},
+                ), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         pass  # a cache that cannot be written only costs time
