@@ -3,6 +3,8 @@
 #   make test     install the test tools and run every test, then `make check`
 #   make check    build the deployable site and run the quality gates on it
 #   make publish  build the deployable site into output/
+#   make bench    time full builds (ours and stock Pelican) and the edit loop;
+#                 writes docs/performance.md (BENCH_N="100 1000" to choose sizes)
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -13,7 +15,7 @@ PORT    ?= 8000
 NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve html publish test check chromium extract-messages clean
+.PHONY: serve html publish test check bench chromium extract-messages clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +29,8 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 html: $(BIN)/.installed
 	$(PY) tools/build.py --settings pelicanconf.py --output output
 
-serve: html
+# serve builds in its own process (tools/incremental.py) and keeps what it read.
+serve: $(BIN)/.installed
 	$(PY) tools/serve.py --host $(HOST) --port $(PORT)
 
 publish: $(BIN)/.installed
@@ -51,6 +54,10 @@ test: $(BIN)/.installed-test node_modules/.installed
 check: $(BIN)/.installed-test node_modules/.installed
 	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
 	$(PY) tools/check.py
+
+# Not part of `make test`: minutes of builds on synthetic corpora in a temporary folder.
+bench: $(BIN)/.installed
+	BENCH_N="$${BENCH_N:-100 1000 5000}" $(PY) tools/bench.py
 
 # Debian's Chromium (test tools cannot download their own browser here) and
 # Java for the Nu HTML Checker.

@@ -52,6 +52,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "validation",
     "i18n_subsites",
+    "read_once",
+    "fixed_urls",
     "dates",
     "reading_time",
     "front_page",
@@ -66,6 +68,7 @@ PLUGINS = [
     "fingerprint",  # after urdu_font: it renames the font urdu_font writes
     "search_index",
     "deploy_headers",  # last: it lists every top-level entry of the output
+    "progress",
 ]
 
 TYPOGRIFY = True
@@ -197,6 +200,11 @@ _SLUG_CLEANUP = [
     (r"(?u)\s*\Z", ""),
     (r"[-\s]+", "-"),
 ]
+
+# A story without a translation is left out of the other edition rather than
+# kept there as an unpublished draft (i18n_subsites' default "hide"): drafts
+# are never written, and copying thousands of them costs time and memory.
+I18N_UNTRANSLATED_ARTICLES = "remove"
 
 # The Urdu edition is a pelican-i18n-subsites subsite at /ur/.  Urdu tags keep
 # Urdu slugs; Urdu section names map to the sections' English slugs.

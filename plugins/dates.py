@@ -52,10 +52,16 @@ def edition_date(moment, lang="en"):
     return format_date(moment, format="full", locale=lang)
 
 
+def month_and_year(moment):
+    """ "May 2018".  datetime's own strftime: Pelican's SafeDatetime formats
+    through a regex-based wrapper, slow on an archive of thousands of dates."""
+    return datetime.strftime(moment, "%B %Y") if isinstance(moment, datetime) else date.strftime(moment, "%B %Y")
+
+
 def long_date(moment, lang="en"):
     """A story's date in running text: "2 May 2018"."""
     if lang == "en":
-        return f"{moment.day} {moment:%B %Y}"
+        return f"{moment.day} {month_and_year(moment)}"
     return format_date(moment, format="long", locale=lang)
 
 
@@ -77,7 +83,7 @@ def in_site_time_zone(content):
 
 def month_year(moment, lang="en"):
     if lang == "en":
-        return f"{moment:%B %Y}"
+        return month_and_year(moment)
     return format_date(moment, format="LLLL y", locale=lang)
 
 

@@ -28,7 +28,8 @@ this plugin, inside the build's output folder:
 The hashes depend only on the files' bytes, so reproducible builds stay
 byte-identical.
 
-Settings read: ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
+Settings read: ``FINGERPRINT_ASSETS`` (default true; `make serve`, which
+rebuilds in place, turns it off), ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
 ``THEME_STATIC_DIR``, ``CSS_FILE``, ``URDU_FONT_FILE``, and ``THEME_URL`` and
 ``STYLESHEET`` (set by ``editions``).
 """
@@ -57,6 +58,8 @@ def fingerprinted(path):
 
 def fingerprint_assets(pelican):
     settings = pelican.settings
+    if not settings.get("FINGERPRINT_ASSETS", True):
+        return  # the preview server rebuilds in place and keeps plain names
     editions = settings.get("EDITIONS", {})
     if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
         return  # subsites share the main site's theme folder

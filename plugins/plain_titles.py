@@ -15,16 +15,18 @@ HTML, no links); templates print it with ``|striptags``, which unescapes it to
 text that autoescape escapes again.
 
 It is ours because no plugin treats titles as text; it hooks Pelican's reader
-through the ``readers_init`` signal.  Settings read: none.
+through the ``readers_init`` signal.  The reader reuses one Markdown parser
+(``read_once.OneParserPerReader``).  Settings read: none.
 """
 
 import html
 
 from pelican import signals
 from pelican.readers import MarkdownReader
+from read_once import OneParserPerReader
 
 
-class PlainTitleMarkdownReader(MarkdownReader):
+class PlainTitleMarkdownReader(OneParserPerReader, MarkdownReader):
     def _parse_metadata(self, meta):
         metadata = super()._parse_metadata(meta)
         for name, lines in meta.items():

@@ -22,6 +22,7 @@ Settings read: ``OUTPUT_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
 
 import json
 import logging
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,9 @@ def index_site(pelican):
     if settings["DEFAULT_LANG"] != next(iter(settings["EDITIONS"])):
         return
     subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
+    # Pagefind names its files by content hash; a build in place (make serve)
+    # would otherwise keep the previous index's files beside the new ones.
+    shutil.rmtree(Path(settings["OUTPUT_PATH"]) / subdir, ignore_errors=True)
     command = pagefind_command(settings["OUTPUT_PATH"], subdir)
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:

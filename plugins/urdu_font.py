@@ -10,6 +10,10 @@ stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
 
 Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set;
 they keep the source font's timestamp, so they do not depend on the build time.
+The subset is made in a second process that starts when the Urdu subsite
+has been written, while the main edition renders.  Pages' characters are
+remembered by path, mtime and size, so ``make serve`` reads again only the
+pages it rewrote.
 
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
@@ -19,13 +23,12 @@ Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-import fontTools
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from pelican import signals
 
 ALWAYS_INCLUDED = (
@@ -59,16 +62,32 @@ class TextCollector(HTMLParser):
             self.characters.update(data)
 
 
+# (path, mtime_ns, size) -> characters of that page: `make serve` re-reads
+# only the pages it rewrote.
+_PAGE_CHARACTERS = {}
+
+
 def characters_of(html_files):
     collector = TextCollector()
+    found = set()
     for path in html_files:
-        collector.feed(path.read_text(encoding="utf-8"))
-        collector.close()
-        collector.reset()
-    return collector.characters
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        characters = _PAGE_CHARACTERS.get(key)
+        if characters is None:
+            collector.characters = set()
+            collector.feed(path.read_text(encoding="utf-8"))
+            collector.close()
+            collector.reset()
+            characters = _PAGE_CHARACTERS[key] = frozenset(collector.characters)
+        found |= characters
+    return found
 
 
 def write_subset(source, destination, characters):
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]  # Nastaliq needs all of its shaping rules
@@ -88,29 +107,71 @@ def write_subset(source, destination, characters):
     font.save(destination)
 
 
+def cached_subset(urdu_root, source, cache_dir):
+    """Subset `source` to the text of the HTML under `urdu_root`; returns the
+    cached WOFF2 (the same text gives the same font)."""
+    import fontTools  # only here: the build process itself never loads fontTools
+
+    urdu_pages = sorted(Path(urdu_root).rglob("*.html"))
+    characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
+    # Subsetting Nastaliq takes seconds; the same text gives the same font.
+    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + b"source-timestamp"
+                         + "".join(sorted(characters)).encode())
+    cached = Path(cache_dir) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # A private temporary name: concurrent builds never share it.
+        descriptor, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        os.close(descriptor)
+        write_subset(source, Path(temporary), characters)
+        os.replace(temporary, cached)
+    return str(cached)
+
+
+# The subset runs in a second process as soon as the Urdu edition is written,
+# while the main edition renders its pages (two cores, half the wait).  A
+# fresh interpreter (`python urdu_font.py`), not a fork: a fork's peak memory
+# would count the whole build's pages again.
+_PENDING = {}
+
+
+def start_subset(pelican):
+    """At the end of the Urdu edition's build (a subsite writing into
+    OUTPUT_PATH/<path>), start subsetting in the background."""
+    settings = pelican.settings
+    if settings["DEFAULT_LANG"] != "ur" or settings["DEFAULT_LANG"] == next(iter(settings["EDITIONS"])):
+        return
+    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+    _PENDING["job"] = subprocess.Popen(
+        [sys.executable, __file__, str(settings["OUTPUT_PATH"]), str(source), str(settings["CACHE_PATH"])],
+        stdout=subprocess.PIPE, text=True)
+
+
 def subset_urdu_font(pelican):
     settings = pelican.settings
     editions = settings["EDITIONS"]
     if settings["DEFAULT_LANG"] != next(iter(editions)) or "ur" not in editions:
         return
     output = Path(settings["OUTPUT_PATH"])
-    urdu_pages = sorted((output / editions["ur"]["path"]).rglob("*.html"))
-    characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
-    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+    job = _PENDING.pop("job", None)
+    if job:
+        cached, _ = job.communicate()
+        if job.returncode != 0:
+            raise RuntimeError(f"subsetting the Urdu font failed (exit status {job.returncode})")
+        cached = cached.strip()
+    else:
+        source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+        cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
     destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
-    # Subsetting Nastaliq takes seconds; the same text gives the same font.
-    key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + b"source-timestamp"
-                         + "".join(sorted(characters)).encode())
-    cached = Path(settings["CACHE_PATH"]) / "fonts" / f"{key.hexdigest()[:24]}.woff2"
-    if not cached.exists():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        os.close(descriptor)
-        write_subset(source, Path(temporary), characters)
-        os.replace(temporary, cached)
     destination.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, destination)
 
 
 def register():
+    signals.finalized.connect(start_subset)
     signals.finalized.connect(subset_urdu_font)
+
+
+if __name__ == "__main__":
+    # python urdu_font.py URDU_OUTPUT SOURCE_FONT CACHE_PATH: prints the cached subset
+    print(cached_subset(sys.argv[1], Path(sys.argv[2]), sys.argv[3]))

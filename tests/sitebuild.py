@@ -18,12 +18,14 @@ ARTICLE_SLUG = "us-backed-alliance-launches-final-battle-against-is-in-syria"
 ARTICLE_PATH = f"2018/05/02/{ARTICLE_SLUG}/index.html"
 
 
-def build_site(output, settings="pelicanconf.py", content=None, env=None):
+def build_site(output, settings="pelicanconf.py", content=None, env=None, extra_settings=()):
     """Run tools/build.py; returns the CompletedProcess (output captured)."""
     environment = {**os.environ, "SOURCE_DATE_EPOCH": REFERENCE_EPOCH, **(env or {})}
     command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", settings, "--output", str(output)]
     if content:
         command += ["--content", str(content)]
+    if extra_settings:
+        command += ["--extra-settings", *extra_settings]
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
 
 

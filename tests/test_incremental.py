@@ -1,0 +1,127 @@
+"""`make serve` rebuilds only what an edit changed, and the result is the site
+a full build of the same content writes, byte for byte."""
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench_corpus import write_corpus
+from incremental import Session
+from sitebuild import REFERENCE_EPOCH, ROOT, Site, built
+
+ARTICLES = 30
+
+
+def differences(left, right, ignore=()):
+    """Relative paths that differ between two folders (missing on one side or
+    other bytes), leaving out the folders in `ignore`."""
+    def files(root):
+        return {name for name in (p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file())
+                if not name.startswith(tuple(f"{folder}/" for folder in ignore))}
+    left_files, right_files = files(left), files(right)
+    different = left_files ^ right_files
+    for name in left_files & right_files:
+        if not filecmp.cmp(Path(left) / name, Path(right) / name, shallow=False):
+            different.add(name)
+    return sorted(different)
+
+
+def translated_story(content):
+    """An English story that has an Urdu translation."""
+    return next(p for p in sorted((content / "articles").rglob("*.md"))
+                if not p.name.endswith(".ur.md") and p.with_suffix(".ur.md").exists())
+
+
+@pytest.fixture
+def session(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    content = tmp_path / "content"
+    write_corpus(content, ARTICLES, seed=7)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    session = Session(tmp_path / "served", content, theme=theme)
+    session.build(catalogs=True)
+    return session
+
+
+def full_build(session, tmp_path, name):
+    return built(tmp_path / name, content=session.content, extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false"])
+
+
+def test_unchanged_rebuild_renders_nothing(session):
+    assert session.build() == 0
+    assert session.stats["kept"] > ARTICLES
+
+
+def replace_in_body(path, old, new):
+    header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+    assert old in body
+    path.write_text(header + "\n\n" + body.replace(old, new, 1), encoding="utf-8")
+
+
+def test_one_word_edit_renders_only_the_pages_that_show_the_story(session, tmp_path):
+    story = translated_story(session.content)
+    word = story.read_text(encoding="utf-8").split("\n\n", 1)[1].split()[3]
+    replace_in_body(story, f" {word} ", " zanzibarium ")
+
+    assert session.quick_update([story])
+
+    full = full_build(session, tmp_path, "full")
+    # Only what shows the story is rendered: its pages, the listings, related
+    # stories and feeds that carry its title, nothing else.
+    url = next(p for p in Site(full).pages() if f"/{story.stem}/" in p and not p.startswith("ur/")).removesuffix("index.html")
+    showing = [p for p in Site(full).pages() + [f.relative_to(full).as_posix() for f in full.rglob("*.atom.xml")]
+               if f"/{url}" in Site(full).text(p) or f"/{story.stem}/" in p]
+    assert len(showing) <= session.stats["rendered"] < len(session.jobs) / 3
+    # Search indexes are refreshed by full rebuilds, not by a quick story edit.
+    assert differences(session.output, full, ignore=["pagefind"]) == []
+    page = next(p for p in Site(session.output).pages() if f"/{story.stem}/" in p and not p.startswith("ur/"))
+    assert "zanzibarium" in Site(session.output).html(page).select_one(".story-body").get_text()
+
+
+def test_urdu_edit_with_a_new_letter_updates_the_font_too(session, tmp_path):
+    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    font = next(session.output.rglob("*.woff2"))
+    font_before = font.read_bytes()
+    replace_in_body(urdu, "۔", " ڇ۔")  # a letter (Sindhi) that the generated Urdu never uses
+
+    assert session.quick_update([urdu])
+
+    assert font.read_bytes() != font_before
+    assert differences(session.output, full_build(session, tmp_path, "full"), ignore=["pagefind"]) == []
+
+
+def test_moving_a_story_to_another_section_needs_and_gets_a_full_rebuild(session, tmp_path):
+    story = translated_story(session.content)
+    text = story.read_text(encoding="utf-8")
+    section = next(line for line in text.splitlines() if line.startswith("Category: "))
+    other = "Opinion" if section != "Category: Opinion" else "Sport"
+    story.write_text(text.replace(section, f"Category: {other}"), encoding="utf-8")
+
+    assert not session.quick_update([story])
+    session.build()
+
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_new_story_urdu_edit_and_template_change_match_a_full_build(session, tmp_path):
+    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    urdu.write_text(urdu.read_text(encoding="utf-8").replace("۔", "؟", 1), encoding="utf-8")
+    new_story = session.content / "articles" / "2024" / "a-new-story.md"
+    new_story.parent.mkdir(parents=True, exist_ok=True)
+    new_story.write_text(
+        "Title: Lorem novum\nDate: 2024-04-10 09:00\nCategory: Sport\nTags: Lorem Ipsum\n"
+        "Slug: lorem-novum\nSummary: Dolor sit amet.\n\nLorem ipsum dolor sit amet.\n",
+        encoding="utf-8",
+    )
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "after-edits")) == []
+
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Lorem"), encoding="utf-8")
+    session.forget_pages()
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
+    assert "© Lorem" in Site(session.output).text("index.html")

@@ -1,0 +1,432 @@
+"""`make bench`: how fast the paper builds, next to stock Pelican, at newsroom scale.
+
+    python tools/bench.py [--sizes 100 1000 5000] [--runs 3] [--doc docs/performance.md]
+
+(`BENCH_N="100 1000"` and `BENCH_RUNS=3` set the same from make.)  For each
+size N it writes a synthetic corpus (tools/bench_corpus.py) into a temporary
+folder, then, alternating, builds it
+
+* with our site: tools/build.py with publishconf.py (both editions, font
+  subset, feeds, sitemap and whatever else the publish build does), caches
+  empty, into a fresh folder; then once more with the caches it left
+  ("second build");
+* with stock Pelican, same version: default theme, TYPOGRIFY=True,
+  PLUGINS=[], on the same files (English and Urdu; Pelican writes the Urdu
+  ones as translations).
+
+It reports medians of the runs (wall clock, CPU, peak RSS of the process
+tree's largest process), pages and bytes written.  For the largest N it also
+starts tools/serve.py on a copy of the corpus, connects as a live-reload
+browser and times, from the write of a source file to the reload message:
+a one-word article edit, a template edit and a new article.  Last, a cProfile
+of one full build and of one in-process edit rebuild.  The table goes to
+stdout and to docs/performance.md.
+"""
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from bench_corpus import write_corpus  # noqa: E402
+
+PY = sys.executable
+EPOCH = "1713484800"
+STOCK_SETTINGS = """\
+SITENAME = "Stock Pelican"
+TIMEZONE = "Asia/Karachi"
+DEFAULT_LANG = "en"
+ARTICLE_PATHS = ["articles"]
+STATIC_PATHS = ["extra"]
+TYPOGRIFY = True
+PLUGINS = []
+"""
+
+
+def run_measured(command, env=None, cwd=ROOT):
+    """Run `command`; returns wall seconds, CPU seconds and peak RSS (MB) of
+    the largest process in its tree."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true", **(env or {})}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{output.decode(errors='replace')[-3000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def output_size(folder):
+    files = [p for p in Path(folder).rglob("*") if p.is_file()]
+    return {
+        "pages": sum(1 for p in files if p.suffix == ".html"),
+        "files": len(files),
+        "mb": sum(p.stat().st_size for p in files) / 1e6,
+    }
+
+
+def ours_command(corpus, output, cache):
+    return [PY, str(ROOT / "tools" / "build.py"), "--settings", "publishconf.py", "--output", str(output),
+            "--content", str(corpus), "--extra-settings", f"CACHE_PATH={json.dumps(str(cache))}"]
+
+
+def stock_command(corpus, output, settings):
+    return [PY, "-m", "pelican", str(corpus), "--settings", str(settings), "--output", str(output), "--quiet"]
+
+
+def median(runs, key):
+    return statistics.median(run[key] for run in runs)
+
+
+def bench_full_builds(size, work, runs):
+    corpus = work / f"corpus-{size}"
+    files = write_corpus(corpus, size, seed=size)
+    stock_settings = work / "stockconf.py"
+    stock_settings.write_text(STOCK_SETTINGS, encoding="utf-8")
+    ours, second, stock = [], [], []
+    for run in range(runs):
+        order = ("ours", "stock") if run % 2 == 0 else ("stock", "ours")
+        for who in order:
+            folder = work / f"{who}-{size}-{run}"
+            if who == "ours":
+                ours.append({**run_measured(ours_command(corpus, folder / "output", folder / "cache")),
+                             **output_size(folder / "output")})
+                second.append(run_measured(ours_command(corpus, folder / "output", folder / "cache")))
+            else:
+                stock.append({**run_measured(stock_command(corpus, folder / "output", stock_settings)),
+                              **output_size(folder / "output")})
+            shutil.rmtree(folder)
+        print(f"  N={size} run {run + 1}/{runs}: ours {ours[-1]['wall']:.1f} s, second {second[-1]['wall']:.1f} s, "
+              f"stock {stock[-1]['wall']:.1f} s", flush=True)
+    return {
+        "n": size,
+        "files": len(files),
+        "urdu": sum(1 for f in files if f.name.endswith(".ur.md")),
+        "ours": {key: median(ours, key) for key in ("wall", "cpu", "rss_mb", "pages", "files", "mb")},
+        "second": {key: median(second, key) for key in ("wall", "cpu", "rss_mb")},
+        "stock": {key: median(stock, key) for key in ("wall", "cpu", "rss_mb", "pages", "files", "mb")},
+        "runs": runs,
+        "corpus": corpus,
+    }
+
+
+# -- edit loop -----------------------------------------------------------
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def livereload_client(port):
+    from tornado.websocket import websocket_connect
+
+    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    await connection.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await connection.read_message()
+    await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/", "plugins": {}}))
+    return connection
+
+
+async def drain(connection, quiet):
+    """Read messages until none came for `quiet` seconds (a late second
+    rebuild of the previous change must not answer for the next one)."""
+    while True:
+        try:
+            await asyncio.wait_for(connection.read_message(), quiet)
+        except asyncio.TimeoutError:
+            return
+
+
+async def time_until_reload(connection, change, quiet, timeout=300):
+    await drain(connection, quiet)
+    started = time.perf_counter()
+    change()
+    while True:
+        message = await asyncio.wait_for(connection.read_message(), timeout)
+        if message is None:
+            raise RuntimeError("live-reload connection closed")
+        if json.loads(message).get("command") == "reload":
+            return time.perf_counter() - started
+
+
+def last_rebuild(log):
+    found = re.findall(r"rebuilt in [\d.]+ s: (\d+) pages rendered, (\d+) unchanged", log.read_text(errors="replace"))
+    return {"rendered": int(found[-1][0]), "kept": int(found[-1][1])} if found else {}
+
+
+def bench_edit_loop(corpus, work, repeats=3):
+    """Times of the three edits with tools/serve.py running on a copy of `corpus`."""
+    content = work / "serve-content"
+    theme = work / "serve-theme"
+    shutil.copytree(corpus, content)
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    port = free_port()
+    log = work / "serve.log"
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}
+    started = time.perf_counter()
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [PY, str(ROOT / "tools" / "serve.py"), "--port", str(port), "--content", str(content),
+             "--output", str(work / "serve-output"), "--theme", str(theme)],
+            cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        while "Serving" not in log.read_text(errors="replace"):
+            if server.poll() is not None:
+                raise RuntimeError("serve.py stopped:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
+        startup = time.perf_counter() - started
+        story = next(p for p in sorted((content / "articles").rglob("*.md"))
+                     if not p.name.endswith(".ur.md") and p.with_suffix(".ur.md").exists())
+        header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
+        word = body.split()[5]
+        footer = theme / "templates" / "partials" / "footer.html"
+        footer_text = footer.read_text(encoding="utf-8")
+        results = {"startup_s": startup, "article": [], "template": [], "new_article": [], "rendered": {}}
+
+        def edit(number):
+            story.write_text(f"{header}\n\n{body.replace(f' {word} ', f' lorem{number} ', 1)}", encoding="utf-8")
+
+        def template(number):
+            footer.write_text(footer_text + f"{{# bench {number} #}}\n", encoding="utf-8")
+
+        def new_article(number):
+            path = content / "articles" / "2025" / f"bench-new-{number}.md"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(f"Title: Lorem novum {number}\nDate: 2025-12-31 {10 + number}:00\nCategory: Sport\n"
+                            f"Tags: Lorem Ipsum\nSlug: bench-new-{number}\nSummary: Lorem ipsum.\n\n"
+                            + body, encoding="utf-8")
+
+        async def scenario():
+            connection = await livereload_client(port)
+            quiet = 1.0
+            for name, change in (("article", edit), ("template", template), ("new_article", new_article)):
+                for number in range(repeats):
+                    seconds = await time_until_reload(connection, lambda: change(number), quiet)
+                    quiet = max(1.0, 1.5 * seconds)
+                    results[name].append(seconds)
+                    results["rendered"][name] = last_rebuild(log)
+            connection.close()
+
+        asyncio.run(scenario())
+        page = next((work / "serve-output").rglob(f"{story.stem}/index.html"))
+        results["edit_visible"] = f"lorem{repeats - 1}" in page.read_text(encoding="utf-8")
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        results["serve_rss_mb"] = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+def in_process_rebuilds(corpus, work, profile_lines):
+    """First build, unchanged rebuild and profiled one-word edit, in one process."""
+    content = work / "inproc-content"
+    shutil.copytree(corpus, content)
+    story = next(p for p in sorted((content / "articles").rglob("*.md")) if not p.name.endswith(".ur.md"))
+    completed = subprocess.run(
+        [PY, str(ROOT / "tools" / "incremental.py"), "--content", str(content), "--output", str(work / "inproc-out"),
+         "--edit", str(story), "--profile", str(profile_lines)],
+        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}, capture_output=True, text=True)
+    line = next((line for line in completed.stdout.splitlines() if line.startswith("TIMINGS ")), None)
+    if line is None:
+        raise RuntimeError(completed.stdout[-2000:] + completed.stderr[-3000:])
+    return json.loads(line[len("TIMINGS "):])
+
+
+def profile_full_build(corpus, work, lines):
+    profile = work / "full.prof"
+    subprocess.run([PY, "-m", "cProfile", "-o", str(profile), "-m", "pelican", str(corpus), "--settings",
+                    "publishconf.py", "--output", str(work / "profiled"), "--quiet",
+                    "--extra-settings", f"CACHE_PATH={json.dumps(str(work / 'profiled-cache'))}"],
+                   cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}, check=True,
+                   capture_output=True)
+    out = io.StringIO()
+    pstats.Stats(str(profile), stream=out).sort_stats("cumulative").print_stats(lines)
+    return trim_profile(out.getvalue())
+
+
+def trim_profile(text):
+    keep = [line for line in text.splitlines() if re.match(r"\s+\d", line) or "ncalls" in line]
+    return "\n".join(line.replace(str(ROOT) + "/", "").replace(sys.prefix + "/lib/", "").replace(
+        f"python{sys.version_info.major}.{sys.version_info.minor}/site-packages/", "") for line in keep)
+
+
+# -- report --------------------------------------------------------------
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    load = os.getloadavg()
+    import pelican
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
+            f"Pelican {pelican.__version__}, {platform.system()} {platform.release()}; load average at start "
+            f"{load[0]:.2f}")
+
+
+def table(results, edits):
+    head = ("| N (EN + UR files) | full build s | ms/article | stock Pelican s | ms/article | ratio | "
+            "CPU s ours / stock | second build s | edit-to-reload s | peak RSS MB ours / stock | ratio | "
+            "output MB ours / stock | pages written ours / stock |")
+    rows = [head, "|" + "---|" * (head.count("|") - 1)]
+    for result in results:
+        ours, stock, second = result["ours"], result["stock"], result["second"]
+        edit = f"{statistics.median(edits['article']):.2f}" if edits and edits["n"] == result["n"] else "—"
+        rows.append(
+            f"| {result['n']} ({result['n']} + {result['urdu']}) | {ours['wall']:.1f} | {1000 * ours['wall'] / result['n']:.1f} "
+            f"| {stock['wall']:.1f} | {1000 * stock['wall'] / result['n']:.1f} | {ours['wall'] / stock['wall']:.2f}× "
+            f"| {ours['cpu']:.1f} / {stock['cpu']:.1f} | {second['wall']:.1f} | {edit} "
+            f"| {ours['rss_mb']:.0f} / {stock['rss_mb']:.0f} | {ours['rss_mb'] / stock['rss_mb']:.2f}× "
+            f"| {ours['mb']:.1f} / {stock['mb']:.1f} | {ours['pages']:.0f} / {stock['pages']:.0f} |")
+    return "\n".join(rows)
+
+
+def growth(results):
+    if len(results) < 2:
+        return "Only one size was measured; run with several sizes to see how cost grows."
+    first, last = results[0], results[-1]
+    lines = []
+    for who in ("ours", "stock"):
+        # slope between the two largest sizes: seconds per extra article
+        a, b = results[-2], results[-1]
+        per_article = (b[who]["wall"] - a[who]["wall"]) / (b["n"] - a["n"])
+        rss_per_article = (b[who]["rss_mb"] - a[who]["rss_mb"]) / (b["n"] - a["n"])
+        predicted = b[who]["wall"] + per_article * (100_000 - b["n"])
+        predicted_rss = b[who]["rss_mb"] + rss_per_article * (100_000 - b["n"])
+        lines.append(
+            f"* {'Our site' if who == 'ours' else 'Stock Pelican'}: {first[who]['wall']:.1f} s at N={first['n']} → "
+            f"{last[who]['wall']:.1f} s at N={last['n']}; between the two largest sizes each extra article costs "
+            f"{1000 * per_article:.1f} ms and {1000 * rss_per_article:.0f} kB of peak memory.  Linear extrapolation "
+            f"to 100,000 articles: about {predicted / 60:.0f} min and {predicted_rss / 1024:.1f} GB.")
+    return "\n".join(lines)
+
+
+def report(results, edits, inproc, profiles, doc, started):
+    sizes = " ".join(str(r["n"]) for r in results)
+    text = [
+        "# Performance",
+        "",
+        f"Measured by `make bench` (`tools/bench.py`, sizes {sizes}, median of {results[0]['runs']} alternating runs) "
+        f"on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "Corpus: `tools/bench_corpus.py`, lorem-ipsum word salad (about 530 words an article), sections from "
+        "`SECTIONS`, 2–4 tags from 40, dates over three years; 30 % of the stories have an Urdu translation "
+        "(Urdu word salad, `Lang: ur`, same slug, `Translated_From: en`, Urdu section name).  Our site builds "
+        "with `tools/build.py --settings publishconf.py` (every publish step), caches empty, into a fresh "
+        "folder.  Stock Pelican (same version, default theme, `TYPOGRIFY = True`, `PLUGINS = []`) gets the "
+        "same files, the Urdu ones included (it writes them as translations).  “ms/article” is the build time "
+        "divided by N (English stories).  “Second build” is the same publish build again in a new process with "
+        "the caches the first one left.  Peak RSS is the largest process of the build (the Urdu font is "
+        "subset in a second process while the main edition renders).",
+        "",
+        table(results, edits),
+        "",
+    ]
+    if edits:
+        text += [
+            f"## Edit loop (N = {edits['n']}, `tools/serve.py` running)",
+            "",
+            "Seconds from writing the source file to the live-reload message reaching a connected client "
+            f"(median of {len(edits['article'])}; all values in brackets):",
+            "",
+            "| change | edit-to-reload s | pages rendered / unchanged |",
+            "|---|---|---|",
+        ]
+        for name, label in (("article", "one word of one article"), ("template", "a template (footer)"),
+                            ("new_article", "a new article")):
+            rendered = edits["rendered"].get(name, {})
+            text.append(f"| {label} | {statistics.median(edits[name]):.2f} ({', '.join(f'{s:.2f}' for s in edits[name])}) "
+                        f"| {rendered.get('rendered', '?')} / {rendered.get('kept', '?')} |")
+        text += [
+            "",
+            f"Server start (first build, in process): {edits['startup_s']:.1f} s; the edited page showed the "
+            f"edit: {'yes' if edits['edit_visible'] else 'NO'}; serve process peak RSS {edits['serve_rss_mb']:.0f} MB.",
+            "",
+        ]
+    if inproc:
+        text += [
+            f"In one process (`tools/incremental.py`, N = {edits['n'] if edits else '?'}): first build "
+            f"{inproc['first_build_s']:.1f} s; rebuild with nothing changed {inproc['unchanged_rebuild_s']:.2f} s "
+            f"({inproc['unchanged_rebuild_s'] * 1000 / (edits['n'] if edits else 1):.2f} ms/article; "
+            f"{inproc['unchanged_rebuild_rendered']} pages rendered); rebuild after a one-word edit, under cProfile, "
+            f"{inproc['edit_rebuild_s']:.2f} s ({inproc['edit_rebuild_rendered']} pages rendered).",
+            "",
+        ]
+    text += ["## How it grows", "", growth(results), ""]
+    for title, body in profiles:
+        text += [f"## Profile: {title}", "", "```", body, "```", ""]
+    text += [f"Bench run time: {(time.perf_counter() - started) / 60:.1f} min.", ""]
+    content = "\n".join(text)
+    print(content)
+    if doc:
+        doc = Path(doc)
+        previous = doc.read_text(encoding="utf-8") if doc.exists() else ""
+        notes = previous.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in previous else ""
+        doc.parent.mkdir(parents=True, exist_ok=True)
+        doc.write_text(content + "\n<!-- notes -->" + notes if notes else content, encoding="utf-8")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        default=[int(n) for n in os.environ.get("BENCH_N", "100 1000 5000").split()])
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--edit-size", type=int, default=None, help="N for the edit loop (default: the largest)")
+    parser.add_argument("--no-edit-loop", action="store_true")
+    parser.add_argument("--profile-lines", type=int, default=30)
+    parser.add_argument("--doc", default=str(ROOT / "docs" / "performance.md"), help="'' to print only")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="lantern-bench-"))
+    try:
+        results = []
+        for size in sorted(args.sizes):
+            print(f"N={size}: full builds", flush=True)
+            results.append(bench_full_builds(size, work, args.runs))
+        edit_size = args.edit_size or max(args.sizes)
+        edit_result = next(r for r in results if r["n"] == edit_size) if edit_size in args.sizes else None
+        corpus = edit_result["corpus"] if edit_result else None
+        if corpus is None:
+            corpus = work / f"corpus-{edit_size}"
+            write_corpus(corpus, edit_size, seed=edit_size)
+        edits = inproc = None
+        profiles = []
+        if not args.no_edit_loop:
+            print(f"N={edit_size}: edit loop", flush=True)
+            edits = {"n": edit_size, **bench_edit_loop(corpus, work)}
+            print(f"N={edit_size}: in-process rebuilds", flush=True)
+            inproc = in_process_rebuilds(corpus, work, args.profile_lines)
+            profiles.append((f"one-word edit rebuild in `make serve`, N = {edit_size} (cProfile, cumulative)",
+                             trim_profile(inproc.pop("edit_profile", ""))))
+        profile_size = min(1000, max(args.sizes))
+        profile_corpus = next((r["corpus"] for r in results if r["n"] == profile_size), corpus)
+        print(f"N={profile_size}: profile", flush=True)
+        profiles.insert(0, (f"full build, N = {profile_size} (cProfile of `pelican` with publishconf.py, cumulative)",
+                            profile_full_build(profile_corpus, work, args.profile_lines)))
+        report(results, edits, inproc, profiles, args.doc, started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,522 @@
+"""Rebuilds for `make serve` that redo only what an edit changed.
+
+A `Session` keeps one Pelican configuration alive in this process and builds
+into the output folder in place (the atomic staging build of tools/build.py
+stays the way to publish).  Between builds it keeps:
+
+* every edition's content objects, through Pelican's own generator-level
+  content cache (``CONTENT_CACHING_LAYER = "generator"``) held in memory
+  instead of pickled: a file whose mtime did not change is not read again;
+* the signature of every page it wrote.  The writer (Pelican's, with
+  `SkipUnchanged` mixed in) renders a page only when its signature changed.
+  A signature names what the page shows: its template and output path, a
+  token for each story on it (a story re-read from disk gets a new token;
+  so does one whose translations changed), the edition's date and its
+  section navigation.  Pages whose inputs cannot be named that way (a
+  template called without stories) are always rendered.
+
+A template or catalog change drops every signature (everything is rendered
+again, still without re-reading content).  Settings and plugin changes need
+a new process (tools/serve.py restarts itself); a deleted or renamed source
+file falls back to a full atomic build, which also removes stale pages.
+"""
+
+import itertools
+from datetime import date
+from typing import NamedTuple
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from pelican import Pelican, signals
+from pelican.contents import Content
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+from pelican.utils import sanitised_join
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build  # noqa: E402
+
+_TOKENS = itertools.count(1)
+_SESSION = None  # the session whose build is running
+
+
+def token(content):
+    """A number that changes when `content` is a new object (re-read)."""
+    found = content.__dict__.get("_render_token")
+    if found is None:
+        found = content.__dict__["_render_token"] = next(_TOKENS)
+    return found
+
+
+class Version(NamedTuple):
+    story: int
+    translations: tuple
+    related: tuple
+
+
+def version(content):
+    """What a page shows of a story: the story, its translations and the
+    related stories listed under it."""
+    return Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())),
+                   tuple(token(r) for r in getattr(content, "related_stories", ())))
+
+
+class Unnamed(Exception):
+    """A template variable whose content cannot be summed up."""
+
+
+def name_of(value):
+    """A hashable summary of a template variable that changes when what it
+    shows changes: stories by their version, sections and tags by name and
+    URL, dates, and lists or dicts of those (Today's Paper)."""
+    if isinstance(value, Content):
+        return ("story", version(value))
+    if hasattr(value, "slug") and hasattr(value, "url"):  # Category, Tag, Author
+        return ("term", str(value), value.url)
+    if isinstance(value, (str, int, float, bool, type(None), date)):
+        return value
+    if isinstance(value, dict):
+        return ("dict", tuple((key, name_of(item)) for key, item in sorted(value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(name_of(item) for item in value))
+    raise Unnamed(type(value).__name__)
+
+
+def tokens_of(signature, found=None):
+    """Every story token inside a signature (pages to redo when one changes)."""
+    found = set() if found is None else found
+    if isinstance(signature, Version):
+        found.add(signature.story)
+        found.update(signature.translations)
+        found.update(signature.related)
+    elif isinstance(signature, tuple):
+        for part in signature:
+            tokens_of(part, found)
+    return found
+
+
+
+
+def forget_memoized(objects=None):
+    """Drop Pelican's memo of story HTML and summaries (`pelican.utils.memoized`
+    on Content.get_content/get_summary, keyed by the object): for `objects`,
+    or all of it (it would otherwise keep every object of every build)."""
+    for name in ("get_content", "get_summary"):
+        cache = Content.__dict__[name].cache
+        if objects is None:
+            cache.clear()
+        else:
+            for key in [key for key in cache if key and any(key[0] is obj for obj in objects)]:
+                del cache[key]
+
+
+def placement(content):
+    """What puts a story where it is: if this is unchanged, an edit changes
+    only what the pages that already show it say."""
+    metadata = {name: value for name, value in content.metadata.items()
+                if name not in ("title", "plain_title", "summary")}
+    return (
+        type(content), content._expand_settings("url"), content._expand_settings("save_as"),
+        sorted((name, str(value)) for name, value in metadata.items()),
+        content.slug, content.lang, content.status, content.in_default_lang,
+    )
+
+
+def render_page(template, localcontext, context, path, opener=None):
+    """What Pelican's writer does for one page (`opener`: its checked open)."""
+    if localcontext["localsiteurl"]:
+        context["localsiteurl"] = localcontext["localsiteurl"]
+    output = template.render(localcontext)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with opener() if opener is not None else open(path, "w", encoding="utf-8") as file:
+        file.write(output)
+    signals.content_written.send(path, context=localcontext)
+
+
+class SkipUnchanged:
+    """Writer mixin: render a page only when its signature changed."""
+
+    def _site_signature(self, context):
+        edition_date = context.get("EDITION_DATE")
+        return (
+            context.get("DEFAULT_LANG"),
+            context.get("SITEURL"),
+            edition_date.date().isoformat() if edition_date else None,
+            tuple((str(section), section.url) for section in context.get("section_nav", ())),
+        )
+
+    def _listing_signature(self, kwargs):
+        parts = []
+        for key, value in sorted(kwargs.items()):
+            if key in _SESSION.unused_variables:
+                continue
+            if key in ("articles", "dates", "all_articles") and isinstance(value, list):
+                parts.append((key, tuple(version(item) for item in value)))
+            elif key in ("article", "page"):
+                parts.append((key, version(value)))
+            elif hasattr(value, "slug") and hasattr(value, "url"):  # Category, Tag, Author
+                parts.append((key, str(value), value.url))
+            else:
+                try:
+                    parts.append((key, name_of(value)))
+                except Unnamed:
+                    return None  # something we cannot name: always render
+        return tuple(parts)
+
+    def _emit(self, template, make_localcontext, context, name, override, signature):
+        path = sanitised_join(self.output_path, name)
+        session = _SESSION
+        session.record(path, ("page", template, make_localcontext, context), signature)
+        if signature is not None and session.signatures.get(path) == signature and os.path.exists(path):
+            self._written_files.add(path)
+            session.stats["kept"] += 1
+            return
+        render_page(template, make_localcontext(), context, path,
+                    lambda: self._open_w(path, "utf-8", override=override))
+        session.stats["rendered"] += 1
+        if signature is None:
+            session.signatures.pop(path, None)
+        else:
+            session.signatures[path] = signature
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        """Pelican 4.12's Writer.write_file, with the signature check."""
+        if not name:
+            return
+        from pelican.paginator import Paginator
+        from pelican.utils import get_relative_path, path_to_url
+
+        def localcontext_for(save_as, extra):
+            localcontext = context.copy()
+            localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+            if relative_urls:
+                relative_url = path_to_url(get_relative_path(save_as))
+                localcontext["SITEURL"] = relative_url
+                localcontext["localsiteurl"] = relative_url
+            localcontext["output_file"] = save_as
+            localcontext.update(extra)
+            return localcontext
+
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        site = self._site_signature(context)
+        template_id = getattr(template, "name", None)
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+            paginators = {key: Paginator(name, url, value, self.settings, per_page) for key, value in paginated.items()}
+            others = self._listing_signature({k: v for k, v in kwargs.items() if k not in paginated})
+            for page_num in range(next(iter(paginators.values())).num_pages):
+                paginated_kwargs = kwargs.copy()
+                shown = []
+                for key, paginator in paginators.items():
+                    previous_page = paginator.page(page_num) if page_num > 0 else None
+                    page = paginator.page(page_num + 1)
+                    next_page = paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                    paginated_kwargs.update({
+                        f"{key}_paginator": paginator,
+                        f"{key}_page": page,
+                        f"{key}_previous_page": previous_page,
+                        f"{key}_next_page": next_page,
+                    })
+                    shown.append((key, paginator.num_pages, tuple(version(item) for item in page.object_list)))
+                signature = None if others is None else (template_id, page.save_as, page_num, site, others, tuple(shown))
+                self._emit(template, lambda save_as=page.save_as, extra=paginated_kwargs: localcontext_for(save_as, extra),
+                           context, page.save_as, override_output, signature)
+        else:
+            others = self._listing_signature(kwargs)
+            signature = None if others is None else (template_id, name, site, others)
+            self._emit(template, lambda: localcontext_for(name, kwargs), context, name, override_output, signature)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                   override_output=False, feed_title=None):
+        if path:
+            complete_path = sanitised_join(self.output_path, path)
+            limit = self.settings["FEED_MAX_ITEMS"]
+            signature = ("feed", feed_type, url, feed_title, context.get("SITEURL"), context.get("FEED_DOMAIN"),
+                         tuple(version(item) for item in elements[:limit]))
+            _SESSION.record(complete_path, ("feed", self, elements, context, path, url, feed_type, override_output,
+                                            feed_title), signature)
+            if _SESSION.signatures.get(complete_path) == signature and os.path.exists(complete_path):
+                self._written_files.add(complete_path)
+                _SESSION.stats["kept"] += 1
+                return None
+            _SESSION.signatures[complete_path] = signature
+            _SESSION.stats["rendered"] += 1
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+
+_WRITER_CLASSES = {}
+
+
+class IncrementalPelican(Pelican):
+    """Pelican whose writer is wrapped with `SkipUnchanged` (also used by
+    pelican-i18n-subsites for the subsites, through ``PELICAN_CLASS``)."""
+
+    def _get_writer(self):
+        writer = super()._get_writer()
+        base = type(writer)
+        if base not in _WRITER_CLASSES:
+            _WRITER_CLASSES[base] = type(f"Incremental{base.__name__}", (SkipUnchanged, base), {})
+        writer.__class__ = _WRITER_CLASSES[base]
+        return writer
+
+
+def keep_content_in_memory(generator):
+    """Give the generator the session's in-memory content cache."""
+    if _SESSION is None or not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        return
+    key = (generator.settings["DEFAULT_LANG"], type(generator).__name__)
+    generator._cache = _SESSION.content_caches.setdefault(key, {})
+    generator.save_cache = lambda: None
+    _SESSION.generators[key] = generator
+
+
+class Session:
+    """One preview site, rebuilt in place by `build()`."""
+
+    def __init__(self, output, content=ROOT / "content", settings_file=ROOT / "pelicanconf.py", theme=None):
+        self.output = Path(output).resolve()
+        self.content = Path(content).resolve()
+        self.settings_file = Path(settings_file).resolve()
+        self.theme = theme
+        self.content_caches = {}
+        self.signatures = {}
+        self.generators = {}  # of the last build: (lang, class name) -> generator
+        self.jobs = {}  # of the last build: output path -> how it was written
+        self.dependents = {}  # story token -> output paths that show it
+        self.main_settings = None
+        self.stats = {}
+        self.last_duration = None
+        self.unused_variables = set()
+        init_logging(level=logging.WARNING, fatal="errors")
+        signals.article_generator_init.connect(keep_content_in_memory)
+        signals.page_generator_init.connect(keep_content_in_memory)
+        self._find_unused_variables()
+
+    def _settings(self):
+        override = {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.output),
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": False,
+            "CONTENT_CACHING_LAYER": "generator",
+            "CHECK_MODIFIED_METHOD": "mtime",
+            "DELETE_OUTPUT_DIRECTORY": False,
+            "PELICAN_CLASS": IncrementalPelican,
+            # Pages re-rendered in place link the plain asset names.
+            "FINGERPRINT_ASSETS": False,
+        }
+        if self.theme:
+            override["THEME"] = str(self.theme)
+        cwd = os.getcwd()
+        os.chdir(ROOT)  # settings name plugins and the theme relative to the repository
+        try:
+            return read_settings(str(self.settings_file), override=override)
+        finally:
+            os.chdir(cwd)
+
+    def record(self, path, job, signature):
+        self.jobs[path] = job
+        for found in tokens_of(signature) if signature is not None else ():
+            self.dependents.setdefault(found, set()).add(path)
+
+    def forget_pages(self):
+        """Render every page at the next build (a template or catalog changed)."""
+        self.signatures.clear()
+        self._find_unused_variables()
+
+    def _find_unused_variables(self):
+        """Listing variables that no template mentions do not make a page
+        change (Pelican hands every tag page the list of all stories)."""
+        theme = Path(self.theme) if self.theme else ROOT / "theme"
+        templates = "".join(path.read_text(encoding="utf-8") for path in (theme / "templates").rglob("*.html"))
+        self.unused_variables = {name for name in ("all_articles",) if name not in templates}
+
+    def forget_content(self):
+        self.content_caches.clear()
+        self.signatures.clear()
+
+    def build(self, catalogs=False, fresh=False):
+        """Build in place; returns the number of pages rendered.  `fresh`
+        starts from an empty output folder (the first build of a session)."""
+        global _SESSION
+        started = time.perf_counter()
+        if catalogs:
+            build.compile_catalogs()
+        self.stats = {"rendered": 0, "kept": 0}
+        if fresh:
+            self.forget_pages()
+            build.remove_leftovers(self.output.parent, self.output.name)
+            if self.output.exists():
+                retired = self.output.parent / f"{build.RETIRED_PREFIX}{self.output.name}-{os.getpid()}"
+                os.rename(self.output, retired)
+                shutil.rmtree(retired, ignore_errors=True)
+        self.output.mkdir(parents=True, exist_ok=True)
+        _SESSION = self
+        self.generators, self.jobs, self.dependents = {}, {}, {}
+        forget_memoized()
+        cwd = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            pelican = IncrementalPelican(self._settings())
+            self.main_settings = pelican.settings
+            pelican.run()
+        finally:
+            os.chdir(cwd)
+            _SESSION = None
+        self.last_duration = time.perf_counter() - started
+        return self.stats["rendered"]
+
+    def quick_update(self, paths):
+        """Redo only the pages that show the stories in `paths`, without running
+        Pelican again, when the edit changes what they say but nothing that
+        places them (URL, date, section, tags, language, status, translations):
+        each edition's story object is refreshed in place from the file, so
+        every list that holds it sees the new text, and the pages and feeds
+        recorded as showing it are rendered again.  Returns False (nothing
+        done) when a full `build()` is needed."""
+        global _SESSION
+        if not self.generators or not paths:
+            return False
+        started = time.perf_counter()
+        refreshed = []  # (edition generator, cache key, old object, new object)
+        for path in paths:
+            path = Path(path).resolve()
+            if not path.is_file() or not path.is_relative_to(self.content):
+                return False
+            found = False
+            for (lang, kind), generator in self.generators.items():
+                key = os.path.relpath(path, generator.path)
+                cached = generator._cache.get(key)
+                if cached is None:
+                    continue
+                if kind != "ArticlesGenerator":
+                    return False
+                found = True
+                new = generator.readers.read_file(
+                    base_path=generator.path, path=key, content_class=type(cached[1]), context=generator.context)
+                if placement(new) != placement(cached[1]):
+                    return False
+                refreshed.append((generator, key, cached[1], new))
+            if not found:
+                return False
+        _SESSION = self
+        self.stats = {"rendered": 0, "kept": 0}
+        try:
+            outputs = set()
+            for generator, key, old, new in refreshed:
+                old_token = token(old)
+                for name, value in new.__dict__.items():
+                    if name not in ("translations", "_render_token", "_context"):
+                        old.__dict__[name] = value
+                old.__dict__["_render_token"] = next(_TOKENS)
+                if "structured_data" in sys.modules:  # values the plugin derives from the text
+                    sys.modules["structured_data"].annotate(old, generator.settings)
+                forget_memoized([old])
+                generator._cache[key] = (generator._get_file_stamp(key), old)
+                shown = self.dependents.pop(old_token, set())
+                self.dependents.setdefault(token(old), set()).update(shown)
+                outputs |= shown
+            for path in sorted(outputs):
+                self.signatures.pop(path, None)  # the next full build renders them once more
+                job = self.jobs[path]
+                if job[0] == "page":
+                    _, template, make_localcontext, context = job
+                    render_page(template, make_localcontext(), context, path)
+                else:
+                    _, writer, elements, context, relative, url, feed_type, override, feed_title = job
+                    writer._written_files.discard(path)
+                    writer._overridden_files.discard(path)
+                    super(SkipUnchanged, writer).write_feed(elements, context, relative, url, feed_type, override,
+                                                            feed_title)
+                self.stats["rendered"] += 1
+            self._refresh_urdu_font(outputs)
+        finally:
+            _SESSION = None
+        self.last_duration = time.perf_counter() - started
+        return True
+
+    def remember_urdu_characters(self):
+        """Read the characters of every Urdu page now (the first build made the
+        font in another process), so that the first Urdu edit is as quick as
+        the next ones."""
+        if self.main_settings and "ur" in self.main_settings["EDITIONS"] and "urdu_font" in self.main_settings["PLUGINS"]:
+            import urdu_font
+            urdu_font.characters_of(sorted((self.output / self.main_settings["EDITIONS"]["ur"]["path"]).rglob("*.html")))
+
+    def _refresh_urdu_font(self, outputs):
+        editions = self.main_settings["EDITIONS"]
+        if "ur" not in editions or "urdu_font" not in self.main_settings["PLUGINS"]:
+            return
+        urdu_root = self.output / editions["ur"]["path"]
+        if any(Path(path).is_relative_to(urdu_root) and path.endswith(".html") for path in outputs):
+            import urdu_font
+            from types import SimpleNamespace
+            urdu_font.subset_urdu_font(SimpleNamespace(settings=self.main_settings))
+
+    def full_build(self):
+        """The atomic staging build of tools/build.py (removes stale pages)."""
+        self.forget_content()
+        status = build.build(str(self.settings_file), str(self.output), str(self.content),
+                             [f"THEME=\"{self.theme}\""] if self.theme else ())
+        return status
+
+
+def main(argv=None):
+    """`python tools/incremental.py --content C --output O`: time a first
+    build, a rebuild with nothing changed and a rebuild after a one-word edit
+    (the benchmark's in-process figures); --profile prints where the edit's
+    rebuild spends its time."""
+    import argparse
+    import cProfile
+    import io
+    import json
+    import pstats
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--content", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--edit", help="a source file to change one word of")
+    parser.add_argument("--profile", type=int, default=0, help="print this many lines of the edit's profile")
+    args = parser.parse_args(argv)
+    session = Session(args.output, args.content)
+    timings = {}
+    started = time.perf_counter()
+    session.build(catalogs=True, fresh=True)
+    timings["first_build_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    session.build()
+    timings["unchanged_rebuild_s"] = time.perf_counter() - started
+    timings["unchanged_rebuild_rendered"] = session.stats["rendered"]
+    if args.edit:
+        path = Path(args.edit)
+        header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+        word = body.split()[5]
+        path.write_text(f"{header}\n\n{body.replace(f' {word} ', ' lorem ', 1)}", encoding="utf-8")
+        profiler = cProfile.Profile() if args.profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        timings["edit_quick"] = session.quick_update([path])
+        if not timings["edit_quick"]:
+            session.build()
+        if profiler:
+            profiler.disable()
+        timings["edit_rebuild_s"] = time.perf_counter() - started
+        timings["edit_rebuild_rendered"] = session.stats["rendered"]
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            timings["edit_profile"] = out.getvalue()
+    print("TIMINGS " + json.dumps(timings), flush=True)
+
+
+if __name__ == "__main__":
+    main()
