@@ -25,6 +25,7 @@ DELETE_OUTPUT_DIRECTORY = True
 PLUGINS = PLUGINS + [  # noqa: F405
     "pelican.plugins.minify",
     "pelican.plugins.precompress",
+    "precompress_cache",  # unchanged files are not compressed again
 ]
 # minify-html keeps the markup valid (no unquoted attribute values that the
 # HTML standard forbids, doctype kept as written).
@@ -46,3 +47,11 @@ PRECOMPRESS_ZOPFLI = False
 PRECOMPRESS_ZSTANDARD = False
 PRECOMPRESS_MIN_SIZE = 20
 PRECOMPRESS_TEXT_EXTENSIONS = {".atom", ".css", ".html", ".js", ".json", ".svg", ".txt", ".xml"}
+
+# The Urdu subsite finishes first and would compress its pages once, then the
+# main site compresses the whole output (Urdu pages included) again: only the
+# main site's pass runs.
+I18N_SUBSITES = {  # noqa: F405
+    lang: {**overrides, "PRECOMPRESS_GZIP": False, "PRECOMPRESS_BROTLI": False}
+    for lang, overrides in I18N_SUBSITES.items()  # noqa: F405
+}
