@@ -133,17 +133,12 @@ def annotate(article, settings):
     called by `make serve` after an edit re-read the article)."""
     article.canonical_url = canonical_url(article, settings)
     article.description = plain_text(article.summary)
-    for translation in article.translations:
-        translation.canonical_url = canonical_url(translation, settings)
     article.social_meta = social_meta(article, settings)
     article.structured_data = news_article(article, settings)
 
 
 def add_structured_data(generator):
     settings = generator.settings
-    for article in generator.articles + generator.translations:
-        article.canonical_url = canonical_url(article, settings)
-        article.description = plain_text(article.summary)
     for article in generator.articles + generator.translations:
         annotate(article, settings)
     generator.context["website_structured_data"] = website(settings)
