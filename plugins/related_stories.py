@@ -11,34 +11,39 @@ nothing of sections.
 Settings read: ``RELATED_STORIES_MAX`` (default 4).
 """
 
+from collections import defaultdict
+
 from pelican import signals
 
 DEFAULT_MAX = 4
 
 
-def related_to(article, candidates, limit):
-    tags = set(getattr(article, "tags", []) or [])
-    same_section = []
-    sharing_tags = []
-    for other in candidates:
-        if other is article:
-            continue
-        if other.category == article.category:
-            same_section.append(other)
-            continue
-        shared = len(tags & set(getattr(other, "tags", []) or []))
-        if shared:
-            sharing_tags.append((shared, other))
-    same_section.sort(key=lambda story: story.date, reverse=True)
-    sharing_tags.sort(key=lambda pair: (pair[0], pair[1].date), reverse=True)
-    return (same_section + [story for _, story in sharing_tags])[:limit]
+def related_to(article, by_section, by_tag, position, limit):
+    same_section = [story for story in by_section[article.category][:limit + 1] if story is not article]
+    if len(same_section) >= limit:
+        return same_section[:limit]
+    shared = {}
+    for tag in set(getattr(article, "tags", None) or ()):
+        for other in by_tag[tag]:
+            if other.category != article.category:
+                shared[other] = shared.get(other, 0) + 1
+    sharing_tags = sorted(shared, key=lambda story: (-shared[story], position[story]))
+    return (same_section + sharing_tags)[:limit]
 
 
 def add_related_stories(generator):
     limit = generator.settings.get("RELATED_STORIES_MAX", DEFAULT_MAX)
-    articles = generator.articles
-    for article in articles:
-        article.related_stories = related_to(article, articles, limit)
+    # Newest first; stories of the same date keep the generator's order.
+    newest_first = sorted(generator.articles, key=lambda story: story.date, reverse=True)
+    position = {story: index for index, story in enumerate(newest_first)}
+    by_section = defaultdict(list)
+    by_tag = defaultdict(list)
+    for story in newest_first:
+        by_section[story.category].append(story)
+        for tag in set(getattr(story, "tags", None) or ()):
+            by_tag[tag].append(story)
+    for article in generator.articles:
+        article.related_stories = related_to(article, by_section, by_tag, position, limit)
     for translation in generator.translations:
         translation.related_stories = []
 

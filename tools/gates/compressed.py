@@ -1,5 +1,5 @@
 """Precompressed copies: every text file of a publish build has an up-to-date
-`.br` and `.gz` next to it (pelican-precompress), so a host that serves
+`.br` and `.gz` next to it (plugins/compressed_copies.py), so a host that serves
 precompressed files never sends a stale page."""
 
 import gzip
@@ -11,7 +11,7 @@ from . import GateResult
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".xml", ".atom", ".svg", ".txt"}
 DECOMPRESS = {".br": brotli.decompress, ".gz": gzip.decompress}
-# pelican-precompress skips a file that compression would not make smaller.
+# compressed_copies skips a file that compression would not make smaller.
 TOO_SMALL_TO_COMPRESS = 200
 
 

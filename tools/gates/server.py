@@ -1,7 +1,7 @@
 """A static file server for a built site, as a production host would serve it.
 
 Like nginx with `gzip_static`/`brotli_static`, it sends the precompressed
-`.br` or `.gz` copy of a file (written by pelican-precompress) when the client
+`.br` or `.gz` copy of a file (written by plugins/compressed_copies.py) when the client
 accepts that encoding, with the original file's content type.  A missing page
 gets the edition's `404.html` with status 404.  Like Netlify or Cloudflare
 Pages, it adds the response headers that a `_headers` file at the root of the
