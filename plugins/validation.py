@@ -62,6 +62,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from pelican import signals
@@ -459,12 +460,10 @@ def strict(settings, environ=os.environ):
     return bool(settings.get("STRICT")) or environ.get("STRICT", "") not in ("", "0")
 
 
-def validate_content(pelican):
-    settings = pelican.settings
-    editions = settings.get("EDITIONS", {})
-    if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
-        return  # a language subsite: the main site checked every file
-    problems = Validator(settings).run()
+_LAST_RUN = {}  # the main site's last Validator, for validate_changed()
+
+
+def report(problems, settings):
     for problem in problems:
         print(problem, file=sys.stderr)
     fatal = [p for p in problems if not p.warning or strict(settings)]
@@ -472,6 +471,36 @@ def validate_content(pelican):
         sys.stderr.flush()
         # SystemExit passes Pelican's `except Exception` handler: no traceback.
         raise SystemExit(1)
+
+
+def validate_content(pelican):
+    settings = pelican.settings
+    editions = settings.get("EDITIONS", {})
+    if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
+        return  # a language subsite: the main site checked every file
+    validator = Validator(settings)
+    problems = validator.run()
+    _LAST_RUN["validator"] = validator
+    report(problems, settings)
+
+
+def validate_changed(settings, paths):
+    """Check edited files as a full run would, for make serve's quick rebuilds
+    (tools/incremental.py), which happen only when an edit moves nothing: the
+    checks across files (slugs, translations, link targets) keep their outcome."""
+    previous = _LAST_RUN.get("validator")
+    if previous is None:
+        return validate_content(SimpleNamespace(settings=settings))
+    checked = Validator(settings)
+    now = build_time(checked.zone)
+    kinds = {source.path.resolve(): source.kind for source in previous.sources}
+    site_paths = previous.site_paths()
+    for path in paths:
+        source = checked.read(kinds.get(Path(path).resolve(), "article"), Path(path))
+        if source is not None:
+            checked.check_file(source, now)
+            checked.check_links(source, site_paths)
+    report(sorted(checked.problems), settings)
 
 
 def register():

@@ -14,12 +14,11 @@ from sitebuild import REFERENCE_EPOCH, ROOT, Site, built
 ARTICLES = 30
 
 
-def differences(left, right, ignore=()):
+def differences(left, right):
     """Relative paths that differ between two folders (missing on one side or
-    other bytes), leaving out the folders in `ignore`."""
+    other bytes)."""
     def files(root):
-        return {name for name in (p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file())
-                if not name.startswith(tuple(f"{folder}/" for folder in ignore))}
+        return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file()}
     left_files, right_files = files(left), files(right)
     different = left_files ^ right_files
     for name in left_files & right_files:
@@ -47,6 +46,7 @@ def session(tmp_path, monkeypatch):
 
 
 def full_build(session, tmp_path, name):
+    session.wait_for_search_index()  # make serve refreshes it in the background
     return built(tmp_path / name, content=session.content, extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false"])
 
 
@@ -75,8 +75,8 @@ def test_one_word_edit_renders_only_the_pages_that_show_the_story(session, tmp_p
     showing = [p for p in Site(full).pages() + [f.relative_to(full).as_posix() for f in full.rglob("*.atom.xml")]
                if f"/{url}" in Site(full).text(p) or f"/{story.stem}/" in p]
     assert len(showing) <= session.stats["rendered"] < len(session.jobs) / 3
-    # Search indexes are refreshed by full rebuilds, not by a quick story edit.
-    assert differences(session.output, full, ignore=["pagefind"]) == []
+    # The search index is refreshed too, in the background (waited for above).
+    assert differences(session.output, full) == []
     page = next(p for p in Site(session.output).pages() if f"/{story.stem}/" in p and not p.startswith("ur/"))
     assert "zanzibarium" in Site(session.output).html(page).select_one(".story-body").get_text()
 
@@ -90,7 +90,7 @@ def test_urdu_edit_with_a_new_letter_updates_the_font_too(session, tmp_path):
     assert session.quick_update([urdu])
 
     assert font.read_bytes() != font_before
-    assert differences(session.output, full_build(session, tmp_path, "full"), ignore=["pagefind"]) == []
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
 def test_moving_a_story_to_another_section_needs_and_gets_a_full_rebuild(session, tmp_path):
@@ -125,3 +125,19 @@ def test_new_story_urdu_edit_and_template_change_match_a_full_build(session, tmp
     session.build()
     assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
     assert "© Lorem" in Site(session.output).text("index.html")
+
+
+def test_a_quick_edit_is_validated_like_a_full_build(session, capsys):
+    story = translated_story(session.content)
+    page = next(p for p in session.output.rglob(f"{story.stem}/index.html")
+                if p.relative_to(session.output).parts[0] != "ur")
+    before = page.read_bytes()
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text + "\nSee [the earlier story]({filename}no-such-story.md).\n", encoding="utf-8")
+
+    with pytest.raises(SystemExit):
+        session.quick_update([story])
+
+    error = capsys.readouterr().err
+    assert f"{story.name}:" in error and "link to a missing file: {filename}no-such-story.md" in error
+    assert page.read_bytes() == before

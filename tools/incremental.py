@@ -312,6 +312,8 @@ class Session:
             "PELICAN_CLASS": IncrementalPelican,
             # Pages re-rendered in place link the plain asset names.
             "FINGERPRINT_ASSETS": False,
+            # The browser reloads without waiting for Pagefind.
+            "SEARCH_INDEX_IN_BACKGROUND": True,
         }
         if self.theme:
             override["THEME"] = str(self.theme)
@@ -348,6 +350,7 @@ class Session:
         starts from an empty output folder (the first build of a session)."""
         global _SESSION
         started = time.perf_counter()
+        self.stop_search_index()
         if catalogs:
             build.compile_catalogs()
         self.stats = {"rendered": 0, "kept": 0}
@@ -407,8 +410,11 @@ class Session:
                 refreshed.append((generator, key, cached[1], new))
             if not found:
                 return False
+        if "validation" in self.main_settings["PLUGINS"]:
+            sys.modules["validation"].validate_changed(self.main_settings, paths)  # SystemExit: nothing written
         _SESSION = self
         self.stats = {"rendered": 0, "kept": 0}
+        self.stop_search_index()
         try:
             outputs = set()
             for generator, key, old, new in refreshed:
@@ -438,6 +444,7 @@ class Session:
                                                             feed_title)
                 self.stats["rendered"] += 1
             self._refresh_urdu_font(outputs)
+            self._refresh_search_index()
         finally:
             _SESSION = None
         self.last_duration = time.perf_counter() - started
@@ -461,8 +468,32 @@ class Session:
             from types import SimpleNamespace
             urdu_font.subset_urdu_font(SimpleNamespace(settings=self.main_settings))
 
+    def _search_index(self):
+        """The search_index plugin's module, when this session's settings use it."""
+        if self.main_settings and "search_index" in self.main_settings["PLUGINS"]:
+            return sys.modules.get("search_index")
+        return None
+
+    def _refresh_search_index(self):
+        search_index = self._search_index()
+        if search_index:
+            search_index.start_in_background(
+                self.output, self.main_settings.get("PAGEFIND_OUTPUT_SUBDIR", search_index.DEFAULT_SUBDIR))
+
+    def stop_search_index(self):
+        """Stop an unfinished Pagefind run before pages change under it."""
+        search_index = self._search_index()
+        if search_index:
+            search_index.cancel_background()
+
+    def wait_for_search_index(self):
+        search_index = self._search_index()
+        if search_index:
+            search_index.wait_for_background()
+
     def full_build(self):
         """The atomic staging build of tools/build.py (removes stale pages)."""
+        self.stop_search_index()
         self.forget_content()
         status = build.build(str(self.settings_file), str(self.output), str(self.content),
                              [f"THEME=\"{self.theme}\""] if self.theme else ())
