@@ -16,10 +16,10 @@ A failed indexing run fails the build.
 
 ``make serve`` (tools/incremental.py sets ``SEARCH_INDEX_IN_BACKGROUND``)
 does not wait for Pagefind: the browser reloads as soon as the pages are
-written, and Pagefind indexes into a hidden folder that replaces
-``pagefind/`` when it is complete (seconds later at thousands of stories).
-The next rebuild stops an indexing run that has not finished and starts a
-new one; ``wait_for_background()`` waits for the current one.
+written; a second later, if no other rebuild came, Pagefind indexes into a
+hidden folder that replaces ``pagefind/`` when it is complete (seconds later
+at thousands of stories).  The next rebuild stops a run that has not
+finished; ``wait_for_background()`` waits for the current one.
 
 Why our own: there is no maintained Pelican plugin for Pagefind.
 
@@ -28,6 +28,7 @@ Settings read: ``OUTPUT_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
 (default False).
 """
 
+import itertools
 import json
 import logging
 import os
@@ -75,54 +76,66 @@ def index_site(pelican):
     logger.info("Pagefind indexed %s", output)
 
 
-_BACKGROUND = {"process": None, "thread": None}
+# make serve: one indexing run at a time.  A run starts after BACKGROUND_DELAY
+# seconds without a new rebuild (an editor saving again and again does not
+# start Pagefind each time) and indexes into a folder of its own; a rebuild
+# stops it without waiting, and the run's thread removes what it left.
+BACKGROUND_DELAY = 1.0
+_LOCK = threading.Lock()
+_BACKGROUND = {"timer": None, "process": None}
+_RUN_NUMBERS = itertools.count(1)
 
 
-def start_in_background(output, subdir):
-    """Index `output` into a hidden sibling of `subdir`, swapped in when complete."""
+def start_in_background(output, subdir, delay=BACKGROUND_DELAY):
+    """Index `output` into `subdir` in the background, replacing it when complete."""
     cancel_background()
-    staging = f".{subdir}-next"
-    shutil.rmtree(output / staging, ignore_errors=True)
     # The folder is part of the site from the start (deploy_headers lists it).
     (output / subdir).mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(pagefind_command(output, staging), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    thread = threading.Thread(target=_swap_in_when_done, args=(process, output, subdir, staging), daemon=True)
-    _BACKGROUND.update(process=process, thread=thread)
-    thread.start()
+    timer = threading.Timer(delay, _index_in_background, args=(output, subdir))
+    timer.daemon = True
+    with _LOCK:
+        _BACKGROUND["timer"] = timer
+    timer.start()
 
 
-def _swap_in_when_done(process, output, subdir, staging):
+def _index_in_background(output, subdir):
+    run = next(_RUN_NUMBERS)
+    staging, retired = f".{subdir}-next-{run}", output / f".{subdir}-old-{run}"
+    with _LOCK:
+        if _BACKGROUND["timer"] is not threading.current_thread():
+            return  # cancelled before it started
+        process = _BACKGROUND["process"] = subprocess.Popen(
+            pagefind_command(output, staging), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     messages, _ = process.communicate()
-    if process.returncode != 0:
-        shutil.rmtree(output / staging, ignore_errors=True)
-        if process.returncode > 0:  # not stopped by cancel_background()
+    with _LOCK:
+        current = _BACKGROUND["timer"] is threading.current_thread()
+        if current and process.returncode == 0:
+            sort_entry_file(output / staging / "pagefind-entry.json")
+            if (output / subdir).exists():
+                os.rename(output / subdir, retired)
+            os.rename(output / staging, output / subdir)
+            logger.info("Pagefind indexed %s", output)
+        elif current:
             logger.error("Pagefind failed (%s): %s", process.returncode, messages)
-        return
-    sort_entry_file(output / staging / "pagefind-entry.json")
-    retired = output / f".{subdir}-old"
+    shutil.rmtree(output / staging, ignore_errors=True)
     shutil.rmtree(retired, ignore_errors=True)
-    if (output / subdir).exists():
-        os.rename(output / subdir, retired)
-    os.rename(output / staging, output / subdir)
-    shutil.rmtree(retired, ignore_errors=True)
-    logger.info("Pagefind indexed %s", output)
 
 
 def cancel_background():
     """Stop an indexing run that has not finished (its pages are about to change)."""
-    process, thread = _BACKGROUND["process"], _BACKGROUND["thread"]
-    if process is not None and process.poll() is None:
-        process.kill()
-    if thread is not None:
-        thread.join()
-    _BACKGROUND.update(process=None, thread=None)
+    with _LOCK:
+        timer, process = _BACKGROUND["timer"], _BACKGROUND["process"]
+        _BACKGROUND.update(timer=None, process=None)
+        if timer is not None:
+            timer.cancel()
+        if process is not None and process.poll() is None:
+            process.kill()
 
 
 def wait_for_background():
-    thread = _BACKGROUND["thread"]
-    if thread is not None:
-        thread.join()
+    timer = _BACKGROUND["timer"]
+    if timer is not None:
+        timer.join()
 
 
 def register():

@@ -450,7 +450,7 @@ class Validator:
                 self.sources.append(source)
                 self.check_file(source, now)
         self.check_slugs_and_translations()
-        site_paths = self.site_paths()
+        site_paths = self.known_site_paths = self.site_paths()
         for source in self.sources:
             self.check_links(source, site_paths)
         return sorted(self.problems)
@@ -493,13 +493,13 @@ def validate_changed(settings, paths):
         return validate_content(SimpleNamespace(settings=settings))
     checked = Validator(settings)
     now = build_time(checked.zone)
-    kinds = {source.path.resolve(): source.kind for source in previous.sources}
-    site_paths = previous.site_paths()
-    for path in paths:
-        source = checked.read(kinds.get(Path(path).resolve(), "article"), Path(path))
+    page_folders = [checked.root / folder for folder in settings.get("PAGE_PATHS", [])]
+    for path in map(Path, paths):
+        kind = "page" if any(path.is_relative_to(folder) for folder in page_folders) else "article"
+        source = checked.read(kind, path)
         if source is not None:
             checked.check_file(source, now)
-            checked.check_links(source, site_paths)
+            checked.check_links(source, previous.known_site_paths)
     report(sorted(checked.problems), settings)
 
 

@@ -21,6 +21,7 @@ a new process (tools/serve.py restarts itself); a deleted or renamed source
 file falls back to a full atomic build, which also removes stale pages.
 """
 
+import gc
 import itertools
 from datetime import date
 from typing import NamedTuple
@@ -351,6 +352,7 @@ class Session:
         global _SESSION
         started = time.perf_counter()
         self.stop_search_index()
+        gc.unfreeze()  # the previous build's objects can be collected again
         if catalogs:
             build.compile_catalogs()
         self.stats = {"rendered": 0, "kept": 0}
@@ -374,6 +376,11 @@ class Session:
         finally:
             os.chdir(cwd)
             _SESSION = None
+        # What the build keeps lives until the next one: leaving it out of the
+        # cyclic garbage collector spares quick edits its full collections
+        # (0.4 s pauses at 5,000 stories).
+        gc.collect()
+        gc.freeze()
         self.last_duration = time.perf_counter() - started
         return self.stats["rendered"]
 
