@@ -28,13 +28,14 @@ Settings read: ``OUTPUT_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
 (default False).
 """
 
-import itertools
+import atexit
 import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -83,12 +84,13 @@ def index_site(pelican):
 BACKGROUND_DELAY = 1.0
 _LOCK = threading.Lock()
 _BACKGROUND = {"timer": None, "process": None}
-_RUN_NUMBERS = itertools.count(1)
 
 
 def start_in_background(output, subdir, delay=BACKGROUND_DELAY):
     """Index `output` into `subdir` in the background, replacing it when complete."""
     cancel_background()
+    for leftover in [*output.glob(f".{subdir}-next-*"), *output.glob(f".{subdir}-old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)  # of a stopped run, or of a server that exited
     # The folder is part of the site from the start (deploy_headers lists it).
     (output / subdir).mkdir(parents=True, exist_ok=True)
     timer = threading.Timer(delay, _index_in_background, args=(output, subdir))
@@ -99,26 +101,30 @@ def start_in_background(output, subdir, delay=BACKGROUND_DELAY):
 
 
 def _index_in_background(output, subdir):
-    run = next(_RUN_NUMBERS)
-    staging, retired = f".{subdir}-next-{run}", output / f".{subdir}-old-{run}"
-    with _LOCK:
-        if _BACKGROUND["timer"] is not threading.current_thread():
-            return  # cancelled before it started
-        process = _BACKGROUND["process"] = subprocess.Popen(
-            pagefind_command(output, staging), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    messages, _ = process.communicate()
-    with _LOCK:
-        current = _BACKGROUND["timer"] is threading.current_thread()
-        if current and process.returncode == 0:
-            sort_entry_file(output / staging / "pagefind-entry.json")
+    staging = Path(tempfile.mkdtemp(dir=output, prefix=f".{subdir}-next-"))
+    retired = staging.with_name(staging.name.replace("-next-", "-old-"))
+    try:
+        with _LOCK:
+            if _BACKGROUND["timer"] is not threading.current_thread():
+                return  # cancelled before it started
+            process = _BACKGROUND["process"] = subprocess.Popen(
+                pagefind_command(output, staging.name), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        messages, _ = process.communicate()
+        with _LOCK:
+            if _BACKGROUND["timer"] is not threading.current_thread():
+                return  # stopped: its pages changed
+            if process.returncode != 0:
+                # A warning, not an error: the preview keeps its previous index.
+                logger.warning("Pagefind failed (%s): %s", process.returncode, messages)
+                return
+            sort_entry_file(staging / "pagefind-entry.json")
             if (output / subdir).exists():
                 os.rename(output / subdir, retired)
-            os.rename(output / staging, output / subdir)
+            os.rename(staging, output / subdir)
             logger.info("Pagefind indexed %s", output)
-        elif current:
-            logger.error("Pagefind failed (%s): %s", process.returncode, messages)
-    shutil.rmtree(output / staging, ignore_errors=True)
-    shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def cancel_background():
@@ -140,3 +146,4 @@ def wait_for_background():
 
 def register():
     signals.finalized.connect(index_site)
+    atexit.register(cancel_background)  # no Pagefind left running after make serve

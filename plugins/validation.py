@@ -460,7 +460,7 @@ def strict(settings, environ=os.environ):
     return bool(settings.get("STRICT")) or environ.get("STRICT", "") not in ("", "0")
 
 
-_LAST_RUN = {}  # the main site's last Validator, for validate_changed()
+_LAST_RUN = {}  # the site paths of the main site's last full run, for validate_changed()
 
 
 def report(problems, settings):
@@ -480,7 +480,7 @@ def validate_content(pelican):
         return  # a language subsite: the main site checked every file
     validator = Validator(settings)
     problems = validator.run()
-    _LAST_RUN["validator"] = validator
+    _LAST_RUN["site_paths"] = validator.known_site_paths
     report(problems, settings)
 
 
@@ -488,8 +488,8 @@ def validate_changed(settings, paths):
     """Check edited files as a full run would, for make serve's quick rebuilds
     (tools/incremental.py), which happen only when an edit moves nothing: the
     checks across files (slugs, translations, link targets) keep their outcome."""
-    previous = _LAST_RUN.get("validator")
-    if previous is None:
+    site_paths = _LAST_RUN.get("site_paths")
+    if site_paths is None:
         return validate_content(SimpleNamespace(settings=settings))
     checked = Validator(settings)
     now = build_time(checked.zone)
@@ -499,7 +499,7 @@ def validate_changed(settings, paths):
         source = checked.read(kind, path)
         if source is not None:
             checked.check_file(source, now)
-            checked.check_links(source, previous.known_site_paths)
+            checked.check_links(source, site_paths)
     report(sorted(checked.problems), settings)
 
 

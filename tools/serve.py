@@ -80,6 +80,7 @@ def watch(session, loop, stop):
             continue
         if not keep_running:
             print("settings or plugins changed: restarting", flush=True)
+            session.stop_search_index()  # exec skips atexit handlers
             os.execv(sys.executable, [sys.executable, *sys.argv])
         changed = sorted(path for _, path in changes)[0]
         loop.add_callback(LiveReloadHandler.reload_waiters, changed)
