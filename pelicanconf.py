@@ -4,6 +4,9 @@
 the deployed site.  Every setting of the paper lives in these two files.
 """
 
+import sys
+from pathlib import Path
+
 SITENAME = "The Lantern Gazette"
 SITEURL = ""
 RELATIVE_URLS = False
@@ -49,6 +52,12 @@ CSS_FILE = "site.css"
 DEPLOY_HEADERS = "deploy/_headers"
 
 PLUGIN_PATHS = ["plugins"]
+# Our plugins import helpers from one another (`from editions import
+# is_main_site`).  Pelican loads PLUGIN_PATHS modules without putting the
+# folder on sys.path, which would make those imports depend on PLUGINS order.
+_PLUGIN_FOLDER = str(Path(__file__).resolve().parent / "plugins")
+if _PLUGIN_FOLDER not in sys.path:
+    sys.path.append(_PLUGIN_FOLDER)
 PLUGINS = [
     "validation",
     "i18n_subsites",

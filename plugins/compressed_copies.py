@@ -48,6 +48,8 @@ import blinker
 import brotli
 from pelican.plugins import granular_signals
 
+from editions import is_main_site
+
 logger = logging.getLogger(__name__)
 
 MAX_BROTLI_QUALITY = 11
@@ -117,7 +119,7 @@ def formats_of(settings):
 
 def write_compressed_copies(pelican):
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != next(iter(settings["EDITIONS"])):
+    if not is_main_site(settings):
         return  # the main site's pass compresses every edition
     formats = formats_of(settings)
     if not formats:

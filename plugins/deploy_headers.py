@@ -21,6 +21,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from editions import is_main_site
+
 PAGE_CACHE_CONTROL = "no-cache"
 
 
@@ -35,8 +37,7 @@ def page_rules(output, immutable_folder):
 
 def write_headers(pelican):
     settings = pelican.settings
-    editions = settings.get("EDITIONS", {})
-    if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
+    if not is_main_site(settings):
         return
     source = Path(settings.get("DEPLOY_HEADERS", "deploy/_headers"))
     output = Path(settings["OUTPUT_PATH"])

@@ -99,14 +99,27 @@ def page_alternates(context):
     if len(found) < 2:
         return []
     alternates = sorted(found.items())
-    main_lang = next(iter(context["EDITIONS"]))
-    if main_lang in found:
-        alternates.append(("x-default", found[main_lang]))
+    if main_lang(context) in found:
+        alternates.append(("x-default", found[main_lang(context)]))
     return alternates
 
 
+def main_lang(settings):
+    """The main edition's language: the first of ``EDITIONS`` (or
+    ``DEFAULT_LANG`` for a site without editions)."""
+    editions = settings.get("EDITIONS")
+    return next(iter(editions)) if editions else settings["DEFAULT_LANG"]
+
+
+def is_main_site(settings):
+    """True in the main site's Pelican run, False in a subsite's
+    (pelican-i18n-subsites runs one per other edition, in the same process):
+    work done once for the whole output belongs to the main site."""
+    return settings["DEFAULT_LANG"] == main_lang(settings)
+
+
 def reset_pages(pelican):
-    if pelican.settings["DEFAULT_LANG"] == next(iter(pelican.settings["EDITIONS"])):
+    if is_main_site(pelican.settings):
         _PAGES_BY_EDITION.clear()
 
 

@@ -41,6 +41,8 @@ from pathlib import Path
 import blinker
 from pelican.plugins import granular_signals
 
+from editions import is_main_site
+
 HASH_LENGTH = 12
 
 
@@ -60,8 +62,7 @@ def fingerprint_assets(pelican):
     settings = pelican.settings
     if not settings.get("FINGERPRINT_ASSETS", True):
         return  # the preview server rebuilds in place and keeps plain names
-    editions = settings.get("EDITIONS", {})
-    if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
+    if not is_main_site(settings):
         return  # subsites share the main site's theme folder
     output = Path(settings["OUTPUT_PATH"])
     theme = output / settings["THEME_STATIC_DIR"]

@@ -20,6 +20,8 @@ import time
 from pelican import signals
 from pelican.log import console as pelican_console
 
+from editions import is_main_site
+
 _STATE = {"started": None, "read": 0, "written": 0, "shown": 0.0, "after": 2.0, "active": False}
 
 
@@ -29,7 +31,7 @@ def wanted(stream=sys.stderr, environ=os.environ):
 
 def start(pelican):
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != next(iter(settings.get("EDITIONS", {settings["DEFAULT_LANG"]: None}))):
+    if not is_main_site(settings):
         return  # a subsite: the main site's counters go on
     _STATE.update(started=time.monotonic(), read=0, written=0, shown=0.0, active=wanted(),
                   after=float(settings.get("PROGRESS_AFTER_SECONDS", 2)))
@@ -77,8 +79,7 @@ def page_written(sender, **kwargs):
 
 
 def finish(pelican):
-    settings = pelican.settings
-    if settings["DEFAULT_LANG"] == next(iter(settings.get("EDITIONS", {settings["DEFAULT_LANG"]: None}))):
+    if is_main_site(pelican.settings):
         show(final=True)
         _STATE["started"] = None
 

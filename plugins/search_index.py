@@ -41,6 +41,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from editions import is_main_site
+
 logger = logging.getLogger(__name__)
 DEFAULT_SUBDIR = "pagefind"
 
@@ -60,7 +62,7 @@ def sort_entry_file(path):
 
 def index_site(pelican):
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != next(iter(settings["EDITIONS"])):
+    if not is_main_site(settings):
         return
     output = Path(settings["OUTPUT_PATH"])
     subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)

@@ -22,7 +22,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 # Pelican loads our plugins as top-level modules in PLUGINS order; `editions`
 # comes before `sitemap` there.
-from editions import edition_siteurl, native_url
+from editions import edition_siteurl, is_main_site, main_lang, native_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -31,16 +31,12 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 _ENTRIES = {}
 
 
-def _main_lang(settings):
-    return next(iter(settings["EDITIONS"]))
-
-
 def _absolute(settings, lang, url):
     return f"{edition_siteurl(lang, settings)}/{url}"
 
 
 def reset(pelican):
-    if pelican.settings["DEFAULT_LANG"] == _main_lang(pelican.settings):
+    if is_main_site(pelican.settings):
         _ENTRIES.clear()
 
 
@@ -83,9 +79,9 @@ def collect(generators):
 
 def write_sitemap(pelican):
     settings = pelican.settings
-    main_lang = _main_lang(settings)
-    if settings["DEFAULT_LANG"] != main_lang:
+    if not is_main_site(settings):
         return
+    main = main_lang(settings)
     ET.register_namespace("", SITEMAP_NS)
     ET.register_namespace("xhtml", XHTML_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
@@ -99,8 +95,8 @@ def write_sitemap(pelican):
             alternates = entry["alternates"]
             if alternates:
                 links = sorted(alternates.items())
-                if main_lang in alternates:
-                    links.append(("x-default", alternates[main_lang]))
+                if main in alternates:
+                    links.append(("x-default", alternates[main]))
                 for hreflang, href in links:
                     ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
     ET.indent(urlset)

@@ -31,6 +31,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from editions import is_main_site
+
 ALWAYS_INCLUDED = (
     " \u00a0"  # space, no-break space (typogrify's widont)
     "۰۱۲۳۴۵۶۷۸۹"  # Urdu digits
@@ -139,7 +141,7 @@ def start_subset(pelican):
     """At the end of the Urdu edition's build (a subsite writing into
     OUTPUT_PATH/<path>), start subsetting in the background."""
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != "ur" or settings["DEFAULT_LANG"] == next(iter(settings["EDITIONS"])):
+    if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings):
         return
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
     _PENDING["job"] = subprocess.Popen(
@@ -150,7 +152,7 @@ def start_subset(pelican):
 def subset_urdu_font(pelican):
     settings = pelican.settings
     editions = settings["EDITIONS"]
-    if settings["DEFAULT_LANG"] != next(iter(editions)) or "ur" not in editions:
+    if not is_main_site(settings) or "ur" not in editions:
         return
     output = Path(settings["OUTPUT_PATH"])
     job = _PENDING.pop("job", None)

@@ -68,6 +68,8 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.utils import slugify
 
+from editions import is_main_site
+
 DEFAULT_METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
     "Lang", "Translated_From", "Status", "Template",
@@ -475,8 +477,7 @@ def report(problems, settings):
 
 def validate_content(pelican):
     settings = pelican.settings
-    editions = settings.get("EDITIONS", {})
-    if editions and settings["DEFAULT_LANG"] != next(iter(editions)):
+    if not is_main_site(settings):
         return  # a language subsite: the main site checked every file
     validator = Validator(settings)
     problems = validator.run()
