@@ -486,18 +486,17 @@ def validate_content(pelican):
 
 
 def validate_changed(settings, paths):
-    """Check edited files as a full run would, for make serve's quick rebuilds
-    (tools/incremental.py), which happen only when an edit moves nothing: the
-    checks across files (slugs, translations, link targets) keep their outcome."""
+    """Check edited stories as a full run would, for make serve's quick rebuilds
+    (tools/incremental.py), which happen only for stories and only when an edit
+    moves nothing: the checks across files (slugs, translations, link targets)
+    keep their outcome."""
     site_paths = _LAST_RUN.get("site_paths")
     if site_paths is None:
         return validate_content(SimpleNamespace(settings=settings))
     checked = Validator(settings)
     now = build_time(checked.zone)
-    page_folders = [checked.root / folder for folder in settings.get("PAGE_PATHS", [])]
     for path in map(Path, paths):
-        kind = "page" if any(path.is_relative_to(folder) for folder in page_folders) else "article"
-        source = checked.read(kind, path)
+        source = checked.read("article", path)
         if source is not None:
             checked.check_file(source, now)
             checked.check_links(source, site_paths)

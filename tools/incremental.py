@@ -102,8 +102,6 @@ def tokens_of(signature, found=None):
     return found
 
 
-
-
 def forget_memoized(objects=None):
     """Drop Pelican's memo of story HTML and summaries (`pelican.utils.memoized`
     on Content.get_content/get_summary, keyed by the object): for `objects`,
@@ -153,22 +151,11 @@ class SkipUnchanged:
         )
 
     def _listing_signature(self, kwargs):
-        parts = []
-        for key, value in sorted(kwargs.items()):
-            if key in _SESSION.unused_variables:
-                continue
-            if key in ("articles", "dates", "all_articles") and isinstance(value, list):
-                parts.append((key, tuple(version(item) for item in value)))
-            elif key in ("article", "page"):
-                parts.append((key, version(value)))
-            elif hasattr(value, "slug") and hasattr(value, "url"):  # Category, Tag, Author
-                parts.append((key, str(value), value.url))
-            else:
-                try:
-                    parts.append((key, name_of(value)))
-                except Unnamed:
-                    return None  # something we cannot name: always render
-        return tuple(parts)
+        try:
+            return tuple((key, name_of(value)) for key, value in sorted(kwargs.items())
+                         if key not in _SESSION.unused_variables)
+        except Unnamed:
+            return None  # something we cannot name: always render
 
     def _emit(self, template, make_localcontext, context, name, override, signature):
         path = sanitised_join(self.output_path, name)
@@ -286,7 +273,8 @@ class Session:
         self.output = Path(output).resolve()
         self.content = Path(content).resolve()
         self.settings_file = Path(settings_file).resolve()
-        self.theme = theme
+        self.theme = theme  # another copy of theme/ (the benchmark edits one), or None
+        self.theme_folder = Path(theme) if theme else ROOT / "theme"
         self.content_caches = {}
         self.signatures = {}
         self.generators = {}  # of the last build: (lang, class name) -> generator
@@ -338,8 +326,8 @@ class Session:
     def _find_unused_variables(self):
         """Listing variables that no template mentions do not make a page
         change (Pelican hands every tag page the list of all stories)."""
-        theme = Path(self.theme) if self.theme else ROOT / "theme"
-        templates = "".join(path.read_text(encoding="utf-8") for path in (theme / "templates").rglob("*.html"))
+        templates = "".join(path.read_text(encoding="utf-8")
+                            for path in (self.theme_folder / "templates").rglob("*.html"))
         self.unused_variables = {name for name in ("all_articles",) if name not in templates}
 
     def forget_content(self):

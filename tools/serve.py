@@ -30,8 +30,7 @@ IGNORED_SUFFIXES = (".mo", ".mo.tmp", ".tmp", "~", ".swp", ".swx")
 
 
 def watched_paths(session):
-    theme = Path(session.theme) if session.theme else ROOT / "theme"
-    return [session.content, theme, ROOT / "plugins", SETTINGS]
+    return [session.content, session.theme_folder, ROOT / "plugins", SETTINGS]
 
 
 def is_within(path, folder):
@@ -47,7 +46,6 @@ def rebuild(session, changes):
     """Rebuild after `changes` (watchfiles' set of (Change, path)); returns
     False when the server must restart."""
     paths = {path for _, path in changes}
-    theme = Path(session.theme) if session.theme else ROOT / "theme"
     if any(is_within(path, ROOT / "plugins") or Path(path) == SETTINGS for path in paths):
         return False
     # Editors (and sed -i) save through a temporary file: a path is gone
@@ -58,7 +56,7 @@ def rebuild(session, changes):
             print("build failed; still serving the previous output", file=sys.stderr)
         return True
     catalogs = any(path.endswith(".po") for path in paths)
-    if catalogs or any(is_within(path, theme / "templates") for path in paths):
+    if catalogs or any(is_within(path, session.theme_folder / "templates") for path in paths):
         session.forget_pages()
     elif all(is_within(path, session.content) for path in paths) and session.quick_update(paths):
         return True
