@@ -29,16 +29,16 @@ def fix(contents):
 
 
 def fix_articles(generator):
-    for translation_list in (generator.articles, generator.translations, generator.drafts,
+    for contents in (generator.articles, generator.translations, generator.drafts,
                              generator.drafts_translations, generator.hidden_articles,
                              generator.hidden_translations):
-        fix(translation_list)
+        fix(contents)
 
 
 def fix_pages(generator):
-    for translation_list in (generator.pages, generator.translations, generator.hidden_pages,
+    for contents in (generator.pages, generator.translations, generator.hidden_pages,
                              generator.hidden_translations, generator.draft_pages, generator.draft_translations):
-        fix(translation_list)
+        fix(contents)
 
 
 def register():

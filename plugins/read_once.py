@@ -30,7 +30,7 @@ options that change the output:
 
 * Two cores: a build that starts with an empty memo first converts every
   Markdown file in ``PATH`` once, half of them in a forked second process
-  (``READ_ONCE_PROCESSES``, default: the number of CPUs, and only
+  (``READ_ONCE_PROCESSES``, default: the CPUs this process may use, and only
   when there are more than ``READ_ONCE_PARALLEL_MIN_FILES`` files, default
   200); the results join the memo, and the editions then read from it.
 
@@ -270,7 +270,7 @@ def convert_files(settings, paths):
 def convert_in_parallel(pelican):
     """With an empty memo, convert the sources on every core before Pelican reads them."""
     settings = pelican.settings
-    processes = int(settings.get("READ_ONCE_PROCESSES", os.cpu_count() or 1))
+    processes = int(settings.get("READ_ONCE_PROCESSES", len(os.sched_getaffinity(0))))
     if _MARKDOWN_MEMO or processes < 2 or _DISK.get("converted"):
         return
     _DISK["converted"] = True

@@ -58,12 +58,16 @@ PLUGINS = []
 """
 
 
-def run_measured(command, env=None, cwd=ROOT):
+def build_environment():
+    """For every process the bench starts: the same build date, no progress line."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}
+
+
+def run_measured(command, cwd=ROOT):
     """Run `command`; returns wall seconds, CPU seconds and peak RSS (MB) of
     the largest process in its tree."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true", **(env or {})}
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, env=build_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
@@ -188,13 +192,12 @@ def bench_edit_loop(corpus, work, repeats=3):
     shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
     port = free_port()
     log = work / "serve.log"
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}
     started = time.perf_counter()
     with log.open("w") as log_file:
         server = subprocess.Popen(
             [PY, str(ROOT / "tools" / "serve.py"), "--port", str(port), "--content", str(content),
              "--output", str(work / "serve-output"), "--theme", str(theme)],
-            cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=build_environment(), stdout=log_file, stderr=subprocess.STDOUT)
     try:
         while "Serving" not in log.read_text(errors="replace"):
             if server.poll() is not None:
@@ -260,7 +263,7 @@ def in_process_rebuilds(corpus, work, profile_lines):
     completed = subprocess.run(
         [PY, str(ROOT / "tools" / "incremental.py"), "--content", str(content), "--output", str(work / "inproc-out"),
          "--edit", str(story), "--profile", str(profile_lines)],
-        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}, capture_output=True, text=True)
+        cwd=ROOT, env=build_environment(), capture_output=True, text=True)
     line = next((line for line in completed.stdout.splitlines() if line.startswith("TIMINGS ")), None)
     if line is None:
         raise RuntimeError(completed.stdout[-2000:] + completed.stderr[-3000:])
@@ -272,7 +275,7 @@ def profile_full_build(corpus, work, lines):
     subprocess.run([PY, "-m", "cProfile", "-o", str(profile), "-m", "pelican", str(corpus), "--settings",
                     "publishconf.py", "--output", str(work / "profiled"), "--quiet",
                     "--extra-settings", f"CACHE_PATH={json.dumps(str(work / 'profiled-cache'))}"],
-                   cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}, check=True,
+                   cwd=ROOT, env=build_environment(), check=True,
                    capture_output=True)
     out = io.StringIO()
     pstats.Stats(str(profile), stream=out).sort_stats("cumulative").print_stats(lines)
