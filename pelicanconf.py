@@ -4,6 +4,7 @@
 the deployed site.  Every setting of the paper lives in these two files.
 """
 
+import logging
 import sys
 from pathlib import Path
 
@@ -59,6 +60,7 @@ _PLUGIN_FOLDER = str(Path(__file__).resolve().parent / "plugins")
 if _PLUGIN_FOLDER not in sys.path:
     sys.path.append(_PLUGIN_FOLDER)
 PLUGINS = [
+    "build_log",  # first: every warning and error of what follows reaches the editor
     "validation",
     "i18n_subsites",
     "read_once",
@@ -67,6 +69,7 @@ PLUGINS = [
     "reading_time",
     "front_page",
     "plain_titles",
+    "body_html",  # after plain_titles: it wraps the Markdown reader plain_titles installs
     "editions",
     "sitemap",
     "feeds",
@@ -82,6 +85,16 @@ PLUGINS = [
 
 TYPOGRIFY = True
 
+# Stories and pages are Markdown only: Pelican's reStructuredText and HTML
+# readers are off (plugins/validation.py refuses such files with a message
+# instead of leaving them unread or unchecked).
+READERS = {"rst": None, "html": None, "htm": None}
+# Pelican's test is the bare file name: ".*" leaves out hidden files (editor
+# swap and lock files, .DS_Store) everywhere, as the checks do.
+IGNORE_FILES = [".*"]
+# Said on every preview build, where feeds have root-relative links on purpose.
+LOG_FILTER = [(logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid")]
+
 # Checked by plugins/validation.py before anything is built.  Metadata keys an
 # editor may use (a typo such as "Titel" stops the build with a suggestion):
 METADATA_KEYS = [
@@ -92,6 +105,23 @@ METADATA_KEYS = [
 FUTURE_DATE_MARGIN_HOURS = 24
 # Longer summaries are cut in search results (a warning; STRICT=1 fails).
 META_DESCRIPTION_MAX_LENGTH = 160
+# `Template:` a story or page may name (theme/templates/<name>.html).
+STORY_TEMPLATES = {"article": ["article"], "page": ["page"]}
+# Limits on one content file, so that no file can stall a build: its size,
+# how deep lists and quotes (and, after Markdown, HTML elements: twice this
+# plus ten) may nest, and the seconds Pelican may spend reading it.  A
+# 5,000-level list took Markdown 13 minutes; a long story is 50 kB.
+MAX_SOURCE_BYTES = 1_000_000
+MAX_NESTING_DEPTH = 20
+MAX_CONVERSION_SECONDS = 30
+# What a story's body HTML outside the allowed set does (plugins/body_html.py):
+# "error" stops the build with path:line; "warning" removes it and says so.
+BODY_HTML_UNSAFE = "error"
+# Paths written by something other than a Pelican setting: no story, page or
+# tag may take them.  /admin/ is the CMS (issue 17); _headers is written by
+# plugins/deploy_headers.py.  Everything else the site writes is reserved by
+# its own setting (plugins/validation.py: reserved_names).
+RESERVED_PATHS = ["admin", "_headers"]
 
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
@@ -118,6 +148,17 @@ CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
 CATEGORIES_URL = "section/"
 CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
 TAG_URL = "tag/{slug}/"
+# "C", "C++" and "C#" get /tag/c/, /tag/c-plus-plus/, /tag/c-sharp/ (Pelican's
+# default rules would give all three /tag/c/); then Pelican's own rules.
+TAG_REGEX_SUBSTITUTIONS = [
+    (r"(?<=\w)\+\+", " plus plus "),
+    (r"(?<=\w)\+", " plus "),
+    (r"(?<=\w)#", " sharp "),
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
 TAG_SAVE_AS = TAG_URL + "index.html"
 TAGS_URL = "tag/"
 TAGS_SAVE_AS = TAGS_URL + "index.html"
@@ -134,6 +175,7 @@ DRAFT_LANG_SAVE_AS = ""
 
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404", "robots", "search"]
 ROBOTS_SAVE_AS = "robots.txt"
+SITEMAP_SAVE_AS = "sitemap.xml"
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 # Pagefind's bundle (index and scripts), written into the output by the

@@ -7,14 +7,19 @@ the main site when the main build finishes.  Translated stories list each
 other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
 at the main edition.  Entries are sorted, so two builds write the same bytes.
 
+Locations are percent-encoded URIs, as the sitemap protocol requires: an
+Urdu tag's page is ``/ur/tag/%DA%A9%D8%B1%DA%A9%D9%B9/``, not the raw letters
+(pages may link the raw form, which browsers encode the same way).
+
 Why our own: pelican-sitemap 1.2.2 writes ``ref=`` instead of ``href=`` for
 hreflang alternates.
 
 Settings read: ``MAIN_SITEURL`` (from ``editions``), ``DEFAULT_LANG``, ``EDITIONS``,
-``ARCHIVES_URL``, ``OUTPUT_PATH``.
+``ARCHIVES_URL``, ``OUTPUT_PATH``, ``SITEMAP_SAVE_AS``.
 """
 
 import os
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from pelican import signals
@@ -31,8 +36,13 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 _ENTRIES = {}
 
 
+# Characters a URI may carry as they are (RFC 3986 reserved and unreserved,
+# and "%" so that a part already encoded is not encoded twice).
+URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
 def _absolute(settings, lang, url):
-    return f"{edition_siteurl(lang, settings)}/{url}"
+    return quote(f"{edition_siteurl(lang, settings)}/{url}", safe=URI_SAFE)
 
 
 def reset(pelican):
@@ -100,7 +110,7 @@ def write_sitemap(pelican):
                 for hreflang, href in links:
                     ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
     ET.indent(urlset)
-    path = os.path.join(settings["OUTPUT_PATH"], "sitemap.xml")
+    path = os.path.join(settings["OUTPUT_PATH"], settings.get("SITEMAP_SAVE_AS", "sitemap.xml"))
     ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
 
 

@@ -20,25 +20,50 @@ Pelican 4.12 checks metadata.
 
 Errors (the build fails):
 
+* files: a symbolic link in the content folder (stories, pages, static files)
+  or the theme that leads outside it, points to nothing, or is a folder (a
+  linked folder would be read without these checks); the link is named, its
+  target is never read.  A story file in a format we do not check (``.html``,
+  ``.htm``, ``.rst``, or Markdown with an upper-case extension such as
+  ``.MD``, which Pelican would skip): stories are Markdown (``.md``).  A file
+  in ``STATIC_PATHS`` that a browser would run as a page or a script
+  (``.html``, ``.js``…), or an SVG with scripts, event handlers or remote
+  references.  A story larger than ``MAX_SOURCE_BYTES``;
 * the file is not valid UTF-8;
-* an unknown metadata key (the nearest valid key is suggested);
-* Title missing or empty; control characters, line separators or bidi
-  embedding/override characters (U+202A to U+202E) in Title, Summary, Tags,
-  Category or Slug;
+* an unknown metadata key (the nearest valid key is suggested), or a key given
+  twice;
+* Title missing or empty; control characters, line separators, bidi controls
+  (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) or invisible
+  zero-width characters (U+200B, U+2060, U+FEFF…) in Title, Summary, Tags,
+  Category or Slug (U+200C and U+200D, which Urdu spelling uses, are allowed
+  in text);
 * Date missing, not ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``), or more
   than ``FUTURE_DATE_MARGIN_HOURS`` after the build time (``SOURCE_DATE_EPOCH``
-  when set); Modified not ISO 8601;
+  when set); Modified not ISO 8601, or before Date;
+* ``Status`` other than ``published`` or ``draft``; ``Template`` not one of
+  ``STORY_TEMPLATES`` for the kind of file (or missing from the theme);
 * ``Lang`` not one of ``EDITIONS``; ``Category`` missing or not the name of a
   section of ``SECTIONS`` in the article's language;
+* a ``Slug`` that is not lowercase ASCII letters, digits and single hyphens or
+  underscores (``../``, spaces, ``/``, non-ASCII);
 * two files of one language with the same slug, or a slug too long for a
   file name; a title (without Slug) or a tag that gives an empty slug (its
-  page would overwrite a listing);
+  page would overwrite a listing); two different tags of one edition with the
+  same URL (``C`` and ``C#`` are kept apart by ``TAG_REGEX_SUBSTITUTIONS``;
+  ``Deir Ezzor`` and ``Deir-Ezzor`` are not);
+* a story or page whose URL would take a path the site writes itself
+  (``/search/``, ``/paper/``, ``/ur/``, ``/feeds/``, ``/theme/``, ``/404.html``…;
+  see ``reserved_names``, derived from the settings, plus ``RESERVED_PATHS``);
 * ``Translated_From: xx`` with no article in language ``xx`` with the same slug;
-* an empty body;
+* an empty body; lists or quotes nested deeper than ``MAX_NESTING_DEPTH``
+  levels (checked on the text, before Markdown converts it);
 * a link or image in the body to a file that is not in the content folder
-  (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or to a
-  root-relative URL (``/2018/05/02/slug/``) that no story, page, section,
-  static file or listing of the site has.
+  (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or outside
+  it, or to a root-relative URL (``/2018/05/02/slug/``) that no story, page,
+  section, static file or listing of the site has.
+
+The body's HTML (after Markdown) is checked by ``plugins/body_html.py`` when
+Pelican reads the file, and reported here with the same ``path:line:`` form.
 
 Warnings (printed with ``warning:``; they fail the build only when ``STRICT=1``
 is in the environment, as ``tools/build.py --strict`` sets it, or the
@@ -46,15 +71,20 @@ is in the environment, as ``tools/build.py --strict`` sets it, or the
 ``META_DESCRIPTION_MAX_LENGTH`` characters, which search engines cut.
 
 Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
-``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``METADATA_KEYS``, ``SECTIONS``,
-``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``, ``FUTURE_DATE_MARGIN_HOURS``,
-``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``, ``ARTICLE_URL``, ``PAGE_URL``,
-``CATEGORY_URL``, ``SLUG_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``,
-``I18N_SUBSITES``.
+``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``THEME``, ``METADATA_KEYS``,
+``SECTIONS``, ``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``,
+``FUTURE_DATE_MARGIN_HOURS``, ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``,
+``ARTICLE_URL``, ``PAGE_URL``, ``CATEGORY_URL``, ``TAG_URL``,
+``SLUG_REGEX_SUBSTITUTIONS``, ``TAG_REGEX_SUBSTITUTIONS``,
+``SLUGIFY_USE_UNICODE``, ``I18N_SUBSITES``, ``STORY_TEMPLATES``,
+``MAX_SOURCE_BYTES``, ``MAX_NESTING_DEPTH``, ``RESERVED_PATHS``, every
+``*_SAVE_AS`` / ``*_URL`` / feed setting, ``DIRECT_TEMPLATES``,
+``PAGINATION_PATTERNS``, ``THEME_STATIC_DIR``, ``PAGEFIND_OUTPUT_SUBDIR``.
 """
 
 import difflib
 import fnmatch
+import html
 import os
 import re
 import sys
@@ -65,6 +95,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from pelican import readers as pelican_readers
 from pelican import signals
 from pelican.utils import slugify
 
@@ -74,8 +105,22 @@ DEFAULT_METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
     "Lang", "Translated_From", "Status", "Template",
 ]
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+MARKDOWN_EXTENSIONS = tuple(f".{extension}" for extension in pelican_readers.MarkdownReader.file_extensions)
+# Every format a Pelican reader exists for: a file in one we do not check is
+# refused rather than left for Pelican to publish (or skip) unchecked.
+PELICAN_FORMATS = tuple(sorted({
+    f".{extension}" for reader in (pelican_readers.MarkdownReader, pelican_readers.RstReader,
+                                   pelican_readers.HTMLReader) for extension in reader.file_extensions}))
+# Static files a browser would run as a page or a script on our origin.
+ACTIVE_STATIC = (".html", ".htm", ".xhtml", ".shtml", ".xht", ".js", ".mjs", ".wasm", ".swf")
+SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript\s*:|(?:href|src)\s*=\s*[\"']?\s*"
+                        r"(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 MAX_SLUG_BYTES = 200
+STATUSES = ("published", "draft")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+DEFAULT_MAX_SOURCE_BYTES = 1_000_000
+DEFAULT_MAX_NESTING_DEPTH = 20
+DEFAULT_STORY_TEMPLATES = {"article": ["article"], "page": ["page"]}
 
 # The Markdown `meta` extension's grammar, which Pelican's reader uses.
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
@@ -90,8 +135,17 @@ PELICAN_LINK = re.compile(r"^(?:\{(?P<what>\w+)\}|\|(?P<old>\w+)\|)(?P<path>.*)$
 CODE_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
 LISTING_PREFIXES = ("archive/", "tag/", "section/", "feeds/")
+# Nesting of a Markdown line: its indentation (4 columns a level) and the
+# quote (>) and list markers at its start.
+NESTING_MARKERS = re.compile(r"[ ]{0,3}(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]?")
 
-UNSAFE_IN_TEXT = set(range(0x202A, 0x202F))  # LRE, RLE, PDF, LRO, RLO
+# Characters that change how text around them is ordered or that cannot be
+# seen: bidi embeddings, overrides, isolates and marks (a title could show
+# words in another order than the one typed), and zero-width characters (two
+# titles or tags that look the same would differ).  U+200C ZERO WIDTH
+# NON-JOINER and U+200D ZERO WIDTH JOINER are part of Urdu spelling and stay.
+UNSAFE_IN_TEXT = {0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF,
+                  *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x206A, 0x2070)}
 
 
 @dataclass(order=True)
@@ -126,13 +180,16 @@ class Source:
 
 def shown_path(path, content_root):
     """The path as printed: relative to the working directory (the project
-    root) when it is inside it, else relative to the content folder's parent."""
-    path = Path(path).resolve()
-    for base in (Path.cwd().resolve(), Path(content_root).resolve().parent):
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
+    root) when it is inside it, else relative to the content folder's parent.
+    A symbolic link is named as itself, never as its target."""
+    path = Path(os.path.abspath(path))
+    parent = Path(os.path.abspath(content_root)).parent
+    for base in (Path.cwd(), Path.cwd().resolve(), parent, parent.resolve()):
+        for candidate in (path, path.parent.resolve() / path.name):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
     return path.as_posix()
 
 
@@ -181,18 +238,113 @@ def build_time(zone):
     return datetime.fromtimestamp(int(epoch), tz=zone) if epoch else datetime.now(tz=zone)
 
 
-def content_files(settings):
-    root = Path(settings["PATH"])
-    ignored = settings.get("IGNORE_FILES", [])
-    for kind, setting in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+def is_ignored(name, settings):
+    """Pelican's IGNORE_FILES test: the pattern against the bare name."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in settings.get("IGNORE_FILES", []))
+
+
+@dataclass
+class Found:
+    """A file the build would read or copy (`problem` None), or one it must not."""
+
+    kind: str  # "article", "page", "static" or "theme"
+    path: Path
+    problem: str = None
+
+
+def link_problem_of(path, root):
+    """Why a symbolic link at `path` may not be read, or None for a link to a
+    file inside `root`.  Never opens the target."""
+    target = os.readlink(path)
+    resolved = Path(os.path.realpath(path))
+    if not resolved.exists():
+        return f"a symbolic link to nothing ({target}); delete it or put the file itself here"
+    if resolved.is_dir():
+        return (f"a symbolic link to a folder ({target}); folders here must be real folders (a linked folder "
+                "would be read without the checks): move the files in")
+    if not resolved.is_relative_to(root):
+        return (f"a symbolic link to a file outside {root.name}/ ({target}); only files inside it are "
+                "published: copy the file in, if it belongs to the site")
+    return None
+
+
+def walk(top, kind, root, settings):
+    """Every file under `top` as Pelican would find it (it follows links;
+    links are judged here instead)."""
+    if top.is_symlink():
+        problem = link_problem_of(top, root)
+        if problem:
+            yield Found(kind, top, problem)
+            return
+    if top.is_file():
+        yield Found(kind, top)
+        return
+    if not top.is_dir():
+        return
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        folder = Path(folder)
+        for name in sorted(dirs):
+            if is_ignored(name, settings):
+                dirs.remove(name)
+            elif (folder / name).is_symlink():
+                dirs.remove(name)
+                yield Found(kind, folder / name, link_problem_of(folder / name, root))
+        dirs.sort()
+        for name in sorted(files):
+            path = folder / name
+            if is_ignored(name, settings):
+                continue
+            if path.is_symlink():
+                problem = link_problem_of(path, root)
+                if problem:
+                    yield Found(kind, path, problem)
+                    continue
+            yield Found(kind, path)
+
+
+def content_sources(settings):
+    """Every file of ARTICLE_PATHS, PAGE_PATHS and STATIC_PATHS, and the theme's."""
+    root = Path(settings["PATH"]).resolve()
+    for kind, setting in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS"), ("static", "STATIC_PATHS")):
         for folder in settings.get(setting, []):
-            for path in sorted((root / folder).rglob("*")):
-                relative = path.relative_to(root).as_posix()
-                if path.suffix.lower() not in MARKDOWN_EXTENSIONS or not path.is_file():
-                    continue
-                if any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern) for pattern in ignored):
-                    continue
-                yield kind, path
+            yield from walk(Path(settings["PATH"]) / folder, kind, root, settings)
+    theme = settings.get("THEME")
+    if theme and Path(theme).is_dir():
+        yield from walk(Path(theme), "theme", Path(theme).resolve(), settings)
+
+
+def content_files(settings):
+    """(kind, path) of every Markdown story and page the checks read."""
+    for found in content_sources(settings):
+        if found.problem is None and found.kind in ("article", "page") and found.path.suffix in MARKDOWN_EXTENSIONS:
+            yield found.kind, found.path
+
+
+def format_problem(found):
+    """Why a file found in the content folder is refused (or None)."""
+    if found.problem:
+        return found.problem
+    suffix = found.path.suffix
+    if found.kind in ("article", "page"):
+        if suffix.lower() in MARKDOWN_EXTENSIONS and suffix not in MARKDOWN_EXTENSIONS:
+            return (f'the extension "{suffix}" must be written in lower case ({suffix.lower()}); Pelican skips '
+                    "the file as it is")
+        if suffix.lower() in PELICAN_FORMATS and suffix.lower() not in MARKDOWN_EXTENSIONS:
+            return (f"{suffix} files are not published here: stories and pages are Markdown (.md), which is "
+                    "checked before publishing and may contain the HTML a story needs; rewrite it as a .md file")
+    elif found.kind == "static":
+        if suffix.lower() in ACTIVE_STATIC:
+            return (f"{suffix} files are not published from {found.path.parent.name}/: a browser would run it as "
+                    "a page or a script of the site; put the text in a story or a page")
+        if suffix.lower() == ".svg":
+            try:
+                text = found.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None
+            if SVG_ACTIVE.search(text):
+                return ("this SVG has a script, an event handler or a link to another site, which run when the "
+                        "file is opened; export it again as a plain drawing")
+    return None
 
 
 class Validator:
@@ -217,6 +369,12 @@ class Validator:
     # -- reading ---------------------------------------------------------
     def read(self, kind, path):
         shown = shown_path(path, self.root)
+        limit = int(self.settings.get("MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES))
+        size = path.stat().st_size
+        if size > limit:
+            self.error(shown, 1, f"the file is {size:,} bytes, more than a story may be ({limit:,} bytes, "
+                                 "MAX_SOURCE_BYTES); remove pasted data or split the story")
+            return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
@@ -229,12 +387,17 @@ class Validator:
         source = Source(path=path, shown=shown, kind=kind)
         metadata, order, body, body_start = parse_markdown(text.removeprefix("\ufeff"))
         source.metadata, source.body, source.header_end = metadata, body, body_start
+        first_line = {}
         for line, written, key in order:
             if key not in self.known_keys:
                 nearest = difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6)
                 hint = (f'did you mean "{self.key_spelling[nearest[0]]}"?' if nearest
                         else "valid keys: " + ", ".join(self.key_spelling.values()))
                 self.error(source, line, f'unknown metadata key "{written}"; {hint}')
+            elif key in first_line:
+                self.error(source, line, f"{self.key_spelling[key]} is given twice (lines {first_line[key]} and "
+                                         f"{line}); keep one (Pelican would use only one of them, or none)")
+            first_line.setdefault(key, line)
         return source
 
     # -- one file --------------------------------------------------------
@@ -283,6 +446,13 @@ class Validator:
             self.error(source, source.header_end, "the story has no body; write the text after the metadata "
                                                   "and one blank line")
 
+        self.check_status_and_template(source)
+        self.check_nesting(source)
+        written_slug = source.value("slug")
+        if written_slug is not None and written_slug.strip() and not SLUG_PATTERN.match(written_slug.strip()):
+            self.error(source, source.line_of("slug"),
+                       f'Slug "{written_slug.strip()}" cannot be a URL as it is; use lowercase letters a-z, digits '
+                       'and single hyphens, for example "council-opens-bridge"')
         slug = self.slug_of(source)
         if not slug and (title or "").strip():
             self.error(source, source.line_of("title"),
@@ -308,6 +478,7 @@ class Validator:
         date = source.value("date")
         if source.kind == "article" and date is None:
             self.error(source, 1, "missing Date; add a line \"Date: YYYY-MM-DD\" (time optional: YYYY-MM-DD HH:MM)")
+        moments = {}
         for key in ("date", "modified"):
             value = source.value(key)
             if value is None:
@@ -322,6 +493,54 @@ class Validator:
                 self.error(source, source.line_of(key),
                            f"{key.capitalize()} {value} is in the future (the build's date is "
                            f"{now:%Y-%m-%d %H:%M}); correct the date, or publish the story later")
+            moments[key] = moment
+        if "date" in moments and "modified" in moments and moments["modified"] < moments["date"]:
+            self.error(source, source.line_of("modified"),
+                       f"Modified {source.value('modified')} is before Date {source.value('date')}; an update "
+                       "comes after the story (correct one of them)")
+
+    def check_status_and_template(self, source):
+        status = source.value("status")
+        if status is not None and status.strip().lower() not in STATUSES:
+            self.error(source, source.line_of("status"),
+                       f'unknown Status "{status.strip()}"; use one of: {", ".join(STATUSES)} '
+                       "(or leave Status out to publish)")
+        template = source.value("template")
+        if template is None:
+            return
+        template = template.strip()
+        allowed = self.settings.get("STORY_TEMPLATES", DEFAULT_STORY_TEMPLATES).get(source.kind, [])
+        theme = Path(self.settings.get("THEME", "")) / "templates"
+        if template not in allowed:
+            self.error(source, source.line_of("template"),
+                       f'Template "{template}" is not a template for {source.kind}s; use one of: '
+                       f'{", ".join(allowed) or "(none)"} (STORY_TEMPLATES in pelicanconf.py), or leave Template out')
+        elif not (theme / f"{template}.html").is_file():
+            self.error(source, source.line_of("template"),
+                       f'Template "{template}" is not in the theme ({theme.as_posix()}/{template}.html is missing)')
+
+    def check_nesting(self, source):
+        """Lists and quotes nested deeper than MAX_NESTING_DEPTH: Markdown's
+        time and memory grow quickly with the depth (and it recurses)."""
+        limit = int(self.settings.get("MAX_NESTING_DEPTH", DEFAULT_MAX_NESTING_DEPTH))
+        in_code = False
+        for line, text in source.body:
+            if CODE_FENCE.match(text):
+                in_code = not in_code
+            if in_code or not text.strip():
+                continue
+            columns = len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
+            depth, rest = columns // 4, text.expandtabs(4).lstrip(" ")
+            while depth <= limit:
+                marker = NESTING_MARKERS.match(rest)
+                if not marker or not marker.group():
+                    break
+                depth += 1
+                rest = rest[marker.end():]
+            if depth > limit:
+                self.error(source, line, f"lists or quotes are nested more than {limit} levels deep here "
+                                         "(MAX_NESTING_DEPTH); Markdown would take minutes over this: flatten them")
+                return
 
     def check_section(self, source, lang):
         category = source.value("category")
@@ -392,6 +611,9 @@ class Validator:
                     paths.add(extra.get(relative, {}).get("path", relative))
         return paths
 
+    def inside_content(self, path):
+        return Path(os.path.abspath(path)).resolve().is_relative_to(self.root.resolve())
+
     def check_links(self, source, site_paths):
         in_code = False
         for line, text in source.body:
@@ -410,6 +632,9 @@ class Validator:
                     self.error(source, line, problem)
 
     def link_problem(self, source, target, site_paths):
+        # As a browser reads it (entities decoded, blanks and tabs dropped): a
+        # disguised "java&#9;script:" is a URL with a scheme, which body_html judges.
+        target = re.sub(r"[\t\n\r]", "", html.unescape(target).strip(" \t\n\r\f\v\0"))
         pelican = PELICAN_LINK.match(target)
         if pelican:
             what = pelican["what"] or pelican["old"]
@@ -417,6 +642,8 @@ class Validator:
                 return None
             path = re.split(r"[?#]", pelican["path"], maxsplit=1)[0]
             file = (self.root / path.lstrip("/")) if path.startswith("/") else (source.path.parent / path)
+            if not self.inside_content(file):
+                return f"link to a file outside the content folder: {target}; link only files of the site"
             if not file.is_file():
                 return (f"link to a missing file: {target} (no {shown_path(file, self.root)}); "
                         "correct the path or add the file")
@@ -438,24 +665,108 @@ class Validator:
                 if bare is not None and bare.startswith(LISTING_PREFIXES) and not bare.startswith("section/"):
                     return None
             return f"link to a missing page: {target}; no story, page or file of the site has this address"
+        if not self.inside_content(source.path.parent / path):
+            return f"link to a file outside the content folder: {target}; link only files of the site"
         if not (source.path.parent / path).is_file():
             return (f"link to a missing file: {target}; link other content as {{filename}}path/to/story.md "
                     "and images as {static}path/to/image.jpg, relative to this file")
         return None
 
+    def check_tag_urls(self):
+        """Two different tags of one edition must not share a URL (Pelican
+        would merge them into one page named after whichever came first)."""
+        first = {}  # (lang, slug) -> (tag, source, line)
+        for source in self.sources:
+            lang = self.lang_of(source)
+            for tag in self.tags_of(source):
+                slug = self.slugify_as_pelican(source, tag, "TAG_REGEX_SUBSTITUTIONS")
+                if not slug:
+                    continue  # reported by check_file
+                seen = first.setdefault((lang, slug), (tag, source, source.line_of("tags")))
+                if " ".join(seen[0].casefold().split()) != " ".join(tag.casefold().split()):
+                    url = self.settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
+                    self.error(source, source.line_of("tags"),
+                               f'the tag "{tag}" would share its page /{url} with the tag "{seen[0]}" of '
+                               f"{seen[1].shown}:{seen[2]}; spell them alike, or reword one of them")
+
+    def check_reserved_urls(self):
+        """No story or page may take an address the site writes itself."""
+        names = reserved_names(self.settings)
+        edition_paths = {edition.get("path", "") for edition in self.editions.values()} - {""}
+        for source in self.sources:
+            slug = self.slug_of(source)
+            if not slug:
+                continue
+            setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
+            pattern = self.settings.get(setting, "{slug}.html")
+            try:
+                date = parse_iso_date(source.value("date") or "", self.zone)
+            except ValueError:
+                date = None
+            try:
+                url = pattern.format(slug=slug, date=date, lang=self.lang_of(source))
+            except (AttributeError, TypeError, KeyError, ValueError, IndexError):
+                continue
+            first, literal = url.lstrip("/").split("/", 1)[0], pattern.lstrip("/").split("/", 1)[0]
+            taken = names | (edition_paths if self.editions.get(self.lang_of(source), {}).get("path", "") == "" else set())
+            stem = first.rsplit(".", 1)[0]
+            if "{" in literal and (first in taken or stem in taken):
+                self.error(source, source.line_of("slug", source.line_of("title")),
+                           f"the {source.kind}'s address /{url} is one the site writes itself (/{first}); "
+                           "give it another Slug")
+
     # -- the whole content folder ----------------------------------------
     def run(self):
         now = build_time(self.zone)
-        for kind, path in content_files(self.settings):
-            source = self.read(kind, path)
-            if source is not None:
-                self.sources.append(source)
-                self.check_file(source, now)
+        for found in content_sources(self.settings):
+            problem = format_problem(found)
+            if problem:
+                self.error(shown_path(found.path, self.root), 1, problem)
+            elif found.kind in ("article", "page") and found.path.suffix in MARKDOWN_EXTENSIONS:
+                source = self.read(found.kind, found.path)
+                if source is not None:
+                    self.sources.append(source)
+                    self.check_file(source, now)
         self.check_slugs_and_translations()
+        self.check_tag_urls()
+        self.check_reserved_urls()
         site_paths = self.known_site_paths = self.site_paths()
         for source in self.sources:
             self.check_links(source, site_paths)
         return sorted(self.problems)
+
+
+URL_SETTING = re.compile(r"^(?:[A-Z0-9_]+_(?:SAVE_AS|URL)|[A-Z0-9_]*FEED_[A-Z0-9_]*(?:ATOM|RSS)[A-Z0-9_]*)$")
+
+
+def reserved_names(settings):
+    """First path segments the site itself writes at the top of an edition:
+    every literal folder or file of a ``*_SAVE_AS``, ``*_URL`` or feed
+    setting (search, paper, archive, section, tag, feeds…), the direct
+    templates (index, 404, robots…), the theme and Pagefind folders, the
+    static files, the first pagination folder, the edition folders and
+    ``RESERVED_PATHS`` (what tools outside Pelican write, such as the CMS at
+    /admin/).  A file name is reserved with and without its extension."""
+    values = [value for key, value in settings.items() if URL_SETTING.match(key) and isinstance(value, str)]
+    for template in settings.get("DIRECT_TEMPLATES", []):
+        values.append(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"))
+    values += [settings.get("THEME_STATIC_DIR", "theme"), settings.get("PAGEFIND_OUTPUT_SUBDIR", ""),
+               settings.get("SITEMAP_SAVE_AS", "sitemap.xml"), *settings.get("RESERVED_PATHS", [])]
+    values += [edition.get("path", "") for edition in settings.get("EDITIONS", {}).values()]
+    for _, url, save_as in settings.get("PAGINATION_PATTERNS", ()):
+        values += [url.format(base_name="", number=2, url="", save_as=""),
+                   save_as.format(base_name="", number=2, url="", save_as="")]
+    for folder in settings.get("STATIC_PATHS", []):
+        values.append(folder)
+    values += [meta.get("path", "") for meta in settings.get("EXTRA_PATH_METADATA", {}).values()]
+    names = set()
+    for value in values:
+        if not value or "://" in value:
+            continue
+        first = value.lstrip("/").split("/", 1)[0]
+        if first and "{" not in first:
+            names.update({first, first.rsplit(".", 1)[0]})
+    return names
 
 
 def strict(settings, environ=os.environ):

@@ -17,7 +17,7 @@ TESTS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), str(TESTS.parent / "tools")]
 
 from hostile import write_hostile_content  # noqa: E402
-from sitebuild import REFERENCE, Site, built, write_fixture_content  # noqa: E402
+from sitebuild import REFERENCE, Site, build_site, built, write_fixture_content  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -38,12 +38,48 @@ def fixture_site(tmp_path_factory):
     return Site(built(folder / "output", settings="publishconf.py", content=content))
 
 
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    """Answers everything with 404 and remembers what was asked."""
+
+    requests = None
+
+    def do_GET(self):
+        self.requests.append(self.path)
+        self.send_error(404)
+
+    do_POST = do_HEAD = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
-def hostile_site(tmp_path_factory):
-    """A preview build of content whose metadata tries to inject markup (tests/hostile.py)."""
+def attacker():
+    """Another origin (a second local port) that the hostile fixture's URLs
+    point at: `url`, and `requests`, the paths a browser asked it for."""
+    handler = type("Attacker", (RecordingHandler,), {"requests": []})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield type("Attacker", (), {"url": f"http://127.0.0.1:{httpd.server_address[1]}", "requests": handler.requests})
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, attacker):
+    """The publish build (minified, root-relative URLs) of content whose
+    metadata tries to inject markup and whose body tries to run scripts and
+    reach `attacker` (tests/hostile.py), built with BODY_HTML_UNSAFE="warning"
+    so that it is published sanitized; `site.log` is the build's stderr."""
     folder = tmp_path_factory.mktemp("hostile")
-    content = write_hostile_content(folder / "content")
-    return Site(built(folder / "output", content=content))
+    content = write_hostile_content(folder / "content", attacker.url)
+    result = build_site(folder / "output", settings="publishconf.py", content=content, env={"SITEURL": ""},
+                        extra_settings=['BODY_HTML_UNSAFE="warning"'])
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = Site(folder / "output")
+    site.log = result.stderr
+    return site
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 from bs4 import BeautifulSoup
 
-from hostile import LONG_TITLE, SLUG, SUMMARY, TAGS, TITLE, URDU_TITLE
+from hostile import BODY_SLUG, LONG_TITLE, SLUG, SUMMARY, TAGS, TITLE, URDU_TITLE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -37,7 +37,8 @@ def test_no_page_carries_injected_markup(hostile_site):
     pages = hostile_site.pages()
     assert ARTICLE in pages and URDU_ARTICLE in pages
     for page in pages:
-        assert injected(hostile_site.html(page)) == [], page
+        if f"/{BODY_SLUG}/" not in page:  # its body has images of its own: tests/test_hostile_body.py
+            assert injected(hostile_site.html(page)) == [], page
 
 
 def test_title_is_printed_as_typed(hostile_site):

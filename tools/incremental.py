@@ -119,7 +119,7 @@ def placement(content):
     """What puts a story where it is: if this is unchanged, an edit changes
     only what the pages that already show it say."""
     metadata = {name: value for name, value in content.metadata.items()
-                if name not in ("title", "plain_title", "summary")}
+                if name not in ("title", "plain_title", "summary", "plain_summary")}
     return (
         type(content), content._expand_settings("url"), content._expand_settings("save_as"),
         sorted((name, str(value)) for name, value in metadata.items()),
