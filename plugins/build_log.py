@@ -54,17 +54,26 @@ from editions import is_main_site
 _STATE = {"handler": None, "errors": 0, "warnings": 0, "settings": None}
 
 # Pelican 4.12 messages about one content file, reworded for an editor.  The
-# key is the record's format string; the value formats its arguments.
+# key is the record's format string; the value makes the text from its
+# arguments and the exception being handled (Pelican logs "Could not process"
+# inside its `except`, without the exception in the message).
 KNOWN_MESSAGES = {
-    "Could not process %s\n%s": lambda args: f"{args[1]}",
-    "Unknown status %r for file %s, skipping it. (Not in %s)":
-        lambda args: f"unknown Status {args[0]!r}; the story was left out (use one of: {', '.join(args[2])})",
+    "Could not process %s": lambda args, error: (
+        f"{error}" if hasattr(error, "line") else f"could not be read ({type(error).__name__}: {error})"
+        if error is not None else "could not be read"),
+    "Unknown status '%s' for file %s, skipping it. (Not in %s)":
+        lambda args, error: f"unknown Status \"{args[0]}\"; the story was left out (use one of: "
+                            f"{', '.join(args[2])})",
+    "Skipping %s: file %r would be written outside output path":
+        lambda args, error: f"the story would be written outside the site ({args[1]}); it was left out",
+    "Skipping %s: could not find information about '%s'":
+        lambda args, error: f"missing {str(args[1]).capitalize()}; the story was left out",
     "Duplicate definition of `%s` for %s. Using first one.":
-        lambda args: f"{str(args[0]).capitalize()} is given more than once; only the first is used",
+        lambda args, error: f"{str(args[0]).capitalize()} is given more than once; only the first is used",
     "Empty alt attribute for image %s in %s":
-        lambda args: f"the image {args[0]} has no alt text; describe it for readers who cannot see it",
+        lambda args, error: f"the image {args[0]} has no alt text; describe it for readers who cannot see it",
     "Unable to find '%s', skipping url replacement.":
-        lambda args: f"link to a missing file: {args[0]}",
+        lambda args, error: f"link to a missing file: {args[0]}",
 }
 
 
@@ -91,6 +100,7 @@ def content_file(record, content_root):
     args = record.args if isinstance(record.args, tuple) else tuple((record.args or {}).values())
     root = Path(content_root).resolve()
     for arg in args:
+        arg = getattr(arg, "source_path", arg)  # a Content object names its file
         if not isinstance(arg, (str, os.PathLike)) or not str(arg).strip() or "\n" in str(arg):
             continue
         candidate = Path(arg)
@@ -104,10 +114,17 @@ def content_file(record, content_root):
     return None
 
 
+def handled_exception(record):
+    """The exception of the record, or the one being handled where it was logged."""
+    if record.exc_info and record.exc_info[1] is not None:
+        return record.exc_info[1]
+    return sys.exc_info()[1]
+
+
 def line_of(record):
     if isinstance(getattr(record, "source_line", None), int):
         return record.source_line
-    exception = record.exc_info[1] if record.exc_info else None
+    exception = handled_exception(record)
     args = record.args if isinstance(record.args, tuple) else ()
     for candidate in (exception, *args):
         line = getattr(candidate, "line", None)
@@ -133,7 +150,8 @@ class EditorLogHandler(logging.Handler):
         source = content_file(record, content_root)
         known = KNOWN_MESSAGES.get(record.msg) if isinstance(record.msg, str) else None
         try:
-            message = known(record.args) if known and source is not None else record.getMessage()
+            message = known(record.args, handled_exception(record)) if known and source is not None \
+                else record.getMessage()
         except Exception:  # a message that does not fit our wording: print it as Pelican wrote it
             message = record.getMessage()
         message = one_line(message)
