@@ -183,6 +183,7 @@ class Finding:
 
     message: str
     needle: str
+    fallback: str = ""  # looked for when `needle` is not in the text as written
 
 
 class PolicyCheck(HTMLParser):
@@ -195,8 +196,8 @@ class PolicyCheck(HTMLParser):
         self.open = []
         self.too_deep = False
 
-    def note(self, message, needle):
-        self.findings.append(Finding(message, needle))
+    def note(self, message, needle, fallback=""):
+        self.findings.append(Finding(message, needle, fallback))
 
     def handle_starttag(self, tag, attrs):
         self.check_element(tag, attrs)
@@ -241,7 +242,7 @@ class PolicyCheck(HTMLParser):
             elif (tag, name) in URL_ATTRIBUTES:
                 problem = url_problem(tag, name, value)
                 if problem:
-                    self.note(problem, value.strip()[:40] or name)
+                    self.note(problem, value.strip()[:40] or f"{name}=", f"{name}=")
 
 
 VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -298,14 +299,16 @@ def source_lines(findings, lines, start):
     located = []
     previous = start
     for finding in findings:
-        needle = finding.needle.lower()
-        found = previous
-        for number in range(cursor.get(needle, start - 1), len(lines)):
-            if needle in lowered[number]:
-                found = number + 1
-                cursor[needle] = number + 1
+        found = None
+        for needle in filter(None, (finding.needle.lower(), finding.fallback.lower())):
+            for number in range(max(cursor.get(needle, start - 1), previous - 1), len(lines)):
+                if needle in lowered[number]:
+                    found = number + 1
+                    cursor[needle] = number + 1
+                    break
+            if found:
                 break
-        previous = found
+        found = previous = found or previous
         located.append((found, finding.message))
     return located
 
