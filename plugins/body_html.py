@@ -64,6 +64,7 @@ PLUGINS).  Settings read: ``BODY_HTML_UNSAFE``, ``MAX_NESTING_DEPTH``,
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -344,14 +345,15 @@ class SafeBodyReader:
         findings, safe = check_and_sanitize(content or "", html_depth_limit(self.settings))
         if findings:
             lines = Path(source_path).read_text(encoding="utf-8", errors="replace").splitlines()
-            _PROBLEMS[str(source_path)] = sorted(set(source_lines(findings, lines, body_start(lines))))
+            _PROBLEMS[os.path.realpath(source_path)] = sorted(set(source_lines(findings, lines, body_start(lines))))
         else:
-            _PROBLEMS.pop(str(source_path), None)
+            _PROBLEMS.pop(os.path.realpath(source_path), None)
         return safe, metadata
 
 
 def problems_for(path):
-    return _PROBLEMS.get(str(path), [])
+    """[(line, message)] found in the body of `path` when it was last read."""
+    return _PROBLEMS.get(os.path.realpath(path), [])
 
 
 def use_safe_body_reader(readers):

@@ -3,8 +3,10 @@
 On the main site's ``finalized`` signal, this plugin copies ``DEPLOY_HEADERS``
 (``deploy/_headers``: security headers for every path, a year of immutable
 caching for the fingerprinted ``/theme/*`` files) to ``<OUTPUT_PATH>/_headers``
-and appends ``Cache-Control: no-cache`` (revalidate on every visit) for every
-other top-level file and folder of the built site.
+and appends ``Cache-Control: no-cache`` (revalidate on every visit) and
+``Cross-Origin-Resource-Policy: cross-origin`` (other sites, such as feed
+readers, may show our pages' images) for every other top-level file and
+folder of the built site.
 
 Why the page rules are generated: both hosts apply every rule that matches a
 path and join repeated headers with commas, so a ``Cache-Control`` under
@@ -24,6 +26,9 @@ from pelican import signals
 from editions import is_main_site
 
 PAGE_CACHE_CONTROL = "no-cache"
+# Pages, feeds and photos may be shown by other sites (feed readers); the
+# theme's files may not (deploy/_headers sends "same-origin" for /theme/*).
+PAGE_RESOURCE_POLICY = "cross-origin"
 
 
 def page_rules(output, immutable_folder):
@@ -45,7 +50,8 @@ def write_headers(pelican):
              "# Pages, feeds and other files without a fingerprint: revalidate on every visit.",
              "# (Written by plugins/deploy_headers.py from the top level of the built site.)"]
     for rule in page_rules(output, settings["THEME_STATIC_DIR"]):
-        lines += [rule, f"  Cache-Control: {PAGE_CACHE_CONTROL}"]
+        lines += [rule, f"  Cache-Control: {PAGE_CACHE_CONTROL}",
+                  f"  Cross-Origin-Resource-Policy: {PAGE_RESOURCE_POLICY}"]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -806,11 +806,18 @@ def validate_changed(settings, paths):
         return validate_content(SimpleNamespace(settings=settings))
     checked = Validator(settings)
     now = build_time(checked.zone)
+    body_html = sys.modules.get("body_html") if "body_html" in settings.get("PLUGINS", []) else None
     for path in map(Path, paths):
         source = checked.read("article", path)
         if source is not None:
             checked.check_file(source, now)
             checked.check_links(source, site_paths)
+            # What the reader found in the body's HTML when make serve read the edit.
+            for line, message in body_html.problems_for(path) if body_html else ():
+                if settings.get("BODY_HTML_UNSAFE", "error") == "warning":
+                    checked.warn(source, line, message + " (left out of the published page)")
+                else:
+                    checked.error(source, line, message)
     report(sorted(checked.problems), settings)
 
 

@@ -18,6 +18,8 @@ TAGS = [SCRIPT, f'"><img src=x onerror=window.__pwned=1> Gaza', "javascript:wind
 LONG_TITLE = " ".join(["A very long headline that goes on"] * 60)
 URDU_TITLE = f"خبر {SCRIPT} Lantern “اقتباس”"
 SLUG = "hostile-metadata"
+# Tags that Pelican's default slug rules would all send to /tag/c/.
+LANGUAGE_TAGS = {"C": "c", "C++": "c-plus-plus", "C#": "c-sharp"}
 BODY_SLUG = "hostile-body"
 # What a successful attack would leave: a global, a console line, a dialog.
 MARKER = "PWNED"
@@ -79,6 +81,7 @@ def write_hostile_content(folder, attacker="http://127.0.0.1:9"):
         f"Summary: {'A long summary. ' * 8}\n\n**LAHORE:** Body.\n", encoding="utf-8")
     (articles / "hostile-body.md").write_text(
         f"Title: A story whose body attacks\nDate: 2018-05-02 11:00\nCategory: World\nSlug: {BODY_SLUG}\n"
+        f"Tags: {', '.join(LANGUAGE_TAGS)}\n"
         f"Summary: Every paragraph of this story's body tries to run a script or reach another host.\n\n"
         f"{hostile_body(attacker)}", encoding="utf-8")
     return folder

@@ -14,7 +14,8 @@ REQUIRED_CSP = {
     "form-action": ["'self'"], "frame-ancestors": ["'none'"],
 }
 SECURITY_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
-                    "Referrer-Policy", "Permissions-Policy"]
+                    "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy",
+                    "Cross-Origin-Resource-Policy"]
 YEAR = 31536000
 
 
@@ -50,6 +51,10 @@ def test_every_file_gets_the_security_headers(published, rules):
         assert csp_directives(headers["Content-Security-Policy"]) == REQUIRED_CSP, path
         assert "unsafe-inline" not in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
+        # No other site's window keeps a handle on ours; only our own pages load the theme's files.
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert headers["Cross-Origin-Resource-Policy"] == ("same-origin" if path.startswith("/theme/")
+                                                           else "cross-origin"), path
         max_age = re.search(r"max-age=(\d+)", headers["Strict-Transport-Security"])
         assert max_age and int(max_age[1]) >= YEAR
 
@@ -87,7 +92,7 @@ def test_nginx_snippet_sends_the_same_headers(rules):
     locations = dict(re.findall(r"location\s+(/\S*)\s*\{(.*?)\n\}", config, re.S))
     headers = {location: dict(re.findall(r'add_header\s+(\S+)\s+"([^"]*)"\s+always;', body))
                for location, body in locations.items()}
-    for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/")):
+    for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/"), ("/ur/", "/ur/x/")):
         assert headers[location] == headers_for(rules, pattern), location
 
 

@@ -115,3 +115,19 @@ def test_atom_entries_name_the_paper_as_author(published):
     for feed_path, name in (("feeds/all.atom.xml", "The Lantern Gazette"), ("ur/feeds/all.atom.xml", "لالٹین گزٹ")):
         entry = ET.parse(published.path(feed_path)).getroot().find(f"{ATOM}entry")
         assert entry.find(f"{ATOM}author/{ATOM}name").text == name
+
+
+def test_sitemap_locations_are_percent_encoded_uris(published):
+    """The sitemap protocol wants URIs: Urdu tag pages are written %D8%..., and
+    each location decodes to a page of the build."""
+    from urllib.parse import unquote, urlsplit
+    from xml.etree import ElementTree as ET
+
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [url.findtext(f"{namespace}loc") for url in ET.parse(published.path("sitemap.xml")).getroot()]
+    assert locs and all(loc.isascii() and " " not in loc for loc in locs)
+    encoded = [loc for loc in locs if "%" in loc]
+    assert any("/ur/tag/" in loc for loc in encoded), "the Urdu edition's tags have Urdu slugs"
+    for loc in locs:
+        path = unquote(urlsplit(loc).path).lstrip("/")
+        assert published.path(path + "index.html" if path.endswith("/") or not path else path).is_file(), loc
