@@ -68,7 +68,9 @@ Pelican reads the file, and reported here with the same ``path:line:`` form.
 Warnings (printed with ``warning:``; they fail the build only when ``STRICT=1``
 is in the environment, as ``tools/build.py --strict`` sets it, or the
 ``STRICT`` setting is true): a Summary longer than
-``META_DESCRIPTION_MAX_LENGTH`` characters, which search engines cut.
+``META_DESCRIPTION_MAX_LENGTH`` characters, which search engines cut; a file
+among the stories that is neither Markdown nor a photo (``story.txt``,
+``story.md~``), which Pelican skips.
 
 Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 ``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``THEME``, ``METADATA_KEYS``,
@@ -111,6 +113,8 @@ MARKDOWN_EXTENSIONS = tuple(f".{extension}" for extension in pelican_readers.Mar
 PELICAN_FORMATS = tuple(sorted({
     f".{extension}" for reader in (pelican_readers.MarkdownReader, pelican_readers.RstReader,
                                    pelican_readers.HTMLReader) for extension in reader.file_extensions}))
+# Files that may sit beside the stories without being one (photos, documents).
+BESIDE_STORIES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf")
 # Static files a browser would run as a page or a script on our origin.
 ACTIVE_STATIC = (".html", ".htm", ".xhtml", ".shtml", ".xht", ".js", ".mjs", ".wasm", ".swf")
 SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript\s*:|(?:href|src)\s*=\s*[\"']?\s*"
@@ -727,6 +731,10 @@ class Validator:
                 if source is not None:
                     self.sources.append(source)
                     self.check_file(source, now)
+            elif found.kind in ("article", "page") and found.path.suffix.lower() not in BESIDE_STORIES:
+                self.problems.append(Problem(
+                    shown_path(found.path, self.root), 1, "this file is neither a story (.md) nor a photo, and is "
+                    "not published; rename it to .md if it is a story, or move it out of the folder", warning=True))
         self.check_slugs_and_translations()
         self.check_tag_urls()
         self.check_reserved_urls()

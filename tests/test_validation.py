@@ -268,6 +268,10 @@ REFUSED = [
       "another Slug",
       'content/pages/paper.md:3: Template "article" is not a template for pages; use one of: page '
       "(STORY_TEMPLATES in pelicanconf.py), or leave Template out"]),
+    ("notes.txt", "Title: Not a story\n",
+     ["content/articles/notes.txt:1: warning: this file is neither a story (.md) nor a photo, and is not published; "
+      "rename it to .md if it is a story, or move it out of the folder"]),
+    ("photo.jpg", "not really a photo, but beside the stories it is not a story either", []),
     ("../extra/page.html", "<script>alert(1)</script>\n",
      ["content/extra/page.html:1: .html files are not published from extra/: a browser would run it as a page or a "
       "script of the site; put the text in a story or a page"]),
