@@ -356,11 +356,16 @@ def problems_for(path):
     return _PROBLEMS.get(os.path.realpath(path), [])
 
 
+_WRAPPED = {}  # reader class -> its SafeBody subclass (one per class, not per Readers)
+
+
 def use_safe_body_reader(readers):
     for extension, reader in list(readers.reader_classes.items()):
         if reader is not None and extension in getattr(reader, "file_extensions", ()) \
                 and not issubclass(reader, SafeBodyReader):
-            readers.reader_classes[extension] = type(f"SafeBody{reader.__name__}", (SafeBodyReader, reader), {})
+            if reader not in _WRAPPED:
+                _WRAPPED[reader] = type(f"SafeBody{reader.__name__}", (SafeBodyReader, reader), {})
+            readers.reader_classes[extension] = _WRAPPED[reader]
 
 
 def report(generator):
