@@ -8,10 +8,15 @@ none (both with EXIF).  The English lead story has an Urdu translation that
 uses the same lead photo file.
 """
 
+import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
+
+from sitebuild import Site, built
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,3 +149,47 @@ The last paragraph of the fixture story.
         "**FIXTURE TOWN:** A generated story without any photo.\n\nA second paragraph.",
     ), encoding="utf-8")
     return folder
+
+
+# -- the built photo newsroom, once per test session ---------------------------
+
+@dataclass
+class PhotoSites:
+    """The publish build of the photo newsroom at a served root and at /news/,
+    built one after the other with one photo cache."""
+
+    root: Site  # served at `url` (with its _headers, as a host would)
+    news: Site  # built for `url`/news (links only)
+    url: str
+    content: Path
+    cache: Path
+    cache_after_first_build: dict
+    cache_after_second_build: dict
+
+
+def cache_files(cache):
+    """{path: (inode, mtime_ns, size)} of every file in the photo cache; a
+    build that uses an entry touches its manifest (the pruning keeps it), so
+    a manifest's time is left out: its inode changes if it is written again."""
+    return {path.relative_to(cache).as_posix(): (path.stat().st_ino, path.stat().st_size) + (
+                () if path.name == "manifest.json" else (path.stat().st_mtime_ns,))
+            for path in sorted((cache / "photos").rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="session")
+def photo_sites(tmp_path_factory):
+    from gates.server import SiteServer
+
+    folder = tmp_path_factory.mktemp("photo-site")
+    content = write_photo_content(folder / "content")
+    cache = folder / "cache"
+    cache_setting = f"CACHE_PATH={json.dumps(str(cache))}"
+    with SiteServer() as server:
+        root = built(folder / "root", settings="publishconf.py", content=content,
+                     env={"SITEURL": server.url}, extra_settings=[cache_setting])
+        first = cache_files(cache)
+        news = built(folder / "news", settings="publishconf.py", content=content,
+                     env={"SITEURL": f"{server.url}/news"}, extra_settings=[cache_setting])
+        second = cache_files(cache)
+        server.serve(root)
+        yield PhotoSites(Site(root), Site(news), server.url, content, cache, first, second)
