@@ -78,6 +78,7 @@ Settings read: ``PHOTO_WIDTHS``, ``PHOTO_WEBP_QUALITY``, ``PHOTO_JPEG_QUALITY``,
 
 import hashlib
 import html
+import io
 import json
 import logging
 import os
@@ -187,7 +188,7 @@ def to_srgb(image):
     if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image
     try:
-        source = ImageCms.ImageCmsProfile(ImageCms.io.BytesIO(profile))
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
         return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=output_mode)
     except (ImageCms.PyCMSError, OSError, ValueError):
@@ -238,10 +239,16 @@ def encode(source, folder, stem, key, options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(source) as opened:
-            # A JPEG decodes at 1/2, 1/4 or 1/8 scale when that is still
-            # larger than the largest variant: much faster for a 4000 px photo.
+            # A JPEG decodes at 1/2, 1/4 or 1/8 scale when that is still at
+            # least as wide as the largest variant: much faster for a 4000 px
+            # photo.  (Orientations 5-8 turn the stored height into the width.)
             if opened.format in ("JPEG", "MPO"):
-                opened.draft("RGB", (max(widths), max(widths)))
+                stored_width, stored_height = opened.size
+                largest = max(widths)
+                if opened.getexif().get(0x0112) in (5, 6, 7, 8):
+                    opened.draft(None, (max(1, stored_width * largest // stored_height), largest))
+                else:
+                    opened.draft(None, (largest, max(1, stored_height * largest // stored_width)))
             opened.load()
             image, has_alpha = normalised(opened)
     fallback = "png" if has_alpha else "jpg"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageCms, ImageDraw, ImageFilter
 
 from sitebuild import Site, built
 
@@ -65,7 +65,9 @@ def exif_with_gps(orientation=None):
 
 def write_images(articles, extra):
     scene(LEAD_WIDTH, LEAD_HEIGHT, 1).save(articles / "market.jpg", "JPEG", quality=88, exif=exif_with_gps())
-    scene(1000, 700, 2).save(articles / "bridge.jpg", "JPEG", quality=85)
+    # With an embedded colour profile (published as plain sRGB, without it).
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    scene(1000, 700, 2).save(articles / "bridge.jpg", "JPEG", quality=85, icc_profile=srgb)
     logo = Image.new("RGBA", (900, 600), (0, 0, 0, 0))
     ImageDraw.Draw(logo).ellipse((100, 50, 800, 550), fill=(200, 40, 40, 255))
     logo.save(articles / "logo.png")
@@ -88,6 +90,21 @@ def filler(count, words="Generated paragraph {n} of the fixture story, written o
     return "\n\n".join(words.format(n=n) for n in range(count))
 
 
+def readme_example():
+    """The story of the README's "Photos" section, exactly as printed there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Photos\n", 1)[1]
+    block = section.split("\n    Title:", 1)[1].split("\n\n- ", 1)[0]
+    return "Title:" + "\n".join(line.removeprefix("    ") for line in block.splitlines()).rstrip() + "\n"
+
+
+def readme_example_errors():
+    """The error lines the README prints for its example without alt text."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Photos\n", 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for line in section.splitlines() if line.startswith("    content/articles/")]
+
+
 def write_photo_content(folder):
     """Write the photo newsroom into `folder` (a content folder); returns it."""
     folder = Path(folder)
@@ -97,6 +114,9 @@ def write_photo_content(folder):
     extra.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "content" / "extra" / "favicon.svg", extra / "favicon.svg")
     write_images(articles, extra)
+    # The README's example, with the two photos it names.
+    (articles / "market-reopens.md").write_text(readme_example(), encoding="utf-8")
+    scene(1200, 800, 8).save(articles / "mangoes.jpg", "JPEG", quality=85)
     lead_body = f"""
 **FIXTURE CITY:** The first paragraph of the generated fixture story, above every inline photo.
 

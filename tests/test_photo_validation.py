@@ -8,6 +8,7 @@ import zlib
 import pytest
 from PIL import Image
 
+from photo_fixture import readme_example, readme_example_errors
 from sitebuild import build_site
 
 HEADER = "Title: {title}\nDate: 2018-05-02\nCategory: Pakistan\nSlug: {slug}\n"
@@ -89,6 +90,13 @@ def failed_build(tmp_path_factory):
         "![A blue rectangle](good.jpg)\n"), encoding="utf-8")
     for name, text, _ in BAD_STORIES:
         (articles / name).write_text(text, encoding="utf-8")
+    # The README's example without its alt texts, in the folder the README names.
+    example = readme_example().replace("[A stall of mangoes under a blue tarpaulin]", "[]")
+    example = "".join(line for line in example.splitlines(keepends=True) if not line.startswith("Image_Alt:"))
+    (articles / "2024").mkdir()
+    (articles / "2024" / "market-reopens.md").write_text(example, encoding="utf-8")
+    Image.new("RGB", (120, 80), (90, 120, 160)).save(articles / "2024" / "market.jpg")
+    Image.new("RGB", (120, 80), (160, 120, 90)).save(articles / "2024" / "mangoes.jpg")
     output = folder / "output"
     output.mkdir()
     (output / "index.html").write_text("previous site", encoding="utf-8")
@@ -113,3 +121,9 @@ def test_each_photo_mistake_is_one_line_naming_file_and_line(failed_build, name,
 def test_a_correct_story_with_photos_gets_no_complaint(failed_build):
     result, _ = failed_build
     assert "good-story.md" not in result.stderr
+
+
+def test_the_readme_shows_the_errors_as_the_build_prints_them(failed_build):
+    result, _ = failed_build
+    reported = [line for line in result.stderr.splitlines() if line.startswith("content/articles/2024/")]
+    assert reported == readme_example_errors()

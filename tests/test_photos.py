@@ -11,7 +11,7 @@ from PIL import Image
 
 from gates.links import check_links
 from photo_fixture import (CAMERA, CARD_SLUG, LEAD_ARTICLE, LEAD_HEIGHT, LEAD_WIDTH, PLAIN_SLUG,
-                           URDU_ARTICLE, write_photo_content)
+                           URDU_ARTICLE, readme_example, write_photo_content)
 from photos import PhotoLibrary, widths_for
 from sitebuild import Site
 
@@ -111,6 +111,8 @@ def test_orientation_transparency_cmyk_and_palette_photos_are_published_right(ph
 def test_no_published_file_carries_exif_gps_or_camera_data(photo_sites):
     with Image.open(photo_sites.content / "articles" / "2024" / "market.jpg") as original:
         assert original.getexif().get_ifd(0x8825), "the fixture's photo has GPS data to remove"
+    with Image.open(photo_sites.content / "articles" / "2024" / "bridge.jpg") as original:
+        assert original.info.get("icc_profile"), "and one has a colour profile"
     for site in (photo_sites.root, photo_sites.news):
         images = published_images(site)
         assert len(images) > 30
@@ -120,6 +122,7 @@ def test_no_published_file_carries_exif_gps_or_camera_data(photo_sites):
             with Image.open(path) as published:
                 assert not published.getexif(), path
                 assert "exif" not in published.info and "xmp" not in published.info, path
+                assert "icc_profile" not in published.info, f"{path}: colours are converted to sRGB, the profile dropped"
 
 
 def test_static_images_in_extra_are_published_without_metadata(photo_sites):
@@ -242,3 +245,15 @@ def test_photo_markup_is_valid_html(photo_sites):
 
     result = check_validity(photo_sites.root.root)
     assert result.failures == []
+
+
+def test_the_readme_example_works_as_written(photo_sites):
+    assert "Image_Alt: Traders unload sacks of rice" in readme_example()
+    page = photo_sites.root.html("2024/03/02/market-reopens/index.html")
+    lead = page.select_one("figure.lead-photo")
+    assert lead.select_one("img")["alt"] == "Traders unload sacks of rice from a cart at the main market"
+    assert lead.select_one(".photo-caption").get_text() == "The main market on Saturday morning."
+    assert lead.select_one(".photo-credit").get_text() == "Jane Reporter / Lantern Gazette"
+    inline = page.select_one(".story-body figure.photo")
+    assert inline.select_one("img")["alt"] == "A stall of mangoes under a blue tarpaulin"
+    assert inline.select_one("figcaption").get_text() == "Mangoes were the first to sell out."
