@@ -117,6 +117,8 @@ def write_photo_content(folder):
     # The README's example, with the two photos it names.
     (articles / "market-reopens.md").write_text(readme_example(), encoding="utf-8")
     scene(1200, 800, 8).save(articles / "mangoes.jpg", "JPEG", quality=85)
+    # A file that is not a photo, linked with {static} from both editions.
+    (articles / "report.pdf").write_bytes(b"%PDF-1.4\n% a generated fixture file, not a real PDF\n")
     lead_body = f"""
 **FIXTURE CITY:** The first paragraph of the generated fixture story, above every inline photo.
 
@@ -124,7 +126,8 @@ def write_photo_content(folder):
 
 ![A red disc on a transparent background](logo.png "A generated logo with transparency")
 
-The logo above is alone in its paragraph. Here is a [full-size copy of the lead photo](market.jpg).
+The logo above is alone in its paragraph. Here is a [full-size copy of the lead photo](market.jpg)
+and [the market report]({{static}}report.pdf).
 
 ![A generated scene that was stored on its side]({{static}}sideways.jpg)
 
@@ -148,6 +151,8 @@ The last paragraph of the fixture story.
 {filler(FILLER_PARAGRAPHS, "آزمائشی خبر کا پیراگراف {n}، صرف صفحے کی لمبائی کے لیے لکھا گیا۔")}
 
 ![شفاف پس منظر پر سرخ دائرہ](logo.png "شفافیت والا آزمائشی نشان")
+
+[بازار کی رپورٹ]({{static}}report.pdf)
 
 آخری پیراگراف۔
 """

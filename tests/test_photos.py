@@ -3,7 +3,6 @@ publish build of the photo newsroom (tests/photo_fixture.py), never content/."""
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -257,3 +256,13 @@ def test_the_readme_example_works_as_written(photo_sites):
     inline = page.select_one(".story-body figure.photo")
     assert inline.select_one("img")["alt"] == "A stall of mangoes under a blue tarpaulin"
     assert inline.select_one("figcaption").get_text() == "Mangoes were the first to sell out."
+
+
+def test_static_links_work_in_both_editions_with_one_copy_of_the_file(photo_sites, article):
+    """{static} in the Urdu edition used to stop the build (KeyError:
+    'STATIC_LANG_SAVE_AS' from pelican-i18n-subsites)."""
+    english = article.find("a", string="the market report")["href"]
+    urdu = photo_sites.root.html(URDU_ARTICLE).find("a", string="بازار کی رپورٹ")["href"]
+    assert english == urdu == f"{photo_sites.url}/articles/2024/report.pdf"
+    assert photo_sites.root.path("articles/2024/report.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(photo_sites.root.path("ur").rglob("report.pdf")), "not copied into /ur/"

@@ -13,14 +13,17 @@ from sitebuild import REFERENCE_EPOCH, Site
 CARD_ARTICLE = f"2024/03/01/{CARD_SLUG}/index.html"
 
 
-@pytest.fixture
-def served(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
-    content = write_photo_content(tmp_path / "content")
-    session = Session(tmp_path / "served", content)
-    session.build(catalogs=True, fresh=True)
-    yield session, Site(tmp_path / "served")
-    session.stop_search_index()
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One preview session for the module: each test edits a different file."""
+    folder = tmp_path_factory.mktemp("photo-serve")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+        content = write_photo_content(folder / "content")
+        session = Session(folder / "served", content)
+        session.build(catalogs=True, fresh=True)
+        yield session, Site(folder / "served")
+        session.stop_search_index()
 
 
 def lead_src(site, page):

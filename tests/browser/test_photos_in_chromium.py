@@ -104,7 +104,7 @@ def test_an_article_with_a_lead_photo_stays_within_its_weight_budget(photo_sites
     result = check_weight(browser, photo_sites.root.root, photo_sites.url, [("en", LEAD_ARTICLE.removesuffix("index.html")),
                                                                              ("ur", URDU)])
     assert result.failures == [], result.notes
-    assert all(f"photos " in note and "budget" in note for note in result.notes if note.startswith("/"))
+    assert all("photos " in note and "budget" in note for note in result.notes if note.startswith("/"))
     assert LEAD_PHOTO_BUDGET == 60_000
 
 
