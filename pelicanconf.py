@@ -71,6 +71,7 @@ PLUGINS = [
     "plain_titles",
     "body_html",  # after plain_titles: it wraps the Markdown reader plain_titles installs
     "editions",
+    "photos",
     "sitemap",
     "feeds",
     "todays_paper",
@@ -94,6 +95,17 @@ READERS = {"rst": None, "html": None, "htm": None}
 IGNORE_FILES = [".*"]
 # Said on every preview build, where feeds have root-relative links on purpose.
 LOG_FILTER = [(logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid")]
+# Photos (plugins/photos.py): every photo a story shows is published as
+# WebP at these widths (never wider than the file), with a JPEG fallback (PNG
+# for photos with transparency), under /media/ with a content hash in the name.
+PHOTO_WIDTHS = [400, 800, 1200, 1600]
+PHOTO_WEBP_QUALITY = 75
+PHOTO_JPEG_QUALITY = 80
+# Larger files (a 50 MP photo is 8660 x 5773 px) are refused: scale them down.
+PHOTO_MAX_MEGAPIXELS = 50
+PHOTO_OUTPUT_DIR = "media"
+# Encoded variants are kept in CACHE_PATH/photos/; unused ones go after this.
+PHOTO_CACHE_DAYS = 30
 
 # Checked by plugins/validation.py before anything is built.  Metadata keys an
 # editor may use (a typo such as "Titel" stops the build with a suggestion):
@@ -101,6 +113,9 @@ METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
     "Lang", "Translated_From", "Status", "Template",
 ]
+# A story's lead photo (plugins/photos.py; README, "Photos"): a file beside
+# the story, its alt text (required with Image), caption and credit.
+METADATA_KEYS += ["Image", "Image_Alt", "Image_Caption", "Image_Credit"]
 # A story dated more than this after the build time is a mistake.
 FUTURE_DATE_MARGIN_HOURS = 24
 # Longer summaries are cut in search results (a warning; STRICT=1 fails).
@@ -266,6 +281,14 @@ I18N_SUBSITES = {
         "SLUGIFY_USE_UNICODE": True,
         # Crawlers read /robots.txt only; the main site's names the sitemap.
         "ROBOTS_SAVE_AS": "",
+        # A file a story links with {static} (a PDF, content/extra) is
+        # published once, at the main edition's address, and the Urdu edition
+        # links that copy.  Static files are Lang "en" (DEFAULT_METADATA), so
+        # in this subsite they use the *_LANG_* settings, which Pelican does
+        # not define (without them: KeyError: 'STATIC_LANG_SAVE_AS').  Photos
+        # never come here: plugins/photos.py publishes them under /media/.
+        "STATIC_LANG_URL": "../" * len(EDITIONS["ur"]["path"].split("/")) + "{path}",
+        "STATIC_LANG_SAVE_AS": "../" * len(EDITIONS["ur"]["path"].split("/")) + "{path}",
         "CATEGORY_REGEX_SUBSTITUTIONS": [
             (rf"^{section['ur']}$", section["slug"]) for section in SECTIONS
         ] + _SLUG_CLEANUP,

@@ -9,8 +9,12 @@ Adds to every article (and translation) of the edition being built:
 * ``description``: the summary as plain text (no markup, no ``&nbsp;``);
 * ``social_meta``: ``[(attribute, key, value)]`` for ``<meta>`` tags, e.g.
   ``("property", "og:title", ...)`` and ``("name", "twitter:card", ...)``;
+  with a lead photo (``lead_photo``, from ``photos``), ``og:image`` with its
+  width, height, type and alt text, and a ``summary_large_image`` Twitter card;
 * ``structured_data``: a schema.org ``NewsArticle`` as a dict, printed by the
-  template with Jinja's ``tojson`` filter.
+  template with Jinja's ``tojson`` filter; its ``image`` is an ``ImageObject``
+  for the lead photo (the JPEG/PNG variant link previews use, at most 1200 px
+  wide).  Photo URLs are absolute in the publish build.
 
 Adds to the template context ``website_structured_data``: a schema.org
 ``WebSite`` dict for the edition's home page, with a ``SearchAction`` pointing
@@ -69,6 +73,9 @@ def news_article(article, settings):
         "isAccessibleForFree": True,
         "publisher": publisher(settings),
     }
+    photo = getattr(article, "lead_photo", None)
+    if photo is not None:
+        data["image"] = image_object(photo)
     original_lang = getattr(article, "translated_from", None)
     for translation in article.translations:
         if translation.lang == original_lang:
@@ -101,12 +108,46 @@ def social_meta(article, settings):
     meta.append(("property", "article:section", article.category.name))
     for tag in getattr(article, "tags", []):
         meta.append(("property", "article:tag", tag.name))
+    photo = getattr(article, "lead_photo", None)
+    meta += photo_meta(photo)
     meta += [
-        ("name", "twitter:card", "summary"),
+        ("name", "twitter:card", "summary_large_image" if photo is not None else "summary"),
         ("name", "twitter:title", title),
         ("name", "twitter:description", article.description),
     ]
+    if photo is not None:
+        meta += [("name", "twitter:image", photo.social["url"]), ("name", "twitter:image:alt", photo.alt)]
     return meta
+
+
+def image_object(photo):
+    """schema.org ImageObject of a lead photo (plugins/photos.py `Photo`)."""
+    social = photo.social
+    data = {
+        "@type": "ImageObject",
+        "url": social["url"],
+        "contentUrl": social["url"],
+        "width": social["width"],
+        "height": social["height"],
+        "encodingFormat": social["type"],
+        "caption": photo.caption or photo.alt,
+        "creditText": photo.credit or None,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def photo_meta(photo):
+    """OpenGraph tags of a lead photo; [] without one."""
+    if photo is None:
+        return []
+    social = photo.social
+    return [
+        ("property", "og:image", social["url"]),
+        ("property", "og:image:type", social["type"]),
+        ("property", "og:image:width", str(social["width"])),
+        ("property", "og:image:height", str(social["height"])),
+        ("property", "og:image:alt", photo.alt),
+    ]
 
 
 def website(settings):

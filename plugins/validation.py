@@ -60,7 +60,13 @@ Errors (the build fails):
 * a link or image in the body to a file that is not in the content folder
   (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or outside
   it, or to a root-relative URL (``/2018/05/02/slug/``) that no story, page,
-  section, static file or listing of the site has.
+  section, static file or listing of the site has;
+* photos (`check_photos`, below): ``Image`` that is not a photo file beside
+  the story (or under the content folder), missing, not an image, animated or
+  too large (``PHOTO_MAX_MEGAPIXELS``); ``Image_Alt`` missing or empty with
+  ``Image``; ``Image_Alt``, ``Image_Caption`` or ``Image_Credit`` without
+  ``Image``; an inline image without alt text, one from another site, or a
+  local one that is not a JPEG, PNG, WebP, AVIF, GIF or SVG file.
 
 The body's HTML (after Markdown) is checked by ``plugins/body_html.py`` when
 Pelican reads the file, and reported here with the same ``path:line:`` form.
@@ -81,7 +87,8 @@ Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 ``SLUGIFY_USE_UNICODE``, ``I18N_SUBSITES``, ``STORY_TEMPLATES``,
 ``MAX_SOURCE_BYTES``, ``MAX_NESTING_DEPTH``, ``RESERVED_PATHS``, every
 ``*_SAVE_AS`` / ``*_URL`` / feed setting, ``DIRECT_TEMPLATES``,
-``PAGINATION_PATTERNS``, ``THEME_STATIC_DIR``, ``PAGEFIND_OUTPUT_SUBDIR``.
+``PAGINATION_PATTERNS``, ``THEME_STATIC_DIR``, ``PAGEFIND_OUTPUT_SUBDIR``,
+``PHOTO_MAX_MEGAPIXELS``.
 """
 
 import difflib
@@ -741,6 +748,7 @@ class Validator:
         site_paths = self.known_site_paths = self.site_paths()
         for source in self.sources:
             self.check_links(source, site_paths)
+            check_photos(self, source)
         return sorted(self.problems)
 
 
@@ -751,15 +759,16 @@ def reserved_names(settings):
     """First path segments the site itself writes at the top of an edition:
     every literal folder or file of a ``*_SAVE_AS``, ``*_URL`` or feed
     setting (search, paper, archive, section, tag, feeds…), the direct
-    templates (index, 404, robots…), the theme and Pagefind folders, the
-    static files, the first pagination folder, the edition folders and
+    templates (index, 404, robots…), the theme, photo and Pagefind folders,
+    the static files, the first pagination folder, the edition folders and
     ``RESERVED_PATHS`` (what tools outside Pelican write, such as the CMS at
     /admin/).  A file name is reserved with and without its extension."""
     values = [value for key, value in settings.items() if URL_SETTING.match(key) and isinstance(value, str)]
     for template in settings.get("DIRECT_TEMPLATES", []):
         values.append(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"))
     values += [settings.get("THEME_STATIC_DIR", "theme"), settings.get("PAGEFIND_OUTPUT_SUBDIR", ""),
-               settings.get("SITEMAP_SAVE_AS", "sitemap.xml"), *settings.get("RESERVED_PATHS", [])]
+               settings.get("SITEMAP_SAVE_AS", "sitemap.xml"), settings.get("PHOTO_OUTPUT_DIR", ""),
+               *settings.get("RESERVED_PATHS", [])]
     values += [edition.get("path", "") for edition in settings.get("EDITIONS", {}).values()]
     for _, url, save_as in settings.get("PAGINATION_PATTERNS", ()):
         values += [url.format(base_name="", number=2, url="", save_as=""),
@@ -775,6 +784,112 @@ def reserved_names(settings):
         if first and "{" not in first:
             names.update({first, first.rsplit(".", 1)[0]})
     return names
+# -- photos (plugins/photos.py) ----------------------------------------------
+# Markdown images ![alt](target "title") and HTML <img> tags of a story's body.
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+HTML_ATTRIBUTE = re.compile(r"""\b(?P<name>[a-zA-Z-]+)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s>]+))""")
+SHOWN_AS_IS = (".svg",)  # images published as they are (no pixels to resize, no EXIF)
+PHOTO_TEXT_KEYS = ("image_alt", "image_caption", "image_credit")
+
+
+def photo_file_problem(validator, file):
+    """What is wrong with a photo file (None when it can be published)."""
+    from photos import PhotoError, inspect_photo
+
+    found = validator.__dict__.setdefault("_photo_problems", {})
+    if file not in found:
+        try:
+            inspect_photo(file, validator.settings.get("PHOTO_MAX_MEGAPIXELS", 50))
+            found[file] = None
+        except PhotoError as error:
+            found[file] = str(error)
+    return found[file]
+
+
+def check_lead_photo(validator, source):
+    """Image, Image_Alt, Image_Caption, Image_Credit."""
+    from photos import is_photo_path, target_file
+
+    image = source.value("image")
+    for key in PHOTO_TEXT_KEYS:
+        value = source.value(key)
+        label = key.title()
+        if value is not None and image is None:
+            validator.error(source, source.line_of(key), f"{label} without Image; add \"Image: photo.jpg\" "
+                                                         "(the photo file beside the story) or remove this line")
+        bad = unsafe_characters(value or "")
+        if bad:
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in bad)
+            validator.error(source, source.line_of(key), f"{label} contains invisible control characters ({names}); "
+                                                         "delete them (retype the line if you cannot see them)")
+    if image is None:
+        return
+    line = source.line_of("image")
+    if not image.strip():
+        validator.error(source, line, "empty Image; write the photo's file name, e.g. \"Image: market.jpg\"")
+        return
+    if not (source.value("image_alt") or "").strip():
+        validator.error(source, source.line_of("image_alt", line),
+                        "Image_Alt is required with Image: describe what the photo shows for readers who cannot "
+                        "see it, e.g. \"Image_Alt: Traders unload sacks of rice at the market\"")
+    file = target_file(image, source.path, validator.settings)
+    if EXTERNAL.match(image.strip()):
+        validator.error(source, line, f"Image {image} is on another site; the paper publishes only its own "
+                                      "photos: save the file beside the story and write its name")
+    elif file is None or not is_photo_path(file):
+        validator.error(source, line, f"Image {image} is not a photo file; use a .jpg, .jpeg, .png, .webp, "
+                                      ".avif or .gif file beside the story")
+    elif not file.is_file():
+        validator.error(source, line, f"Image {image}: no such file ({shown_path(file, validator.root)}); "
+                                      "put the photo in the same folder as the story")
+    else:
+        problem = photo_file_problem(validator, file)
+        if problem:
+            validator.error(source, line, f"Image {image}: {problem}")
+
+
+def check_inline_photos(validator, source):
+    """Images in the body: alt text, our own host, a format browsers show."""
+    from photos import is_photo_path, target_file
+
+    in_code = False
+    for line, text in source.body:
+        if CODE_FENCE.match(text):
+            in_code = not in_code
+        if in_code or text.startswith(("    ", "\t")):
+            continue
+        images = [(m["alt"], m["target"]) for m in MARKDOWN_IMAGE.finditer(text)]
+        for tag in HTML_IMAGE.finditer(text):
+            attributes = {m["name"].lower(): m["double"] if m["double"] is not None else
+                          m["single"] if m["single"] is not None else m["bare"]
+                          for m in HTML_ATTRIBUTE.finditer(tag[0])}
+            images.append((attributes.get("alt"), attributes.get("src", "")))
+        for alt, target in images:
+            if EXTERNAL.match(target) and not target.startswith("#"):
+                if not PELICAN_LINK.match(target) and not target.lower().startswith("data:"):
+                    validator.error(source, line, f"image from another site: {target}; the paper loads nothing "
+                                                  "from other hosts: save the photo beside the story and write "
+                                                  "![what it shows](photo.jpg)")
+                continue
+            file = target_file(target, source.path, validator.settings)
+            if not (alt or "").strip():
+                validator.error(source, line, f"image {target} has no alt text; write what it shows between the "
+                                              "brackets: ![Traders unload rice at the market](photo.jpg)")
+            if file is None:
+                path = re.split(r"[?#]", PELICAN_LINK.sub(lambda m: m["path"], target), maxsplit=1)[0]
+                if path and not path.lower().endswith(SHOWN_AS_IS):
+                    validator.error(source, line, f"image {target} is not a photo file; use a .jpg, .jpeg, "
+                                                  ".png, .webp, .avif, .gif or .svg file")
+            elif is_photo_path(file) and file.is_file():  # a missing file is reported by check_links
+                problem = photo_file_problem(validator, file)
+                if problem:
+                    validator.error(source, line, f"image {target}: {problem}")
+
+
+def check_photos(validator, source):
+    check_lead_photo(validator, source)
+    check_inline_photos(validator, source)
 
 
 def strict(settings, environ=os.environ):
@@ -826,6 +941,7 @@ def validate_changed(settings, paths):
                     checked.warn(source, line, message + " (left out of the published page)")
                 else:
                     checked.error(source, line, message)
+            check_photos(checked, source)
     report(sorted(checked.problems), settings)
 
 

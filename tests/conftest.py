@@ -18,6 +18,7 @@ sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), st
 
 from hostile import write_hostile_content  # noqa: E402
 from sitebuild import REFERENCE, Site, build_site, built, write_fixture_content  # noqa: E402
+from photo_fixture import photo_sites  # noqa: E402,F401  (the photo newsroom's builds, tests/photo_fixture.py)
 
 
 @pytest.fixture(scope="session")

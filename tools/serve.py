@@ -6,7 +6,8 @@ rebuilt in this process by tools/incremental.py: only changed files are read
 again and only the pages that show them are rendered; then the browser reloads
 itself (the livereload script is injected by the server only, never written
 into output/).  A settings or plugin change restarts the server; a deleted
-source file triggers a full atomic build (tools/build.py).
+source file triggers a full atomic build (tools/build.py); a changed photo
+makes every story be read again (their pages name the photo's variants).
 """
 
 import argparse
@@ -55,6 +56,12 @@ def rebuild(session, changes):
         if session.full_build() != 0:
             print("build failed; still serving the previous output", file=sys.stderr)
         return True
+    from photos import is_photo_path  # plugins/ is on sys.path once the settings are read
+
+    if any(is_within(path, session.content) and is_photo_path(path) for path in paths):
+        # A story names its photos' variants by the photo's content: a changed
+        # photo means reading the stories again (the story files did not change).
+        session.forget_content()
     catalogs = any(path.endswith(".po") for path in paths)
     if catalogs or any(is_within(path, session.theme_folder / "templates") for path in paths):
         session.forget_pages()
