@@ -878,7 +878,9 @@ def check_inline_photos(validator, source):
                                               "brackets: ![Traders unload rice at the market](photo.jpg)")
             if file is None:
                 path = re.split(r"[?#]", PELICAN_LINK.sub(lambda m: m["path"], target), maxsplit=1)[0]
-                if path and not path.lower().endswith(SHOWN_AS_IS):
+                local = (validator.root / path.lstrip("/")) if path.startswith("/") else source.path.parent / path
+                # A path that leaves the content folder is reported by check_links.
+                if path and not path.lower().endswith(SHOWN_AS_IS) and validator.inside_content(local):
                     validator.error(source, line, f"image {target} is not a photo file; use a .jpg, .jpeg, "
                                                   ".png, .webp, .avif, .gif or .svg file")
             elif is_photo_path(file) and file.is_file():  # a missing file is reported by check_links
