@@ -13,7 +13,7 @@
   (BUILD_DATE, the tests' SOURCE_DATE_EPOCH), a draft, and a story with no
   related story.
 
-Tests compute what they expect from STORIES (`published()`, `url_of()`,
+Tests compute what they expect from STORIES (`published_stories()`, `url_of()`,
 ...), never from a number typed in the test, so a story added here changes
 no test that is not about it.
 """

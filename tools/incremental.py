@@ -15,6 +15,10 @@ stays the way to publish).  Between builds it keeps:
   section navigation.  Pages whose inputs cannot be named that way (a
   template called without stories) are always rendered.
 
+The preview shows what the published site does not: drafts
+(``PREVIEW_SETTINGS``, plugins/drafts.py), in its builds in place and in its
+atomic full builds alike.
+
 A template or catalog change drops every signature (everything is rendered
 again, still without re-reading content).  Settings and plugin changes need
 a new process (tools/serve.py restarts itself); a deleted or renamed source
