@@ -21,7 +21,8 @@ Pelican 4.12 checks metadata.
 Errors (the build fails):
 
 * the file is not valid UTF-8;
-* an unknown metadata key (the nearest valid key is suggested);
+* an unknown metadata key (the nearest valid key is suggested, or the key
+  it stands for: "Byline" is "Authors");
 * Title missing or empty; control characters, line separators or bidi
   embedding/override characters (U+202A to U+202E) in Title, Summary, Tags,
   Category or Slug;
@@ -92,6 +93,9 @@ DEFAULT_METADATA_KEYS = [
     "Lang", "Translated_From", "Status", "Template",
     "Author", "Authors", "Correction", "Correction_Date",
 ]
+# Keys an editor may try for a known one, beyond what difflib finds by spelling.
+KEY_SYNONYMS = {"byline": "authors", "by": "authors", "writer": "authors", "writers": "authors",
+                "reporter": "authors", "reporters": "authors", "erratum": "correction", "corrected": "correction_date"}
 STATUSES = ("published", "draft")
 # What `make new` (tools/new_story.py) writes where the editor has to write.
 PLACEHOLDER = "TO WRITE:"
@@ -252,7 +256,9 @@ class Validator:
         source.metadata, source.body, source.header_end = metadata, body, body_start
         for line, written, key in order:
             if key not in self.known_keys:
-                nearest = difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6)
+                synonym = KEY_SYNONYMS.get(key)
+                nearest = ([synonym] if synonym in self.known_keys
+                           else difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6))
                 hint = (f'did you mean "{self.key_spelling[nearest[0]]}"?' if nearest
                         else "valid keys: " + ", ".join(self.key_spelling.values()))
                 self.error(source, line, f'unknown metadata key "{written}"; {hint}')

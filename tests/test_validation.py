@@ -65,6 +65,11 @@ BAD_FILES = [
     ("typo.md", "Title: Misspelt key\nDate: 2018-05-03\nCategory: World\nSumary: A summary.\nTgas: x\n\nBody.\n",
      ['content/articles/typo.md:4: unknown metadata key "Sumary"; did you mean "Summary"?',
       'content/articles/typo.md:5: unknown metadata key "Tgas"; did you mean "Tags"?']),
+    ("byline-typo.md", "Title: Misspelt bylines\nDate: 2018-05-03\nCategory: World\nAutors: Jane Reporter\n"
+     "Byline: Ali Khan\nCorection: Wrong.\n\nBody.\n",
+     ['content/articles/byline-typo.md:4: unknown metadata key "Autors"; did you mean "Authors"?',
+      'content/articles/byline-typo.md:5: unknown metadata key "Byline"; did you mean "Authors"?',
+      'content/articles/byline-typo.md:6: unknown metadata key "Corection"; did you mean "Correction"?']),
     ("links.md", "Title: Broken links\nDate: 2018-05-03\nCategory: World\n\n"
      "See [the bridge]({filename}a-original.md) and [the old story]({filename}gone.md).\n\n"
      "![Map]({static}/images/map.png)\n\n"

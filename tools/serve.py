@@ -6,7 +6,9 @@ rebuilt in this process by tools/incremental.py: only changed files are read
 again and only the pages that show them are rendered; then the browser reloads
 itself (the livereload script is injected by the server only, never written
 into output/).  A settings or plugin change restarts the server; a deleted
-source file triggers a full atomic build (tools/build.py).
+source file triggers a full atomic build (tools/build.py).  The preview shows
+drafts too (``Status: draft``, listed at /drafts/; see plugins/drafts.py),
+which ``make publish`` leaves out.
 """
 
 import argparse
