@@ -1,9 +1,10 @@
 """``sitemap.xml`` for every edition, with hreflang alternates.
 
 Collects the URL of every article, page, section page, tag page, author page
-and day of Today's Paper, plus each edition's home page and archive, from every edition built (the main site and the
-pelican-i18n-subsites subsites), and writes one ``sitemap.xml`` at the root of
-the main site when the main build finishes.  Translated stories list each
+and day of Today's Paper, plus each edition's home page and archive, from
+every edition built (the main site and the pelican-i18n-subsites subsites),
+and writes one ``sitemap.xml`` at the root of the main site when the main
+build finishes.  Translated stories list each
 other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
 at the main edition.  A story's ``lastmod`` is its last change (the later of
 Modified and Correction_Date, see ``corrections``), else its date.  Entries

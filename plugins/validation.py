@@ -65,9 +65,9 @@ is in the environment, as ``tools/build.py --strict`` sets it, or the
 Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 ``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``METADATA_KEYS``, ``SECTIONS``,
 ``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``, ``SCHEDULE_MAX_DAYS_AHEAD``,
-``FUTURE_DATE_MARGIN_HOURS``, ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``, ``ARTICLE_URL``, ``PAGE_URL``,
-``CATEGORY_URL``, ``SLUG_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``,
-``I18N_SUBSITES``.
+``FUTURE_DATE_MARGIN_HOURS``, ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``,
+``ARTICLE_URL``, ``PAGE_URL``, ``CATEGORY_URL``, ``SLUG_REGEX_SUBSTITUTIONS``,
+``AUTHOR_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``, ``I18N_SUBSITES``.
 """
 
 import difflib
@@ -232,6 +232,10 @@ class Validator:
         self.known_keys = list(self.key_spelling)
         self.problems = []
         self.sources = []
+        self.originals = {}  # a translation's path -> (translation, original)
+        # Files and URL paths of stories that a build now does not publish (drafts,
+        # scheduled stories) -> why; links from published stories must not reach them.
+        self.unpublished_files, self.unpublished_paths = {}, {}
 
     def error(self, source, line, message):
         self.problems.append(Problem(source.shown if isinstance(source, Source) else source, line, message))
@@ -472,7 +476,6 @@ class Validator:
                 self.error(source, source.line_of("translated_from"),
                            f'translation of a missing original: no {original_lang} {source.kind} has Slug "{slug}"; '
                            "give this file the Slug of the original")
-        self.originals = {}  # translation's path -> (translation, original)
         for source in self.sources:
             original = seen.get((source.kind, (source.value("translated_from") or "").strip(), self.slug_of(source)))
             if original is not None and original is not source:
@@ -514,8 +517,7 @@ class Validator:
         return latest if latest is not None and latest > now and source.kind == "article" else None
 
     def find_unpublished(self, now):
-        """{file: why its page is not in the published site}, and the same by URL path."""
-        self.unpublished_files, self.unpublished_paths = {}, {}
+        """Record the stories this build does not publish, by file and by URL path."""
         for source in self.sources:
             scheduled = self.scheduled_for(source, now)
             reason = ("a draft (Status: draft)" if self.is_draft(source)
@@ -561,7 +563,7 @@ class Validator:
         return paths
 
     def check_links(self, source, site_paths):
-        publishing = source.path.resolve() not in getattr(self, "unpublished_files", {})
+        publishing = source.path.resolve() not in self.unpublished_files
         in_code = False
         for line, text in source.body:
             if CODE_FENCE.match(text):
@@ -586,10 +588,10 @@ class Validator:
         if pelican and (pelican["what"] or pelican["old"]) == "filename":
             path = re.split(r"[?#]", pelican["path"], maxsplit=1)[0]
             file = (self.root / path.lstrip("/")) if path.startswith("/") else (source.path.parent / path)
-            reason = getattr(self, "unpublished_files", {}).get(file.resolve())
+            reason = self.unpublished_files.get(file.resolve())
         elif not pelican and target.startswith("/"):
             url = re.split(r"[?#]", target, maxsplit=1)[0].lstrip("/").removesuffix("index.html")
-            reason = getattr(self, "unpublished_paths", {}).get(url)
+            reason = self.unpublished_paths.get(url)
         else:
             reason = None
         if reason:
