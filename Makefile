@@ -3,6 +3,9 @@
 #   make test     install the test tools and run every test, then `make check`
 #   make check    build the deployable site and run the quality gates on it
 #   make publish  build the deployable site into output/
+#   make new SLUG=budget-vote-delayed [SECTION=business] [LANG=ur]
+#                 start a story (a draft) in content/articles/; LANG=ur starts
+#                 the Urdu translation of the English story with that slug
 #   make bench    time full builds (ours and stock Pelican) and the edit loop;
 #                 writes docs/performance.md (BENCH_N="100 1000" to choose sizes)
 
@@ -15,7 +18,7 @@ PORT    ?= 8000
 NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve html publish test check bench chromium extract-messages clean
+.PHONY: serve html publish new test check bench chromium extract-messages clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +39,12 @@ serve: $(BIN)/.installed
 publish: $(BIN)/.installed
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
 	  $(PY) tools/build.py --settings publishconf.py --output output
+
+# LANG only from the command line: the environment's LANG is the locale (en_US.UTF-8).
+NEW_LANG := $(if $(filter command line,$(origin LANG)),$(LANG))
+
+new: $(BIN)/.installed
+	@$(PY) tools/new_story.py "$(SLUG)" $(if $(SECTION),--section "$(SECTION)") $(if $(NEW_LANG),--lang "$(NEW_LANG)")
 
 # The gates' npm tools (axe-core, vnu-jar, lighthouse), exactly as locked.
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Java

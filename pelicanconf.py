@@ -62,10 +62,14 @@ if _PLUGIN_FOLDER not in sys.path:
 PLUGINS = [
     "build_log",  # first: every warning and error of what follows reaches the editor
     "validation",
+    "scheduled",  # before i18n_subsites: held stories never reach an edition
     "i18n_subsites",
     "read_once",
     "fixed_urls",
     "dates",
+    "corrections",  # after dates
+    "authors",  # after i18n_subsites: pairs the editions' bylines
+    "drafts",  # after i18n_subsites: each edition keeps its own drafts
     "reading_time",
     "front_page",
     "plain_titles",
@@ -112,11 +116,17 @@ PHOTO_CACHE_DAYS = 30
 METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
     "Lang", "Translated_From", "Status", "Template",
+    "Author", "Authors", "Correction", "Correction_Date",
 ]
 # A story's lead photo (plugins/photos.py; README, "Photos"): a file beside
 # the story, its alt text (required with Image), caption and credit.
 METADATA_KEYS += ["Image", "Image_Alt", "Image_Caption", "Image_Credit"]
-# A story dated more than this after the build time is a mistake.
+# A story dated after the build (SOURCE_DATE_EPOCH, else now) is scheduled:
+# left out of the site until a build after its date (plugins/scheduled.py).
+# A Date more than this many days ahead is taken for a typo (a wrong year).
+SCHEDULE_MAX_DAYS_AHEAD = 366
+# A Modified or Correction_Date more than this after the build time (and
+# after the story's Date) is a mistake: an update is dated when it is made.
 FUTURE_DATE_MARGIN_HOURS = 24
 # Longer summaries are cut in search results (a warning; STRICT=1 fails).
 META_DESCRIPTION_MAX_LENGTH = 160
@@ -183,12 +193,25 @@ YEAR_ARCHIVE_URL = "archive/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
 MONTH_ARCHIVE_URL = "archive/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
-AUTHOR_SAVE_AS = ""
-AUTHORS_SAVE_AS = ""
+# Bylines (`Authors:`): a page per author in each edition, an index of
+# authors, and a feed per author.  An author has the same slug in every
+# edition (plugins/authors.py), as a section does.
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_URL = "author/"
+AUTHORS_SAVE_AS = AUTHORS_URL + "index.html"
+
+# Drafts (`Status: draft`) are written only when SHOW_DRAFTS is true, as
+# `make serve` sets it (tools/incremental.py): at the URL they will have when
+# published, marked "Draft" and noindex, and listed at DRAFTS_URL.  Never in
+# `make publish` (plugins/drafts.py).
+SHOW_DRAFTS = False
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
+DRAFTS_URL = "drafts/"
+DRAFTS_SAVE_AS = DRAFTS_URL + "index.html"
 
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "404", "robots", "search"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "404", "robots", "search"]
 ROBOTS_SAVE_AS = "robots.txt"
 SITEMAP_SAVE_AS = "sitemap.xml"
 SEARCH_URL = "search/"
@@ -211,7 +234,7 @@ TODAYS_PAPER_URL = PAPER_URL
 RELATED_STORIES_MAX = 4
 
 DEFAULT_PAGINATION = False
-PAGINATED_TEMPLATES = {"category": 20, "tag": 20, "archives": None}
+PAGINATED_TEMPLATES = {"category": 20, "tag": 20, "author": 20, "archives": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -228,7 +251,7 @@ FEED_ALL_RSS = None
 CATEGORY_FEED_RSS = None
 TAG_FEED_ATOM = None
 TAG_FEED_RSS = None
-AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
@@ -254,10 +277,11 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 # Language editions in masthead order.  `path` is the edition's folder below
-# the main site; `locale` is the edition's OpenGraph locale.
+# the main site; `locale` is the edition's OpenGraph locale; `text_locale` the
+# Babel locale of text the plugins write (a list of names: "A, B and C").
 EDITIONS = {
-    "en": {"name": "English", "dir": "ltr", "path": "", "locale": "en_US"},
-    "ur": {"name": "اردو", "dir": "rtl", "path": "ur", "locale": "ur_PK"},
+    "en": {"name": "English", "dir": "ltr", "path": "", "locale": "en_US", "text_locale": "en_PK"},
+    "ur": {"name": "اردو", "dir": "rtl", "path": "ur", "locale": "ur_PK", "text_locale": "ur_PK"},
 }
 
 _SLUG_CLEANUP = [

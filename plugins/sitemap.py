@@ -1,11 +1,14 @@
 """``sitemap.xml`` for every edition, with hreflang alternates.
 
-Collects the URL of every article, page, section page, tag page and day of
-Today's Paper, plus each edition's home page and archive, from every edition built (the main site and the
-pelican-i18n-subsites subsites), and writes one ``sitemap.xml`` at the root of
-the main site when the main build finishes.  Translated stories list each
+Collects the URL of every article, page, section page, tag page, author page
+and day of Today's Paper, plus each edition's home page and archive, from
+every edition built (the main site and the pelican-i18n-subsites subsites),
+and writes one ``sitemap.xml`` at the root of the main site when the main
+build finishes.  Translated stories list each
 other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
-at the main edition.  Entries are sorted, so two builds write the same bytes.
+at the main edition.  A story's ``lastmod`` is its last change (the later of
+Modified and Correction_Date, see ``corrections``), else its date.  Entries
+are sorted, so two builds write the same bytes.
 
 Locations are percent-encoded URIs, as the sitemap protocol requires: an
 Urdu tag's page is ``/ur/tag/%DA%A9%D8%B1%DA%A9%D9%B9/``, not the raw letters
@@ -63,7 +66,8 @@ def _content_entry(settings, content):
         alternates[lang] = _absolute(settings, lang, native_url(content))
         for translation in content.translations:
             alternates[translation.lang] = _absolute(settings, translation.lang, native_url(translation))
-    moment = getattr(content, "modified", None) or getattr(content, "date", None)
+    moment = (getattr(content, "last_modified", None) or getattr(content, "modified", None)
+              or getattr(content, "date", None))
     _add(settings, native_url(content), moment.isoformat() if moment else None, alternates)
 
 
@@ -80,6 +84,8 @@ def collect(generators):
                 _add(settings, category.url)
             for tag in generator.tags:
                 _add(settings, tag.url)
+            for author, _ in generator.authors:
+                _add(settings, author.url)
             for edition in getattr(generator, "paper_editions", ()):
                 _add(settings, edition["url"])
         elif isinstance(generator, PagesGenerator):

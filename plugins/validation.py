@@ -30,18 +30,31 @@ Errors (the build fails):
   (``.html``, ``.js``…), or an SVG with scripts, event handlers or remote
   references.  A story larger than ``MAX_SOURCE_BYTES``;
 * the file is not valid UTF-8;
-* an unknown metadata key (the nearest valid key is suggested), or a key given
-  twice;
+* an unknown metadata key (the nearest valid key is suggested, or the key
+  it stands for: "Byline" is "Authors"), or a key given twice;
 * Title missing or empty; control characters, line separators, bidi controls
   (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) or invisible
   zero-width characters (U+200B, U+2060, U+FEFF…) in Title, Summary, Tags,
-  Category or Slug (U+200C and U+200D, which Urdu spelling uses, are allowed
-  in text);
-* Date missing, not ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``), or more
-  than ``FUTURE_DATE_MARGIN_HOURS`` after the build time (``SOURCE_DATE_EPOCH``
-  when set); Modified not ISO 8601, or before Date;
-* ``Status`` other than ``published`` or ``draft``; ``Template`` not one of
-  ``STORY_TEMPLATES`` for the kind of file (or missing from the theme);
+  Category, Slug, Authors or Correction (U+200C and U+200D, which Urdu
+  spelling uses, are allowed in text);
+* Date missing, not ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``), or
+  more than ``SCHEDULE_MAX_DAYS_AHEAD`` days after the build time
+  (``SOURCE_DATE_EPOCH`` when set): a later Date is a scheduled story
+  (plugins/scheduled.py), a year ahead is a typo; Modified not ISO 8601,
+  before Date, or more than ``FUTURE_DATE_MARGIN_HOURS`` after both the build
+  time and the Date (an update is dated when it is made);
+* ``Status`` other than ``published`` or ``draft``; a story that is not a
+  draft and still has a ``TO WRITE:`` placeholder of ``make new`` in its
+  Title, Summary or body; ``Template`` not one of ``STORY_TEMPLATES`` for the
+  kind of file (or missing from the theme);
+* ``Author`` and ``Authors`` both given; an author name without letters or
+  digits; a translation that names a different number of authors than its
+  original (it names the same authors, in the same order, in its own
+  script), or an author name that translations pair with two different
+  names of the original;
+* ``Correction`` without ``Correction_Date`` or the other way round, an
+  empty Correction, a Correction_Date that is not ISO 8601, is before the
+  Date, or is more than ``FUTURE_DATE_MARGIN_HOURS`` after the build time;
 * ``Lang`` not one of ``EDITIONS``; ``Category`` missing or not the name of a
   section of ``SECTIONS`` in the article's language;
 * a ``Slug`` that is not lowercase ASCII letters, digits and single hyphens or
@@ -60,7 +73,9 @@ Errors (the build fails):
 * a link or image in the body to a file that is not in the content folder
   (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or outside
   it, or to a root-relative URL (``/2018/05/02/slug/``) that no story, page,
-  section, static file or listing of the site has;
+  section, static file or listing of the site has; a link from a story that is
+  published to a draft or to a story scheduled for later (its page is not
+  there yet);
 * photos (`check_photos`, below): ``Image`` that is not a photo file beside
   the story (or under the content folder), missing, not an image, animated or
   too large (``PHOTO_MAX_MEGAPIXELS``); ``Image_Alt`` missing or empty with
@@ -81,10 +96,10 @@ among the stories that is neither Markdown nor a photo (``story.txt``,
 Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 ``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``THEME``, ``METADATA_KEYS``,
 ``SECTIONS``, ``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``,
-``FUTURE_DATE_MARGIN_HOURS``, ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``,
+``SCHEDULE_MAX_DAYS_AHEAD``, ``FUTURE_DATE_MARGIN_HOURS``, ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``,
 ``ARTICLE_URL``, ``PAGE_URL``, ``CATEGORY_URL``, ``TAG_URL``,
 ``SLUG_REGEX_SUBSTITUTIONS``, ``TAG_REGEX_SUBSTITUTIONS``,
-``SLUGIFY_USE_UNICODE``, ``I18N_SUBSITES``, ``STORY_TEMPLATES``,
+``AUTHOR_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``, ``I18N_SUBSITES``, ``STORY_TEMPLATES``,
 ``MAX_SOURCE_BYTES``, ``MAX_NESTING_DEPTH``, ``RESERVED_PATHS``, every
 ``*_SAVE_AS`` / ``*_URL`` / feed setting, ``DIRECT_TEMPLATES``,
 ``PAGINATION_PATTERNS``, ``THEME_STATIC_DIR``, ``PAGEFIND_OUTPUT_SUBDIR``,
@@ -106,6 +121,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import readers as pelican_readers
 from pelican import signals
+from pelican.readers import ensure_metadata_list
 from pelican.utils import slugify
 
 from editions import is_main_site
@@ -113,6 +129,7 @@ from editions import is_main_site
 DEFAULT_METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
     "Lang", "Translated_From", "Status", "Template",
+    "Author", "Authors", "Correction", "Correction_Date",
 ]
 MARKDOWN_EXTENSIONS = tuple(f".{extension}" for extension in pelican_readers.MarkdownReader.file_extensions)
 # Every format a Pelican reader exists for: a file in one we do not check is
@@ -126,6 +143,11 @@ BESIDE_STORIES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".p
 ACTIVE_STATIC = (".html", ".htm", ".xhtml", ".shtml", ".xht", ".js", ".mjs", ".wasm", ".swf")
 SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript\s*:|(?:href|src)\s*=\s*[\"']?\s*"
                         r"(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+# Keys an editor may try for a known one, beyond what difflib finds by spelling.
+KEY_SYNONYMS = {"byline": "authors", "by": "authors", "writer": "authors", "writers": "authors",
+                "reporter": "authors", "reporters": "authors", "erratum": "correction", "corrected": "correction_date"}
+# What `make new` (tools/new_story.py) writes where the editor has to write.
+PLACEHOLDER = "TO WRITE:"
 MAX_SLUG_BYTES = 200
 STATUSES = ("published", "draft")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -370,6 +392,10 @@ class Validator:
         self.known_keys = list(self.key_spelling)
         self.problems = []
         self.sources = []
+        self.originals = {}  # a translation's path -> (translation, original)
+        # Files and URL paths of stories that a build now does not publish (drafts,
+        # scheduled stories) -> why; links from published stories must not reach them.
+        self.unpublished_files, self.unpublished_paths = {}, {}
 
     def error(self, source, line, message):
         self.problems.append(Problem(source.shown if isinstance(source, Source) else source, line, message))
@@ -401,7 +427,9 @@ class Validator:
         first_line = {}
         for line, written, key in order:
             if key not in self.known_keys:
-                nearest = difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6)
+                synonym = KEY_SYNONYMS.get(key)
+                nearest = ([synonym] if synonym in self.known_keys
+                           else difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6))
                 hint = (f'did you mean "{self.key_spelling[nearest[0]]}"?' if nearest
                         else "valid keys: " + ", ".join(self.key_spelling.values()))
                 self.error(source, line, f'unknown metadata key "{written}"; {hint}')
@@ -436,7 +464,7 @@ class Validator:
             self.error(source, 1, "missing Title; add a line \"Title: the headline\" at the top of the file")
         elif not title.strip():
             self.error(source, source.line_of("title"), "empty Title; write the headline after \"Title:\"")
-        for key in ("title", "summary", "tags", "category", "slug"):
+        for key in ("title", "summary", "tags", "category", "slug", "author", "authors", "correction"):
             value = source.value(key)
             bad = unsafe_characters(value or "")
             if bad:
@@ -452,6 +480,9 @@ class Validator:
         elif source.kind == "article":
             self.check_section(source, lang)
         self.check_dates(source, now)
+        self.check_placeholders(source)
+        self.check_authors(source)
+        self.check_correction(source, now)
 
         if not any(text.strip() for _, text in source.body):
             self.error(source, source.header_end, "the story has no body; write the text after the metadata "
@@ -484,31 +515,104 @@ class Validator:
                       f"Summary is {len(summary)} characters; search results cut descriptions at {limit}, "
                       "shorten it")
 
+    def moment_of(self, source, key, label=None):
+        """The date of `key` as an aware datetime; None (and an error) if it is not one."""
+        value = source.value(key)
+        if value is None:
+            return None
+        try:
+            return parse_iso_date(value, self.zone)
+        except ValueError:
+            self.error(source, source.line_of(key),
+                       f'{label or key.capitalize()} "{value}" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM')
+            return None
+
     def check_dates(self, source, now):
         margin = timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24))
-        date = source.value("date")
-        if source.kind == "article" and date is None:
+        ahead = timedelta(days=self.settings.get("SCHEDULE_MAX_DAYS_AHEAD", 366))
+        if source.kind == "article" and source.value("date") is None:
             self.error(source, 1, "missing Date; add a line \"Date: YYYY-MM-DD\" (time optional: YYYY-MM-DD HH:MM)")
-        moments = {}
-        for key in ("date", "modified"):
-            value = source.value(key)
-            if value is None:
-                continue
-            try:
-                moment = parse_iso_date(value, self.zone)
-            except ValueError:
-                self.error(source, source.line_of(key),
-                           f'{key.capitalize()} "{value}" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM')
-                continue
-            if moment > now + margin:
-                self.error(source, source.line_of(key),
-                           f"{key.capitalize()} {value} is in the future (the build's date is "
-                           f"{now:%Y-%m-%d %H:%M}); correct the date, or publish the story later")
-            moments[key] = moment
-        if "date" in moments and "modified" in moments and moments["modified"] < moments["date"]:
+        date = self.moment_of(source, "date")
+        if date is not None and date > now + ahead:
+            self.error(source, source.line_of("date"),
+                       f"Date {source.value('date')} is more than {ahead.days} days after the build's date "
+                       f"({now:%Y-%m-%d %H:%M}); is the year right? (a story dated in the future is published "
+                       "on that date)")
+        modified = self.moment_of(source, "modified")
+        if modified is not None and modified > max(now, date or now) + margin:
+            self.error(source, source.line_of("modified"),
+                       f"Modified {source.value('modified')} is in the future (the build's date is "
+                       f"{now:%Y-%m-%d %H:%M}); date an update when it is made")
+        if date is not None and modified is not None and modified < date:
             self.error(source, source.line_of("modified"),
                        f"Modified {source.value('modified')} is before Date {source.value('date')}; an update "
                        "comes after the story (correct one of them)")
+
+    def check_placeholders(self, source):
+        """What `make new` left for the editor to write, in a story to publish."""
+        if self.is_draft(source):
+            return
+        for key in ("title", "summary"):
+            if PLACEHOLDER in (source.value(key) or ""):
+                self.error(source, source.line_of(key),
+                           f'{key.capitalize()} still says "{PLACEHOLDER}"; write it (or keep "Status: draft" until '
+                           "the story is ready)")
+        for line, text in source.body:
+            if PLACEHOLDER in text:
+                self.error(source, line, f'the story still says "{PLACEHOLDER}"; write the text there (or keep '
+                                         '"Status: draft" until the story is ready)')
+                break
+
+    def is_draft(self, source):
+        return (source.value("status") or "").strip().lower() == "draft"
+
+    def authors_of(self, source):
+        return ensure_metadata_list(source.value("authors") or source.value("author") or "")
+
+    def check_authors(self, source):
+        if source.value("author") is not None and source.value("authors") is not None:
+            self.error(source, source.line_of("author"),
+                       'both "Author" and "Authors"; keep one line: "Authors: Jane Reporter, Ali Khan"')
+        for name in self.authors_of(source):
+            if not self.slugify_as_pelican(source, name, "AUTHOR_REGEX_SUBSTITUTIONS"):
+                key = "authors" if source.value("authors") is not None else "author"
+                self.error(source, source.line_of(key),
+                           f'the author "{name}" has no letters or digits to make an author page URL from; '
+                           "write the name")
+
+    def check_correction(self, source, now):
+        note, when = source.value("correction"), source.value("correction_date")
+        if note is None and when is None:
+            return
+        if note is None:
+            self.error(source, source.line_of("correction_date"),
+                       'Correction_Date without a Correction; add "Correction: what was wrong and what is right", '
+                       "or delete the line")
+            return
+        if not note.strip():
+            self.error(source, source.line_of("correction"),
+                       'empty Correction; write what was wrong and what is right, or delete the line')
+        if when is None:
+            self.error(source, source.line_of("correction"),
+                       'Correction without a Correction_Date; add "Correction_Date: YYYY-MM-DD HH:MM", '
+                       "when the story was corrected")
+            return
+        moment = self.moment_of(source, "correction_date", "Correction_Date")
+        if moment is None:
+            return
+        try:
+            date = parse_iso_date(source.value("date") or "", self.zone)
+        except ValueError:
+            date = None  # reported by check_dates
+        margin = timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24))
+        if date is not None and moment < date:
+            self.error(source, source.line_of("correction_date"),
+                       f"Correction_Date {when} is before the story's Date {source.value('date')}; "
+                       "a story is corrected after it is published")
+        elif moment > max(now, date or now) + margin:
+            self.error(source, source.line_of("correction_date"),
+                       f"Correction_Date {when} is in the future (the build's date is {now:%Y-%m-%d %H:%M}); "
+                       "date a correction when it is made")
 
     def check_status_and_template(self, source):
         status = source.value("status")
@@ -593,6 +697,71 @@ class Validator:
                 self.error(source, source.line_of("translated_from"),
                            f'translation of a missing original: no {original_lang} {source.kind} has Slug "{slug}"; '
                            "give this file the Slug of the original")
+        for source in self.sources:
+            original = seen.get((source.kind, (source.value("translated_from") or "").strip(), self.slug_of(source)))
+            if original is not None and original is not source:
+                self.originals[source.path] = (source, original)
+        self.check_translated_bylines()
+
+    def check_translated_bylines(self):
+        """A translation names its original's authors, in order: the n-th
+        name of a translation is the n-th author of the original (plugins/authors.py
+        gives them one author page per edition)."""
+        paired = {}  # (lang, name in a translation) -> (original's name, where)
+        for source, original in self.originals.values():
+            mine, theirs = self.authors_of(source), self.authors_of(original)
+            line = source.line_of("authors", source.line_of("author", source.line_of("translated_from")))
+            if len(mine) != len(theirs):
+                self.error(source, line,
+                           f"this translation names {len(mine)} author{'s' if len(mine) != 1 else ''} and its original "
+                           f"{original.shown} {len(theirs)} ({', '.join(theirs) or 'no byline'}); a translation names "
+                           "the same authors, in the same order, in its own script")
+                continue
+            for name, original_name in zip(mine, theirs):
+                key = (self.lang_of(source), name)
+                earlier = paired.setdefault(key, (original_name, source))
+                if (self.slugify_as_pelican(original, earlier[0], "AUTHOR_REGEX_SUBSTITUTIONS")
+                        != self.slugify_as_pelican(original, original_name, "AUTHOR_REGEX_SUBSTITUTIONS")):
+                    self.error(source, line,
+                               f'the author "{name}" stands for "{earlier[0]}" in {earlier[1].shown} but for '
+                               f'"{original_name}" here; write each author\'s name the same way in every story')
+
+    def scheduled_for(self, source, now):
+        """When a story dated after the build (or the translation of one) appears; None if it is not held."""
+        moments = []
+        for story in (source, self.originals.get(source.path, (None, None))[1]):
+            try:
+                moments.append(parse_iso_date((story.value("date") or "") if story else "", self.zone))
+            except ValueError:
+                continue
+        latest = max(moments, default=None)
+        return latest if latest is not None and latest > now and source.kind == "article" else None
+
+    def find_unpublished(self, now):
+        """Record the stories this build does not publish, by file and by URL path."""
+        for source in self.sources:
+            scheduled = self.scheduled_for(source, now)
+            reason = ("a draft (Status: draft)" if self.is_draft(source)
+                      else f"scheduled for {scheduled:%Y-%m-%d %H:%M}" if scheduled else None)
+            if reason:
+                self.unpublished_files[source.path.resolve()] = reason
+                url = self.url_path_of(source)
+                if url is not None:
+                    self.unpublished_paths[url] = reason
+
+    def url_path_of(self, source):
+        """The URL path (without leading slash) of a story or page, or None."""
+        edition = self.editions.get(self.lang_of(source), {})
+        prefix = f"{edition.get('path', '')}/".lstrip("/")
+        try:
+            date = parse_iso_date(source.value("date") or "", self.zone)
+        except ValueError:
+            date = None
+        setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
+        try:
+            return prefix + self.settings.get(setting, "{slug}.html").format(slug=self.slug_of(source), date=date)
+        except (AttributeError, TypeError, KeyError, ValueError):
+            return None
 
     def site_paths(self):
         """URL paths (without leading slash) the site will have, for links."""
@@ -603,17 +772,9 @@ class Validator:
             for section in self.sections:
                 paths.add(prefix + self.settings.get("CATEGORY_URL", "category/{slug}.html").format(slug=section["slug"]))
         for source in self.sources:
-            edition = self.editions.get(self.lang_of(source), {})
-            prefix = f"{edition.get('path', '')}/".lstrip("/")
-            try:
-                date = parse_iso_date(source.value("date") or "", self.zone)
-            except ValueError:
-                date = None
-            setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
-            try:
-                paths.add(prefix + self.settings.get(setting, "{slug}.html").format(slug=self.slug_of(source), date=date))
-            except (AttributeError, TypeError, KeyError, ValueError):
-                continue
+            url = self.url_path_of(source)
+            if url is not None:
+                paths.add(url)
         extra = self.settings.get("EXTRA_PATH_METADATA", {})
         for folder in self.settings.get("STATIC_PATHS", []):
             for path in (self.root / folder).rglob("*") if (self.root / folder).is_dir() else [self.root / folder]:
@@ -626,6 +787,7 @@ class Validator:
         return Path(os.path.abspath(path)).resolve().is_relative_to(self.root.resolve())
 
     def check_links(self, source, site_paths):
+        publishing = source.path.resolve() not in self.unpublished_files
         in_code = False
         for line, text in source.body:
             if CODE_FENCE.match(text):
@@ -639,8 +801,27 @@ class Validator:
                 targets.append(definition["target"])
             for target in targets:
                 problem = self.link_problem(source, target, site_paths)
+                if not problem and publishing:
+                    problem = self.unpublished_link_problem(source, target)
                 if problem:
                     self.error(source, line, problem)
+
+    def unpublished_link_problem(self, source, target):
+        """A link from a published story to a draft or a story scheduled for later."""
+        pelican = PELICAN_LINK.match(target)
+        if pelican and (pelican["what"] or pelican["old"]) == "filename":
+            path = re.split(r"[?#]", pelican["path"], maxsplit=1)[0]
+            file = (self.root / path.lstrip("/")) if path.startswith("/") else (source.path.parent / path)
+            reason = self.unpublished_files.get(file.resolve())
+        elif not pelican and target.startswith("/"):
+            url = re.split(r"[?#]", target, maxsplit=1)[0].lstrip("/").removesuffix("index.html")
+            reason = self.unpublished_paths.get(url)
+        else:
+            reason = None
+        if reason:
+            return (f"link to a story that is not published: {target} is {reason}; "
+                    "remove the link until that story is published")
+        return None
 
     def link_problem(self, source, target, site_paths):
         # As a browser reads it (entities decoded, blanks and tabs dropped): a
@@ -745,6 +926,7 @@ class Validator:
         self.check_slugs_and_translations()
         self.check_tag_urls()
         self.check_reserved_urls()
+        self.find_unpublished(now)
         site_paths = self.known_site_paths = self.site_paths()
         for source in self.sources:
             self.check_links(source, site_paths)
@@ -918,6 +1100,7 @@ def validate_content(pelican):
     validator = Validator(settings)
     problems = validator.run()
     _LAST_RUN["site_paths"] = validator.known_site_paths
+    _LAST_RUN["unpublished"] = (validator.unpublished_files, validator.unpublished_paths)
     report(problems, settings)
 
 
@@ -930,6 +1113,7 @@ def validate_changed(settings, paths):
     if site_paths is None:
         return validate_content(SimpleNamespace(settings=settings))
     checked = Validator(settings)
+    checked.unpublished_files, checked.unpublished_paths = _LAST_RUN.get("unpublished", ({}, {}))
     now = build_time(checked.zone)
     body_html = sys.modules.get("body_html") if "body_html" in settings.get("PLUGINS", []) else None
     for path in map(Path, paths):

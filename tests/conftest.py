@@ -1,8 +1,12 @@
-"""Builds the site once per test session into temporary folders.
+"""Builds the fixture newsroom once per test session into temporary folders.
 
-`site` is the preview build (pelicanconf.py), `published` the deployable one
-(publishconf.py); both with SOURCE_DATE_EPOCH=1713484800, the reference page's
-edition date.  `fixture_site` is the publish build of generated fixture stories.
+`newsroom` is the content folder of the fixture newsroom (tests/newsroom.py:
+the reference article and generated stories; never content/, which is the
+newsroom's own and changes every day).  `site` is its preview build
+(pelicanconf.py), `published` its deployable build (publishconf.py); both
+with SOURCE_DATE_EPOCH=1713484800 (19 April 2024, the reference page's
+edition date), so the fixture's scheduled story is held back and its draft
+is left out.
 """
 
 import http.server
@@ -17,26 +21,25 @@ TESTS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), str(TESTS.parent / "tools")]
 
 from hostile import write_hostile_content  # noqa: E402
-from sitebuild import REFERENCE, Site, build_site, built, write_fixture_content  # noqa: E402
+from newsroom import write_newsroom  # noqa: E402
+from sitebuild import REFERENCE, Site, build_site, built  # noqa: E402
 from photo_fixture import photo_sites  # noqa: E402,F401  (the photo newsroom's builds, tests/photo_fixture.py)
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    return Site(built(tmp_path_factory.mktemp("site") / "output"))
+def newsroom(tmp_path_factory):
+    """The fixture newsroom's content folder (read only: copy it to edit)."""
+    return write_newsroom(tmp_path_factory.mktemp("newsroom") / "content")
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory):
-    return Site(built(tmp_path_factory.mktemp("published") / "output", settings="publishconf.py"))
+def site(tmp_path_factory, newsroom):
+    return Site.build(tmp_path_factory.mktemp("site") / "output", content=newsroom)
 
 
 @pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory):
-    """The publish build of generated fixture stories (FIXTURE_STORIES)."""
-    folder = tmp_path_factory.mktemp("fixture-site")
-    content = write_fixture_content(folder / "content")
-    return Site(built(folder / "output", settings="publishconf.py", content=content))
+def published(tmp_path_factory, newsroom):
+    return Site.build(tmp_path_factory.mktemp("published") / "output", content=newsroom, settings="publishconf.py")
 
 
 class RecordingHandler(http.server.BaseHTTPRequestHandler):

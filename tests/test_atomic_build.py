@@ -33,9 +33,9 @@ def tree_hashes(root):
             for p in sorted(Path(root).rglob("*")) if p.is_file()}
 
 
-def start_build(output, epoch):
+def start_build(output, epoch, content):
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tools" / "build.py"), "--output", str(output)],
+        [sys.executable, str(ROOT / "tools" / "build.py"), "--output", str(output), "--content", str(content)],
         cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
@@ -65,11 +65,11 @@ def wait_for(condition, process, timeout=60):
     return False
 
 
-def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tmp_path, site):
+def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tmp_path, site, newsroom):
     reference = tmp_path / "reference" / "output"
-    start_build(reference, NEW_EPOCH).wait()  # fills the font cache
+    start_build(reference, NEW_EPOCH, newsroom).wait()  # fills the font cache
     started = time.monotonic()
-    start_build(reference, NEW_EPOCH).wait()
+    start_build(reference, NEW_EPOCH, newsroom).wait()
     duration = time.monotonic() - started
     new = tree_hashes(reference)
     workspace = tmp_path / "site"
@@ -79,7 +79,7 @@ def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tm
     assert len(old) > 20 and new != old
 
     def killed_mid_build(label, when):
-        process = start_build(output, NEW_EPOCH)
+        process = start_build(output, NEW_EPOCH, newsroom)
         when(process)
         running = kill(process)
         after = tree_hashes(output)
@@ -105,7 +105,7 @@ def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tm
         results.append(killed_mid_build(f"after {delay:.2f} s", lambda process, delay=delay: time.sleep(delay)))
     assert any(running and after == old for running, after in results)
 
-    assert start_build(output, NEW_EPOCH).wait() == 0
+    assert start_build(output, NEW_EPOCH, newsroom).wait() == 0
     assert tree_hashes(output) == new
     assert sorted(p.name for p in workspace.iterdir()) == ["output"]
 

@@ -47,7 +47,8 @@ def session(tmp_path, monkeypatch):
 
 def full_build(session, tmp_path, name):
     session.wait_for_search_index()  # make serve refreshes it in the background
-    return built(tmp_path / name, content=session.content, extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false"])
+    return built(tmp_path / name, content=session.content,
+                 extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false", "SHOW_DRAFTS=true"])
 
 
 def test_unchanged_rebuild_renders_nothing(session):

@@ -35,9 +35,14 @@ BAD_FILES = [
     ("bad-date.md", "Title: Bad date\nCategory: World\nDate: 2 May 2018\n\nBody text.\n",
      ['content/articles/bad-date.md:3: Date "2 May 2018" is not a date; write it as YYYY-MM-DD or '
       "YYYY-MM-DD HH:MM"]),
-    ("future.md", "Title: Tomorrow's news\nDate: 2024-04-22 09:00\nCategory: World\n\nBody text.\n",
-     ["content/articles/future.md:2: Date 2024-04-22 09:00 is in the future (the build's date is "
-      "2024-04-19 05:00); correct the date, or publish the story later"]),
+    # A future Date is a scheduled story; one more than a year ahead is a typo.
+    ("future.md", "Title: Next year's news\nDate: 2025-04-22 09:00\nCategory: World\n\nBody text.\n",
+     ["content/articles/future.md:2: Date 2025-04-22 09:00 is more than 366 days after the build's date "
+      "(2024-04-19 05:00); is the year right? (a story dated in the future is published on that date)"]),
+    ("modified-future.md", "Title: Updated tomorrow\nDate: 2018-05-03\nModified: 2024-04-22 09:00\nCategory: World\n\n"
+     "Body text.\n",
+     ["content/articles/modified-future.md:3: Modified 2024-04-22 09:00 is in the future (the build's date is "
+      "2024-04-19 05:00); date an update when it is made"]),
     ("klingon.md", "Title: Unknown language\nDate: 2018-05-03\nCategory: World\nLang: tlh\n\nBody text.\n",
      ['content/articles/klingon.md:4: unknown Lang "tlh"; use one of: en, ur']),
     ("weather.md", "Title: Sunny\nDate: 2018-05-03\nCategory: Weather\n\nBody text.\n",
@@ -60,6 +65,11 @@ BAD_FILES = [
     ("typo.md", "Title: Misspelt key\nDate: 2018-05-03\nCategory: World\nSumary: A summary.\nTgas: x\n\nBody.\n",
      ['content/articles/typo.md:4: unknown metadata key "Sumary"; did you mean "Summary"?',
       'content/articles/typo.md:5: unknown metadata key "Tgas"; did you mean "Tags"?']),
+    ("byline-typo.md", "Title: Misspelt bylines\nDate: 2018-05-03\nCategory: World\nAutors: Jane Reporter\n"
+     "Byline: Ali Khan\nCorection: Wrong.\n\nBody.\n",
+     ['content/articles/byline-typo.md:4: unknown metadata key "Autors"; did you mean "Authors"?',
+      'content/articles/byline-typo.md:5: unknown metadata key "Byline"; did you mean "Authors"?',
+      'content/articles/byline-typo.md:6: unknown metadata key "Corection"; did you mean "Correction"?']),
     ("links.md", "Title: Broken links\nDate: 2018-05-03\nCategory: World\n\n"
      "See [the bridge]({filename}a-original.md) and [the old story]({filename}gone.md).\n\n"
      "![Map]({static}/images/map.png)\n\n"
@@ -95,6 +105,62 @@ BAD_FILES += [
     ("long-slug.md", "Title: " + "word " * 60 + "\nDate: 2018-05-03\nCategory: World\n\nBody.\n",
      ["content/articles/long-slug.md:1: the slug is 299 bytes long, too long for a URL; give a Slug of a few "
       "words (at most 200 bytes)"]),
+]
+# Newsroom keys: status, make new's placeholders, bylines, corrections, links to unpublished stories.
+BAD_FILES += [
+    ("status.md", "Title: Half done\nDate: 2018-05-03\nCategory: World\nStatus: Drft\n\nBody.\n",
+     ['content/articles/status.md:4: Status "Drft" is not one of: published, draft; write "Status: draft" to keep '
+      "the story out of the published site, or delete the line"]),
+    ("placeholder.md", "Title: TO WRITE: the headline\nDate: 2018-05-03\nCategory: World\n\nFirst.\n\n"
+     "**TO WRITE:** the story.\n",
+     ['content/articles/placeholder.md:1: Title still says "TO WRITE:"; write it (or keep "Status: draft" until the '
+      "story is ready)",
+      'content/articles/placeholder.md:7: the story still says "TO WRITE:"; write the text there (or keep '
+      '"Status: draft" until the story is ready)']),
+    ("two-bylines.md", "Title: Two bylines\nDate: 2018-05-03\nCategory: World\nAuthor: Jane Reporter\n"
+     "Authors: Jane Reporter, !!!\n\nBody.\n",
+     ['content/articles/two-bylines.md:4: both "Author" and "Authors"; keep one line: "Authors: Jane Reporter, '
+      'Ali Khan"',
+      'content/articles/two-bylines.md:5: the author "!!!" has no letters or digits to make an author page URL '
+      "from; write the name"]),
+    ("correction-undated.md", "Title: Corrected\nDate: 2018-05-03\nCategory: World\nCorrection: It was Tuesday.\n\nBody.\n",
+     ['content/articles/correction-undated.md:4: Correction without a Correction_Date; add "Correction_Date: '
+      'YYYY-MM-DD HH:MM", when the story was corrected']),
+    ("correction-early.md", "Title: Corrected early\nDate: 2018-05-03 10:00\nCategory: World\n"
+     "Correction: It was Tuesday.\nCorrection_Date: 2018-05-02 09:00\n\nBody.\n",
+     ["content/articles/correction-early.md:5: Correction_Date 2018-05-02 09:00 is before the story's Date "
+      "2018-05-03 10:00; a story is corrected after it is published"]),
+    ("correction-alone.md", "Title: Dated correction\nDate: 2018-05-03\nCategory: World\nCorrection_Date: 2018-05-04\n"
+     "Correction:   \n\nBody.\n",
+     ["content/articles/correction-alone.md:5: empty Correction; write what was wrong and what is right, or delete "
+      "the line"]),
+    ("correction-bad-date.md", "Title: Badly dated correction\nDate: 2018-05-03\nCategory: World\n"
+     "Correction: It was Tuesday.\nCorrection_Date: the next day\n\nBody.\n",
+     ['content/articles/correction-bad-date.md:5: Correction_Date "the next day" is not a date; write it as '
+      "YYYY-MM-DD or YYYY-MM-DD HH:MM"]),
+    ("b-bylined.md", "Title: By Jane\nDate: 2018-05-03\nCategory: World\nAuthors: Jane Reporter\n\nBody.\n", []),
+    ("b-bylined.ur.md", "Title: جین کی خبر\nDate: 2018-05-03\nCategory: دنیا\nSlug: by-jane\nLang: ur\n"
+     "Translated_From: en\nAuthors: جین رپورٹر\n\nمتن۔\n", []),
+    ("c-bylined.md", "Title: By Ali\nDate: 2018-05-03\nCategory: World\nAuthors: Ali Khan\n\nBody.\n", []),
+    ("c-bylined.ur.md", "Title: علی کی خبر\nDate: 2018-05-03\nCategory: دنیا\nSlug: by-ali\nLang: ur\n"
+     "Translated_From: en\nAuthors: جین رپورٹر\n\nمتن۔\n",
+     ['content/articles/c-bylined.ur.md:7: the author "جین رپورٹر" stands for "Jane Reporter" in '
+      'content/articles/b-bylined.ur.md but for "Ali Khan" here; write each author\'s name the same way in every '
+      "story"]),
+    ("d-unbylined.ur.md", "Title: ترجمہ\nDate: 2018-05-02\nCategory: پاکستان\nSlug: council-opens-bridge\nLang: ur\n"
+     "Translated_From: en\nAuthor: جین رپورٹر\n\nمتن۔\n",
+     ["content/articles/d-unbylined.ur.md:7: this translation names 1 author and its original "
+      "content/articles/a-original.md 0 (no byline); a translation names the same authors, in the same order, "
+      "in its own script"]),
+    ("e-draft.md", "Title: Not yet\nDate: 2018-05-03\nCategory: World\nStatus: draft\n\n"
+     "[Scheduled](/2024/05/01/f-scheduled/) is fine from a draft.\n", []),
+    ("f-scheduled.md", "Title: Later\nDate: 2024-05-01\nCategory: World\nSlug: f-scheduled\n\nBody.\n", []),
+    ("g-links-to-unpublished.md", "Title: Links\nDate: 2018-05-03\nCategory: World\n\n"
+     "See [the draft]({filename}e-draft.md).\n\nAnd [the scheduled one](/2024/05/01/f-scheduled/).\n",
+     ["content/articles/g-links-to-unpublished.md:5: link to a story that is not published: {filename}e-draft.md is "
+      "a draft (Status: draft); remove the link until that story is published",
+      "content/articles/g-links-to-unpublished.md:7: link to a story that is not published: /2024/05/01/f-scheduled/ "
+      "is scheduled for 2024-05-01 00:00; remove the link until that story is published"]),
 ]
 NOT_UTF8 = ("latin1.md", "Title: Caf\u00e9 owners protest\nDate: 2018-05-03\nCategory: Business\n\nCaf\u00e9.\n",
             ["content/articles/latin1.md:1: not valid UTF-8 (byte 0xe9 at column 11); save the file with "

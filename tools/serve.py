@@ -8,6 +8,8 @@ itself (the livereload script is injected by the server only, never written
 into output/).  A settings or plugin change restarts the server; a deleted
 source file triggers a full atomic build (tools/build.py); a changed photo
 makes every story be read again (their pages name the photo's variants).
+The preview shows drafts too (``Status: draft``, listed at /drafts/; see
+plugins/drafts.py), which ``make publish`` leaves out.
 """
 
 import argparse

@@ -18,6 +18,8 @@ PAGE_TYPES = [
     ("sections", r"section/index\.html"),
     ("tag", r"tag/[^/]+/index\.html"),
     ("tags", r"tag/index\.html"),
+    ("author", r"author/[^/]+/index\.html"),
+    ("authors", r"author/index\.html"),
     ("archive", r"archive/index\.html"),
     ("archive-period", r"archive/\d{4}/(?:\d{2}/)?index\.html"),
     ("paper", r"paper/(?:.+/)?index\.html"),
