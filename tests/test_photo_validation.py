@@ -66,8 +66,6 @@ BAD_STORIES = [
       ".avif, .gif or .svg file",
       "content/articles/inline.md:12: image good.jpg has no alt text; write what it shows between the brackets: "
       "![Traders unload rice at the market](photo.jpg)",
-      "content/articles/inline.md:14: image from another site: https://example.org/photo.jpg; the paper loads "
-      "nothing from other hosts: save the photo beside the story and write ![what it shows](photo.jpg)",
       "content/articles/inline.md:16: image fake.jpg: not an image (JPEG, PNG, WebP, AVIF or GIF)"]),
 ]
 

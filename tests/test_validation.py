@@ -109,8 +109,8 @@ BAD_FILES += [
 # Newsroom keys: status, make new's placeholders, bylines, corrections, links to unpublished stories.
 BAD_FILES += [
     ("status.md", "Title: Half done\nDate: 2018-05-03\nCategory: World\nStatus: Drft\n\nBody.\n",
-     ['content/articles/status.md:4: Status "Drft" is not one of: published, draft; write "Status: draft" to keep '
-      "the story out of the published site, or delete the line"]),
+     ['content/articles/status.md:4: unknown Status "Drft"; use one of: published, draft '
+      "(or leave Status out to publish)"]),
     ("placeholder.md", "Title: TO WRITE: the headline\nDate: 2018-05-03\nCategory: World\n\nFirst.\n\n"
      "**TO WRITE:** the story.\n",
      ['content/articles/placeholder.md:1: Title still says "TO WRITE:"; write it (or keep "Status: draft" until the '
