@@ -279,6 +279,8 @@
     var stylesheet = document.getElementById('preview-stylesheet');
     var link = stylesheet && stylesheet.content.querySelector('link');
     if (link) CMS.registerPreviewStyle(new URL(link.getAttribute('href'), document.baseURI).href);
+    // The preview shows the photo at the column's width, as the story page does.
+    CMS.registerPreviewStyle('.cms-preview img { max-inline-size: 100%; block-size: auto; }', { raw: true });
     CMS.registerEventListener({
       name: 'preSave',
       handler: function (event) {

@@ -157,7 +157,7 @@ def collection(lang, settings, folder, original):
     if not original:
         fields.append({"name": "translated_from", "widget": "hidden", "default": default_lang})
     fields.append({"name": "body", "label": "Story", "widget": "markdown_rtl" if edition.get("dir") == "rtl" else "markdown",
-                   "hint": "Start with the dateline in bold: **KARACHI:** First paragraph…"})
+                   "hint": "Start with the dateline in bold (Ctrl+B): **KARACHI:** First paragraph…"})
     name = edition.get("name", lang)
     article_url = settings.get("ARTICLE_URL", "{slug}.html")
     preview = (article_url.replace("{date:%Y}", "{{year}}").replace("{date:%m}", "{{month}}")

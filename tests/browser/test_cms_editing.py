@@ -17,6 +17,7 @@ Urdu translation through the form, and publishes both.  Then:
 Everything waits by polling with generous deadlines (the machine may be busy).
 """
 
+import base64
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from urllib.request import urlopen
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cms_backend import free_port
 from gates.accessibility import check_accessibility
@@ -76,25 +78,36 @@ def metadata_keys():
     return {key.lower() for key in pelicanconf.METADATA_KEYS}
 
 
-def wait_for(condition, what, deadline=DEADLINE):
+def wait_for(condition, what, deadline=DEADLINE, toasts=None):
+    """Poll `condition`; on time-out, say what the CMS last told the editor."""
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         result = condition()
         if result:
             return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {deadline} s waiting for {what}")
+        if toasts is not None:
+            toasts.wait_for_timeout(500)
+        else:
+            time.sleep(0.5)
+    told = toasts.locator("[role=alert], [class*=toast]").all_text_contents() if toasts is not None else []
+    raise AssertionError(f"timed out after {deadline} s waiting for {what}; the CMS said: {told}")
 
 
-def make_photo(path):
-    from PIL import Image
+DRAW_PHOTO = """() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 1200; canvas.height = 800;
+  const context = canvas.getContext('2d');
+  const gradient = context.createLinearGradient(0, 0, 1200, 800);
+  gradient.addColorStop(0, '#1d4e89'); gradient.addColorStop(1, '#f2c14e');
+  context.fillStyle = gradient; context.fillRect(0, 0, 1200, 800);
+  context.fillStyle = '#ffffff'; context.fillRect(300, 420, 600, 120);
+  return canvas.toDataURL('image/jpeg', 0.8).split(',')[1];
+}"""
 
-    image = Image.new("RGB", (1200, 800), (40, 90, 140))
-    for x in range(0, 1200, 40):
-        for y in range(0, 800, 40):
-            if (x + y) // 40 % 2:
-                image.putpixel((x, y), (250, 250, 250))
-    image.save(path, "JPEG", quality=80)
+
+def make_photo(page, path):
+    """A 1200×800 JPEG drawn by Chromium (no image library needed)."""
+    path.write_bytes(base64.b64decode(page.evaluate(DRAW_PHOTO)))
     return path
 
 
@@ -135,14 +148,25 @@ def serve(tmp_path_factory):
         log.close()
 
 
-def choose(page, label, text):
-    """Pick `text` in a Decap select or relation widget (react-select)."""
+def choose(page, label, option_text, search=None):
+    """Pick an option in a Decap select or relation widget (react-select):
+    type `search` (default: the option's text) until the option shows (a
+    relation widget queries the backend as the editor types)."""
     field = page.get_by_label(label, exact=True)
-    field.click()
-    field.fill(text)
-    option = page.get_by_role("option", name=re.compile(re.escape(text)))
-    option.first.wait_for(timeout=DEADLINE * 1000)
-    option.first.click()
+    option = page.get_by_role("option", name=re.compile(re.escape(option_text))).first
+    end = time.monotonic() + DEADLINE
+    while True:
+        field.click()
+        field.fill("")
+        field.press_sequentially(search or option_text, delay=30)
+        try:
+            option.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > end:
+                raise
+            page.keyboard.press("Escape")
+    option.click()
 
 
 def write_body(page, dateline, text):
@@ -156,23 +180,27 @@ def write_body(page, dateline, text):
 
 
 def publish(page):
+    """Publish now (the local backend's simple mode), then wait until the CMS
+    says the entry is saved: leaving it earlier would ask to drop changes."""
+    page.get_by_text(re.compile(r"^unsaved changes$", re.I)).wait_for()
     page.get_by_role("button", name="Publish", exact=True).click()
     page.get_by_text("Publish now", exact=True).click()
+    page.get_by_text(re.compile(r"^changes saved$", re.I)).wait_for()
 
 
 @pytest.fixture(scope="module")
 def edited(serve, browser, screenshots_dir):
     """Write the English story and its Urdu translation through the CMS."""
     with_photo = "image" in metadata_keys()
-    photo = make_photo(serve["folder"] / "ferry.jpg") if with_photo else None
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD)
     page = context.new_page()
+    photo = make_photo(page, serve["folder"] / "ferry.jpg") if with_photo else None
     page.set_default_timeout(DEADLINE * 1000)
     problems, foreign = [], []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("request", lambda request: not request.url.startswith((serve["url"], "data:", "blob:"))
+    context.on("request", lambda request: not request.url.startswith((serve["url"], "data:", "blob:"))
             and foreign.append(request.url))
     try:
         page.goto(f"{serve['url']}/admin/", wait_until="load")
@@ -196,23 +224,34 @@ def edited(serve, browser, screenshots_dir):
         page.screenshot(path=str(screenshots_dir / "cms-english-story-1280.png"))
         publish(page)
         english = serve["content"] / "articles" / "2024" / f"{SLUG}.md"
-        wait_for(english.exists, f"{english} to be saved")
+        wait_for(english.exists, f"{english} to be saved", toasts=page)
 
+        # A new tab, as a translator would open: nothing left of the first form.
+        page = context.new_page()
+        page.set_default_timeout(DEADLINE * 1000)
+        page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
         page.goto(f"{serve['url']}/admin/#/collections/ur/new")
         page.get_by_label("Title", exact=True).fill(URDU_TITLE)
-        choose(page, "Translation of", "Fixture: ferry")
+        choose(page, "Translation of", TITLE, search=SLUG)
         page.get_by_label("Date", exact=True).fill(DATE)
         choose(page, "Section", "دنیا")
         page.get_by_label("Summary", exact=False).first.fill("آزمائشی فیری دوبارہ روانہ۔")
-        if with_photo:
-            page.get_by_role("button", name=re.compile("Insert from URL", re.I)).click()
-            page.once("dialog", lambda dialog: dialog.accept("ferry.jpg"))
-            page.get_by_label("Photo description", exact=False).first.fill("بندرگاہ پر فیری")
         write_body(page, *URDU_BODY)
         page.screenshot(path=str(screenshots_dir / "cms-urdu-translation-1280.png"))
         publish(page)
         urdu = serve["content"] / "articles" / "2024" / f"{SLUG}.ur.md"
-        wait_for(urdu.exists, f"{urdu} to be saved")
+        wait_for(urdu.exists, f"{urdu} to be saved", toasts=page)
+        if with_photo:
+            # Once saved, the translation's media folder is the original's:
+            # the translator picks the same photo and describes it in Urdu.
+            page.get_by_role("button", name=re.compile("Choose an image", re.I)).click()
+            page.get_by_text("ferry.jpg", exact=True).click()
+            page.get_by_role("button", name=re.compile("Choose selected", re.I)).click()
+            page.get_by_label("Photo description", exact=False).first.fill("بندرگاہ پر فیری")
+            publish(page)
+            wait_for(lambda: "Image: ferry.jpg" in urdu.read_text(encoding="utf-8"), "the photo in the translation",
+                     toasts=page)
         direction = page.evaluate("""() => getComputedStyle(document.querySelector("[data-slate-editor='true']")).direction""")
         violations = page.evaluate("window.__violations")
     finally:
