@@ -49,6 +49,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from pelican import signals
@@ -243,6 +244,8 @@ def write_admin(pelican):
         main_lang=main_lang(settings), time_zone=settings.get("TIMEZONE", "UTC"),
         stylesheet=f"{settings['THEME_URL']}/{settings['STYLESHEET']}",
         site_url=settings.get("MAIN_SITEURL", settings.get("SITEURL", "")),
+        # Root-relative: this page's own host serves it (its CSP allows no other).
+        site_path=urlsplit(settings.get("MAIN_SITEURL", settings.get("SITEURL", ""))).path.rstrip("/"),
         editions={lang: {"dir": edition.get("dir", "ltr"), "path": edition.get("path", "")}
                   for lang, edition in settings.get("EDITIONS", {}).items()})
     (target / "index.html").write_text(page, encoding="utf-8")
