@@ -5,6 +5,7 @@ the deployed site.  Every setting of the paper lives in these two files.
 """
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -52,6 +53,26 @@ CSS_FILE = "site.css"
 # Response headers for Netlify / Cloudflare Pages, copied to output/_headers.
 DEPLOY_HEADERS = "deploy/_headers"
 
+# The CMS at /admin/ (plugins/admin_cms.py; README, "Editing in the browser"):
+# Decap CMS from admin/node_modules (npm ci --prefix admin, pinned in
+# admin/package-lock.json) and our admin/index.html and admin/lantern-cms.js.
+# CMS_PATH = "" builds the site without it.
+CMS_PATH = "admin"
+CMS_SOURCE = "admin"
+CMS_BUNDLE = "admin/node_modules/decap-cms/dist"
+# Production: the GitHub repository the CMS commits to (owner/name; GitHub
+# Actions sets GITHUB_REPOSITORY), its branch, and the OAuth client that logs
+# editors in (CMS_AUTH_BASE_URL, e.g. https://auth.example.org; Decap's
+# default is Netlify's).  Every story is a pull request (editorial workflow).
+CMS_GITHUB_REPO = os.environ.get("CMS_GITHUB_REPO") or os.environ.get("GITHUB_REPOSITORY", "")
+CMS_GITHUB_BRANCH = os.environ.get("CMS_GITHUB_BRANCH", "main")
+CMS_AUTH_BASE_URL = os.environ.get("CMS_AUTH_BASE_URL", "")
+CMS_AUTH_ENDPOINT = os.environ.get("CMS_AUTH_ENDPOINT", "auth")
+CMS_PUBLISH_MODE = "editorial_workflow"
+# make serve: the CMS saves into content/ through Decap's local backend
+# (decap-server, started by tools/serve.py on 127.0.0.1), no login, no git.
+CMS_LOCAL_BACKEND = True
+
 PLUGIN_PATHS = ["plugins"]
 # Our plugins import helpers from one another (`from editions import
 # is_main_site`).  Pelican loads PLUGIN_PATHS modules without putting the
@@ -84,6 +105,7 @@ PLUGINS = [
     "urdu_font",
     "fingerprint",  # after urdu_font: it renames the font urdu_font writes
     "search_index",
+    "admin_cms",  # after search_index (not indexed), before deploy_headers (lists /admin/)
     "deploy_headers",  # last: it lists every top-level entry of the output
     "progress",
 ]

@@ -18,6 +18,7 @@ REFERENCE = ROOT / "tests" / "fixtures" / "reference_page.txt"
 REFERENCE_EPOCH = BUILD_EPOCH
 ARTICLE_SLUG = REFERENCE_STORY["slug"]
 ARTICLE_PATH = f"2018/05/02/{ARTICLE_SLUG}/index.html"
+ADMIN_FOLDER = "admin/"  # CMS_PATH: the editors' CMS (plugins/admin_cms.py)
 
 
 def build_site(output, *, content, settings="pelicanconf.py", env=None, extra_settings=()):
@@ -61,4 +62,6 @@ class Site:
         return BeautifulSoup(self.text(relative), "html5lib")
 
     def pages(self):
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
+        """The readers' pages (the CMS at /admin/ is not one: tests/test_admin.py)."""
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html")
+                      if not p.relative_to(self.root).as_posix().startswith(ADMIN_FOLDER))
