@@ -48,13 +48,18 @@ ADMIN_CSP = {
 
 
 def test_headers_file_is_the_deploy_source_plus_page_rules(published):
-    """deploy/_headers as written, less /*'s Content-Security-Policy (the
-    /admin/ rule has its own; plugins/deploy_headers.py writes /*'s for every
-    other top-level path), then the generated rules."""
+    """deploy/_headers as written, less the /* headers that the /admin/ rule
+    sets itself (Content-Security-Policy, Cross-Origin-Opener-Policy;
+    plugins/deploy_headers.py writes /*'s for every other top-level path),
+    then the generated rules."""
     written = published.text("_headers").split("\n")
     source = (ROOT / "deploy" / "_headers").read_text(encoding="utf-8").rstrip("\n").split("\n")
-    site_policy = next(line for line in source if line.startswith("  Content-Security-Policy: default-src 'self'; img-src"))
-    assert written[: len(source) - 1] == [line for line in source if line != site_policy]
+    replaced = [line for line in source[: source.index("/theme/*")]
+                if line.startswith(("  Content-Security-Policy: default-src 'self'; img-src",
+                                    "  Cross-Origin-Opener-Policy: same-origin"))]
+    assert len(replaced) == 2
+    kept = [line for line in source if line not in replaced]
+    assert written[: len(kept)] == kept
 
 
 def test_every_file_gets_the_security_headers(published, rules):
@@ -72,7 +77,9 @@ def test_every_file_gets_the_security_headers(published, rules):
             assert "X-Robots-Tag" not in headers
         assert headers["X-Content-Type-Options"] == "nosniff"
         # No other site's window keeps a handle on ours; only our own pages load the theme's files.
-        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        # (The CMS's GitHub login answers from a popup through window.opener.)
+        assert headers["Cross-Origin-Opener-Policy"] == ("same-origin-allow-popups" if path.startswith("/admin/")
+                                                         else "same-origin"), path
         assert headers["Cross-Origin-Resource-Policy"] == ("same-origin" if path.startswith("/theme/")
                                                            else "cross-origin"), path
         max_age = re.search(r"max-age=(\d+)", headers["Strict-Transport-Security"])
@@ -117,7 +124,7 @@ def test_nginx_snippet_sends_the_same_headers(rules):
     headers = {location: dict(re.findall(r'add_header\s+(\S+)\s+"([^"]*)"\s+always;', body))
                for location, body in locations.items()}
     for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/"), ("/ur/", "/ur/x/"),
-                              ("/admin/", "/admin/index.html")):
+                              ("/media/", "/media/x-0123456789-400.webp"), ("/admin/", "/admin/index.html")):
         assert headers[location] == headers_for(rules, pattern), location
 
 
