@@ -4,6 +4,7 @@
 the deployed site.  Every setting of the paper lives in these two files.
 """
 
+import logging
 import sys
 from pathlib import Path
 
@@ -81,6 +82,13 @@ PLUGINS = [
 ]
 
 TYPOGRIFY = True
+# Stories are Markdown.  No reStructuredText reader: Docutils has no Urdu and
+# would warn about it on every build.
+READERS = {"rst": None}
+# The preview has no SITEURL, so its feeds carry site-relative links; the
+# publish build (publishconf.py) sets one.  Pelican's warning about it would
+# otherwise open every `make serve` and `make html`.
+LOG_FILTER = [(logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid")]
 
 # Checked by plugins/validation.py before anything is built.  Metadata keys an
 # editor may use (a typo such as "Titel" stops the build with a suggestion):
