@@ -105,3 +105,23 @@ def test_the_terminal_says_each_thing_once_on_a_line_of_its_own(preview):
         assert any(re.fullmatch(form, line) for form in LINE_FORMS), f"not a line of its own: {line!r}"
     new = lines[seen:]
     assert len(new) == 1 and re.match(r"rebuilt in ", new[0]), new
+
+
+def test_nothing_of_the_preview_server_reaches_a_build(published, site):
+    """The overlay and live reload exist only in the preview server's
+    responses: no built file names them, in the publish or the preview build."""
+    for built_site in (published, site):
+        for path in built_site.root.rglob("*"):
+            if path.is_file() and path.suffix in (".html", ".js", ".css", ".json", ".xml", ".txt", ""):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert "__preview__" not in text and "lantern-preview-errors" not in text, path
+        assert not list(built_site.root.rglob("overlay.js"))
+
+
+def test_the_preview_server_adds_its_script_only_to_what_it_sends(preview):
+    status, html = preview.get(PAGE)
+    assert status == 200 and '<script src="/__preview__/overlay.js" defer></script></head>' in html
+    on_disk = (preview.output / PAGE / "index.html").read_text(encoding="utf-8")
+    assert "__preview__" not in on_disk
+    status, missing = preview.get("ur/no-such-page/")
+    assert status == 404 and 'lang="ur"' in missing and "__preview__/overlay.js" in missing

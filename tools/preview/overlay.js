@@ -56,7 +56,7 @@
     if (!problems.length || hidden) return;
     const host = element("div", { id: HOST_ID, "data-problems": String(problems.length) });
     const root = host.attachShadow({ mode: "open" });
-    const plural = problems.length === 1 ? "a problem" : `${problems.length} problems`;
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     const list = element("ol");
     for (const problem of problems) {
       const item = element("li", { "data-path": problem.path, "data-line": String(problem.line) },
@@ -70,7 +70,7 @@
     close.addEventListener("click", () => { hidden = true; remove(); });
     const panel = element("section", { class: "panel", role: "alert", "aria-labelledby": "title",
                                         lang: "en", dir: "ltr" },
-      element("h2", { id: "title" }, `The preview could not be rebuilt: ${plural}`),
+      element("h2", { id: "title" }, `The preview could not be rebuilt (${count})`),
       element("p", { class: "lead" },
         "This page is the last good version. Fix the file and save: this message goes away by itself."),
       list,
