@@ -19,6 +19,7 @@ Responses are never cached by the browser; a missing page gets the edition's
 import json
 import logging
 import mimetypes
+import os
 import posixpath
 import threading
 from pathlib import Path
@@ -136,6 +137,7 @@ class StatusHandler(web.RequestHandler):
     def get(self):
         self.set_header("Cache-Control", "no-store")
         self.write({"rebuilds": self.preview.rebuilds, "failed": self.preview.failed, "busy": self.preview.busy,
+                    "pid": os.getpid(),
                     "problems": [problem.for_browser() for problem in self.preview.problems]})
 
 
