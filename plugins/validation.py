@@ -35,6 +35,7 @@ Errors (the build fails):
   page would overwrite a listing);
 * ``Translated_From: xx`` with no article in language ``xx`` with the same slug;
 * an empty body;
+* a ``Template`` that is not a template of the theme;
 * a link or image in the body to a file that is not in the content folder
   (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or to a
   root-relative URL (``/2018/05/02/slug/``) that no story, page, section,
@@ -50,7 +51,7 @@ Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 ``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``, ``FUTURE_DATE_MARGIN_HOURS``,
 ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``, ``ARTICLE_URL``, ``PAGE_URL``,
 ``CATEGORY_URL``, ``SLUG_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``,
-``I18N_SUBSITES``.
+``I18N_SUBSITES``, ``THEME``.
 """
 
 import difflib
@@ -295,6 +296,14 @@ class Validator:
             self.error(source, source.line_of("slug", source.line_of("title")),
                        f"the slug is {len(slug.encode())} bytes long, too long for a URL; "
                        f"give a Slug of a few words (at most {MAX_SLUG_BYTES} bytes)")
+
+        template = source.value("template")
+        if template is not None and self.settings.get("THEME"):
+            available = sorted(path.stem for path in (Path(self.settings["THEME"]) / "templates").glob("*.html"))
+            if template.strip() not in available:
+                self.error(source, source.line_of("template"),
+                           f'unknown Template "{template.strip()}"; use one of: {", ".join(available)} '
+                           "(the templates in the theme), or leave the line out")
 
         summary = source.value("summary")
         limit = self.settings.get("META_DESCRIPTION_MAX_LENGTH", 160)

@@ -88,6 +88,7 @@ LINE_FORMS = [
     r"(fixed: )?rebuilt in [\d.]+ s: \d+ pages rendered, \d+ unchanged",
     r"settings or plugins changed: restarting",
     r"[^\s:][^:]*:\d+: \S.*",  # a problem: path:line: message
+    r"(warning|error): \S.*",  # a log record of Pelican or a plugin
 ]
 
 

@@ -188,3 +188,22 @@ def test_metadata_block_is_read_like_pelicans_markdown_reader():
     assert [key for _, _, key in order] == ["title", "date"]
     assert body_start == 5
     assert body == [(5, "First paragraph."), (6, "Key: not metadata")]
+
+
+def test_an_unknown_template_names_the_templates_there_are(tmp_path):
+    """Pelican would only fail when it writes the page (a traceback, not a line)."""
+    import validation
+    from pelican.settings import read_settings
+
+    from sitebuild import ROOT
+
+    content = write_content(tmp_path / "content", [
+        ("a-original.md", GOOD_ORIGINAL),
+        ("special.md", "Title: Special layout\nDate: 2018-05-03\nCategory: World\nTemplate: gallery\n\nBody.\n"),
+        ("page-like.md", "Title: Plain layout\nDate: 2018-05-03\nCategory: World\nTemplate: page\n\nBody.\n"),
+    ])
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    problems = [str(problem) for problem in validation.Validator(settings).run()]
+    assert len(problems) == 1
+    assert problems[0].startswith('content/articles/special.md:4: unknown Template "gallery"; use one of: ')
+    assert " article, " in problems[0] and problems[0].endswith("(the templates in the theme), or leave the line out")

@@ -147,9 +147,6 @@ class SocketHandler(websocket.WebSocketHandler):
     def initialize(self, preview):
         self.preview = preview
 
-    def check_origin(self, origin):
-        return True  # pages of this server only: it listens on the host it was given
-
     def open(self):
         self.preview.sockets.add(self)
         self.write_message(self.preview.state_message())

@@ -78,19 +78,21 @@ def is_temporary(path):
 
 
 class OneLineLog(logging.Handler):
-    """Pelican's and the plugins' log records as single lines.  Errors are
-    kept for the rebuild's report (Pelican then raises), not printed here."""
+    """Pelican's and the plugins' log records as single lines.  Errors logged
+    during a rebuild are kept for its report (Pelican raises after logging
+    one), not printed here."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.errors = []
+        self.rebuilding = False
 
     def emit(self, record):
         message = " | ".join(line.strip() for line in record.getMessage().splitlines() if line.strip())
-        if record.levelno >= logging.ERROR:
+        if record.levelno >= logging.ERROR and self.rebuilding:
             self.errors.append(record.getMessage())
         else:
-            say(f"warning: {message}", error=True)
+            say(f"{'error' if record.levelno >= logging.ERROR else 'warning'}: {message}", error=True)
 
 
 def quiet_pelican():
@@ -268,12 +270,15 @@ class Preview:
             self.report(error)
             return False
         self.log.errors.clear()
+        self.log.rebuilding = True
         try:
             self.session.build(catalogs=True, fresh=True)
             self.session.remember_urdu_font()
         except (Exception, SystemExit) as error:
             self.report(error, printed_by_plugin=isinstance(error, SystemExit))
             return True
+        finally:
+            self.log.rebuilding = False
         say(f"built in {time.perf_counter() - started:.1f} s: {self.session.summary()}")
         return True
 
@@ -286,9 +291,11 @@ class Preview:
     def on_changes(self, changes):
         self.server.rebuilding()
         self.failed = False
+        self.log.rebuilding = True
         try:
             return self._rebuild(changes)
         finally:
+            self.log.rebuilding = False
             self.server.rebuilt(failed=self.failed)
 
     def _rebuild(self, changes):
