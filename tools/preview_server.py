@@ -21,6 +21,7 @@ import logging
 import mimetypes
 import os
 import posixpath
+import signal
 import threading
 from pathlib import Path
 from urllib.parse import unquote
@@ -165,6 +166,7 @@ class PreviewServer:
     def __init__(self, root, host="127.0.0.1", port=8000):
         self.root = Path(root)
         self.problems = []
+        self.stopped = False
         self.rebuilds = 0  # finished, failed or not (the first build too)
         self.failed = 0
         self.busy = True  # a (re)build is under way
@@ -229,11 +231,22 @@ class PreviewServer:
     def run(self):
         self.loop = ioloop.IOLoop.current()
         self._started.set()
+        if self.stopped:  # asked to stop before it ran
+            self.http.stop()
+            return
+        # A signal may reach any thread; asyncio's handler wakes the loop
+        # (a plain Python handler would wait for the loop's next event).
+        if hasattr(signal, "SIGTERM"):
+            try:
+                self.loop.asyncio_loop.add_signal_handler(signal.SIGTERM, self.stop)
+            except (NotImplementedError, RuntimeError, AttributeError):
+                pass  # Windows: no SIGTERM from outside anyway
         try:
             self.loop.start()
         finally:
             self.http.stop()
 
     def stop(self):
+        self.stopped = True
         if self.loop is not None:
             self.loop.add_callback(self.loop.stop)

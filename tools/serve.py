@@ -341,13 +341,15 @@ class Preview:
     def run(self):
         self.exit_status = 0
         stop_with_parent(self.server)
-        self.first_build()
-        self.server.rebuilt(failed=self.failed)
-        say(f"Serving {Path(self.args.output).resolve()} at {self.server.url} (Ctrl-C to stop)")
+        if hasattr(signal, "SIGTERM"):  # stop as after Ctrl-C: no Pagefind left running
+            signal.signal(signal.SIGTERM, stop_on_signal(self.server))
         stop = threading.Event()
-        watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True)
-        watcher.start()
         try:
+            self.first_build()
+            self.server.rebuilt(failed=self.failed)
+            say(f"Serving {Path(self.args.output).resolve()} at {self.server.url} (Ctrl-C to stop)")
+            watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True)
+            watcher.start()
             self.server.run()
         except KeyboardInterrupt:
             pass
@@ -373,17 +375,20 @@ def supervise(args, argv):
     command = [sys.executable, str(Path(__file__).resolve()), *argv, "--port", str(port)]
     environment = {**os.environ, CHILD: "1"}
     stopping = []
+    child = None
 
     def stop(signum, frame):
         stopping.append(signum)
-        if child.poll() is None:
+        if child is not None and child.poll() is None:
             child.terminate()
 
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
-    while True:
+    while not stopping:
         child = subprocess.Popen(command, env=environment, stdin=subprocess.PIPE)
+        if stopping:  # a signal came while the child was starting
+            child.terminate()
         try:
             status = child.wait()
         except KeyboardInterrupt:  # Ctrl-C reaches the child as well
@@ -396,6 +401,16 @@ def supervise(args, argv):
             return 0
         if status != RESTART:
             return status
+    return 0
+
+
+def stop_on_signal(server):
+    """SIGTERM: stop the loop if it runs, else the first build (as Ctrl-C)."""
+    def handler(signum, frame):
+        if server.loop is None:
+            raise KeyboardInterrupt
+        server.stop()
+    return handler
 
 
 def stop_with_parent(server):
@@ -407,7 +422,7 @@ def stop_with_parent(server):
                 pass
         except (OSError, ValueError):
             pass
-        server.stop()
+        server.stop()  # or, during the first build, right after it
 
     threading.Thread(target=wait_for_end_of_input, daemon=True).start()
 
