@@ -98,7 +98,11 @@ class Preview:
             return error.code, error.read().decode("utf-8")
 
     def status(self):
-        return json.loads(self.get("/__preview__/status")[1])
+        """The server's status; while it restarts, busy."""
+        try:
+            return json.loads(self.get("/__preview__/status")[1])
+        except (OSError, ValueError):
+            return {"rebuilds": -1, "failed": 0, "busy": True, "problems": []}
 
     def wait_for_rebuild(self, after, what, condition=lambda: True):
         """Wait until a rebuild later than number `after` is done, the server

@@ -235,7 +235,8 @@ class Preview:
         self.log = OneLineLog()
         self.session = None
         self.server = PreviewServer(args.output, args.host, args.port)
-        self.failed = False
+        self.failed = False  # the current rebuild failed
+        self.problems_shown = False  # the open pages show problems
 
     def report(self, error, printed_by_plugin=False):
         """Print `error`'s problems (one line each) and show them in the pages."""
@@ -249,15 +250,12 @@ class Preview:
             if not (printed_by_plugin and problem.kind == "content"):
                 say(str(problem), error=True)
         self.server.show_problems(found)
-        self.failed = True
+        self.failed = self.problems_shown = True
         return found
 
     def succeeded(self, message):
-        if self.failed:
-            say("fixed: " + message)
-        else:
-            say(message)
-        self.failed = False
+        say(("fixed: " if self.problems_shown else "") + message)
+        self.problems_shown = False
         self.server.show_problems([])
         self.server.reload()
 
@@ -317,7 +315,7 @@ class Preview:
                     say(problem.details.rstrip(), error=True)
                 say(str(problem), error=True)
             self.server.show_problems(found)
-            self.failed = True
+            self.failed = self.problems_shown = True
             return None
         except (Exception, SystemExit) as error:  # an editor's mistake must not stop the preview
             self.report(error, printed_by_plugin=isinstance(error, SystemExit))

@@ -20,25 +20,47 @@ def page(browser, preview):
     context.close()
 
 
+@pytest.fixture
+def restore(preview):
+    """remember(path) -> its text now; at the end of the test the file gets it
+    back (and the server has rebuilt), whatever happened in between."""
+    saved = {}
+
+    def remember(path):
+        saved[path] = path.read_text(encoding="utf-8")
+        return saved[path]
+
+    yield remember
+    for path, text in saved.items():
+        if path.read_text(encoding="utf-8") != text:
+            save(preview, path, text, f"{path.name} as it was")
+
+
 def new_lines(preview, seen):
     return preview.log().splitlines()[seen:]
 
 
-def overlay_text(page):
-    panel = page.locator("#lantern-preview-errors .panel")  # Playwright's CSS pierces the shadow root
+def overlay_text(page, expected):
+    """The overlay's text, once it shows `expected`."""
+    # Playwright's CSS selectors pierce the overlay's shadow root.
+    panel = page.locator("#lantern-preview-errors .panel", has_text=expected)
     panel.wait_for(state="visible")
     return panel.inner_text()
 
 
-def break_and_mend(preview, page, path, broken, what):
+def save(preview, path, text, what):
+    """Write `text` into `path` and wait until the server has rebuilt after it."""
+    before = preview.status()["rebuilds"]
+    path.write_text(text, encoding="utf-8")
+    preview.wait_for_rebuild(before, what)
+
+
+def break_and_mend(preview, page, path, broken, what, expected):
     """Save `broken` into `path`; returns (overlay text, new terminal lines) and
     leaves the file broken (the caller mends it)."""
     seen = len(preview.log().splitlines())
-    before = preview.status()["rebuilds"]
-    path.write_text(broken, encoding="utf-8")
-    text = overlay_text(page)
-    preview.wait_for_rebuild(before, what)
-    return text, new_lines(preview, seen)
+    save(preview, path, broken, what)
+    return overlay_text(page, expected), new_lines(preview, seen)
 
 
 def shoot(page, screenshots_dir, name):
@@ -48,17 +70,18 @@ def shoot(page, screenshots_dir, name):
 
 
 @pytest.mark.parametrize("lang", ["en", "ur"])
-def test_a_story_mistake_is_one_terminal_line_and_an_overlay_until_mended(preview, page, screenshots_dir, lang):
+def test_a_story_mistake_is_one_terminal_line_and_an_overlay_until_mended(preview, page, restore, screenshots_dir,
+                                                                          lang):
     path = preview.story(STORY, lang)
-    good = path.read_text(encoding="utf-8")
+    good = restore(path)
     url = f"{preview.url}/{'ur/' if lang == 'ur' else ''}{PAGE}"
     page.goto(url)
     headline = page.locator("h1").inner_text()
     assert page.locator("#lantern-preview-errors").count() == 0
 
-    text, lines = break_and_mend(preview, page, path, good.replace("Date: 2024-03-02 00:10", "Date: 2024-03-32 00:10"),
-                                 "the broken date")
     shown = f"content/articles/{path.name}"
+    text, lines = break_and_mend(preview, page, path, good.replace("Date: 2024-03-02 00:10", "Date: 2024-03-32 00:10"),
+                                 "the broken date", f"{shown}:2")
     assert lines == [f'{shown}:2: Date "2024-03-32 00:10 +05:00" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM']
     assert f"{shown}:2" in text and 'Date "2024-03-32 00:10 +05:00" is not a date' in text
     assert "Fix: write it as YYYY-MM-DD or YYYY-MM-DD HH:MM" in text
@@ -69,39 +92,39 @@ def test_a_story_mistake_is_one_terminal_line_and_an_overlay_until_mended(previe
     assert status == 200 and "2024-03-32" not in html
     shoot(page, screenshots_dir, lang)
 
-    before = preview.status()["rebuilds"]
-    path.write_text(good.replace("\n\n", "\n\nMENDED paragraph.\n\n", 1), encoding="utf-8")
+    seen = len(preview.log().splitlines())
+    save(preview, path, good.replace("\n\n", "\n\nMENDED paragraph.\n\n", 1), "the mended story")
     page.locator("#lantern-preview-errors").wait_for(state="detached")
-    preview.wait_for_rebuild(before, "the mended story")
     page.get_by_text("MENDED paragraph.").wait_for()  # the page reloaded by itself
     assert preview.status()["problems"] == []
-    path.write_text(good, encoding="utf-8")
+    mended = new_lines(preview, seen)
+    assert len(mended) == 1 and mended[0].startswith("fixed: rebuilt in "), mended
 
 
-def test_a_template_mistake_names_the_template_and_its_line(preview, page):
+def test_a_template_mistake_names_the_template_and_its_line(preview, page, restore):
     footer = preview.theme / "templates" / "partials" / "footer.html"
-    good = footer.read_text(encoding="utf-8")
+    good = restore(footer)
     line = next(number for number, text in enumerate(good.splitlines(), 1) if "{{ SITENAME }}" in text)
     page.goto(f"{preview.url}/{PAGE}")
 
-    text, lines = break_and_mend(preview, page, footer, good.replace("{{ SITENAME }}", "{{ SITENAME }"), "the template")
+    text, lines = break_and_mend(preview, page, footer, good.replace("{{ SITENAME }}", "{{ SITENAME }"),
+                                 "the template", f"footer.html:{line}")
     assert len(lines) == 1 and lines[0].startswith(f"{footer.as_posix()}:{line}: ") and "TemplateSyntaxError" in lines[0]
-    assert f"footer.html:{line}" in text and "template" in text
+    assert "template" in text
 
-    before = preview.status()["rebuilds"]
-    footer.write_text(good, encoding="utf-8")
+    save(preview, footer, good, "the mended template")
     page.locator("#lantern-preview-errors").wait_for(state="detached")
-    preview.wait_for_rebuild(before, "the mended template")
 
 
-def test_a_settings_mistake_is_shown_and_mending_it_restarts_the_server(preview, page):
+def test_a_settings_mistake_is_shown_and_mending_it_restarts_the_server(preview, page, restore):
+    restore(preview.settings)
     page.goto(f"{preview.url}/{PAGE}")
     broken = preview.settings_text + 'SITENAME = "The Lantern Gazette\n'
     line = broken.count("\n")
     seen = len(preview.log().splitlines())
-    preview.settings.write_text(broken, encoding="utf-8")
-    text = overlay_text(page)
-    assert f"settings.py:{line}" in text and "SyntaxError" in text
+    save(preview, preview.settings, broken, "the broken settings")
+    text = overlay_text(page, f"settings.py:{line}")
+    assert "SyntaxError" in text
     lines = new_lines(preview, seen)
     assert len(lines) == 1 and lines[0].startswith(f"{preview.settings.as_posix()}:{line}: "), lines
 
