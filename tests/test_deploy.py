@@ -128,11 +128,34 @@ def test_nginx_snippet_sends_the_same_headers(rules):
         assert headers[location] == headers_for(rules, pattern), location
 
 
+# The oldest major of each action that runs on Node 24 (Node 20 actions are
+# deprecated on GitHub's runners); a newer major is fine.
+CURRENT_MAJORS = {"actions/checkout": 7, "actions/configure-pages": 6, "actions/cache": 6,
+                  "actions/cache/restore": 6, "actions/cache/save": 6, "actions/upload-pages-artifact": 4,
+                  "actions/deploy-pages": 5, "actions/setup-python": 6, "actions/setup-node": 6}
+
+
 def test_github_pages_workflow_publishes_output():
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
     assert re.search(r"SITEURL: \$\{\{ steps\.\w+\.outputs\.base_url \}\}", workflow)
-    assert re.search(r"^\s+run: make publish$", workflow, re.M)
+    assert re.search(r"^\s+make publish$", workflow, re.M)
     assert re.search(r"path: output/?$", workflow, re.M)
     assert "actions/deploy-pages@" in workflow
     assert re.search(r"pages: write", workflow) and re.search(r"id-token: write", workflow)
 
+
+def test_github_pages_workflow_is_current_checked_cached_and_scheduled():
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"uses: ([\w./-]+)@v(\d+)", workflow)
+    assert uses
+    for action, major in uses:
+        assert action in CURRENT_MAJORS and int(major) >= CURRENT_MAJORS[action], f"{action}@v{major}"
+    steps = workflow.split("\n      - ")
+    check = next(index for index, step in enumerate(steps) if "run: make check" in step)
+    upload = next(index for index, step in enumerate(steps) if "upload-pages-artifact" in step)
+    assert check < upload, "make check runs before the site is uploaded for deployment"
+    assert re.search(r"path: \S*\.cache/pip", workflow) and re.search(r"key: pip-.*hashFiles\('requirements", workflow)
+    assert re.search(r"path: \S*\.npm", workflow) and re.search(r"key: npm-.*hashFiles\('package-lock.json'\)", workflow)
+    cron = re.search(r'schedule:\s+- cron: "([^"]+)"', workflow)
+    assert cron and cron[1].startswith("*/15 "), "scheduled stories appear within 15 minutes of their time"
+    assert "SOURCE_DATE_EPOCH=$(date +%s)" in workflow, "a scheduled run builds as of now"
