@@ -106,11 +106,17 @@ def test_the_terminal_says_each_thing_once_on_a_line_of_its_own(preview):
     assert "Traceback" not in log
     assert not re.search(r"Done: Processed|SITEURL|Docutils|waiters", log), log
     lines = log.splitlines()
-    start = next(index for index, line in enumerate(lines) if line.startswith("built in "))
-    assert all(any(re.fullmatch(form, line) for form in START_FORMS) for line in lines[:start]), lines[:start]
-    assert lines[start + 1].startswith("Serving ")
-    for line in lines[start:]:
-        assert any(re.fullmatch(form, line) for form in LINE_FORMS), f"not a line of its own: {line!r}"
+    # A restart (earlier tests of the session may change the settings) is a
+    # new start: it says its start lines again, once.
+    restarts = [index + 1 for index, line in enumerate(lines) if line == "settings or plugins changed: restarting"]
+    for begin, end in zip([0, *restarts], [*restarts, len(lines)]):
+        run = lines[begin:end]
+        start = next(index for index, line in enumerate(run) if line.startswith("built in "))
+        assert all(any(re.fullmatch(form, line) for form in START_FORMS) for line in run[:start]), run[:start]
+        assert len(set(run[:start])) == start, f"a start line said twice: {run[:start]}"
+        assert run[start + 1].startswith("Serving ")
+        for line in run[start:]:
+            assert any(re.fullmatch(form, line) for form in LINE_FORMS), f"not a line of its own: {line!r}"
     new = lines[seen:]
     assert len(new) == 1 and re.match(r"rebuilt in ", new[0]), new
 
