@@ -37,6 +37,11 @@ CSS_MIN = True
 JS_MIN = False
 INLINE_CSS_MIN = True
 INLINE_JS_MIN = True
+# The main site's pelican-minify walks the whole output folder, the Urdu
+# edition's folder included, once both editions are written: the subsite does
+# not minify its pages a first time on its own.
+I18N_SUBSITES = {lang: {**overrides, "HTML_MIN": False, "CSS_MIN": False}  # noqa: F405
+                 for lang, overrides in I18N_SUBSITES.items()}  # noqa: F405
 PRECOMPRESS_GZIP = True
 PRECOMPRESS_BROTLI = True
 PRECOMPRESS_MIN_SIZE = 20

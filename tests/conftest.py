@@ -2,7 +2,8 @@
 
 `site` is the preview build (pelicanconf.py), `published` the deployable one
 (publishconf.py); both with SOURCE_DATE_EPOCH=1713484800, the reference page's
-edition date.  `fixture_site` is the publish build of generated fixture stories.
+edition date.  `fixture_site` is the publish build of generated fixture stories,
+`scale_site` that of a generated newsroom of some 300 stories.
 """
 
 import http.server
@@ -17,7 +18,7 @@ TESTS = Path(__file__).resolve().parent
 sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), str(TESTS.parent / "tools")]
 
 from hostile import write_hostile_content  # noqa: E402
-from sitebuild import REFERENCE, Site, built, write_fixture_content  # noqa: E402
+from sitebuild import REFERENCE, Site, built, write_fixture_content, write_scale_content  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +36,16 @@ def fixture_site(tmp_path_factory):
     """The publish build of generated fixture stories (FIXTURE_STORIES)."""
     folder = tmp_path_factory.mktemp("fixture-site")
     content = write_fixture_content(folder / "content")
+    return Site(built(folder / "output", settings="publishconf.py", content=content))
+
+
+@pytest.fixture(scope="session")
+def scale_site(tmp_path_factory):
+    """The publish build of a generated newsroom of some 300 stories in two
+    editions over three years (sitebuild.write_scale_content): archives,
+    pagination and search at scale."""
+    folder = tmp_path_factory.mktemp("scale-site")
+    content = write_scale_content(folder / "content")
     return Site(built(folder / "output", settings="publishconf.py", content=content))
 
 
