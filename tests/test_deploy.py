@@ -10,7 +10,8 @@ from sitebuild import ROOT
 
 REQUIRED_CSP = {
     "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'"],
-    "script-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    # 'wasm-unsafe-eval': search (Pagefind) compiles WebAssembly; no JavaScript eval.
+    "script-src": ["'self'", "'wasm-unsafe-eval'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
     "form-action": ["'self'"], "frame-ancestors": ["'none'"],
 }
 SECURITY_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
@@ -65,7 +66,7 @@ def test_fingerprinted_assets_are_immutable_and_pages_revalidate(published, rule
             assert file.name.split(".")[-2] == digest, f"{path} is not named after its content"
         else:
             assert cache_control == "no-cache", path
-    assert seen_assets == 3  # stylesheet, Urdu font, search script
+    assert seen_assets == 4  # stylesheet, Urdu font, search script, masthead date script
 
 
 def test_pages_link_the_fingerprinted_stylesheet_which_loads_the_fingerprinted_font(published):

@@ -110,14 +110,33 @@ def test_paper_built_on_its_day_is_todays_paper(tmp_path):
     assert text(latest.select_one(".page-heading-label")) == "Today's Paper"
 
 
-def test_archive_lists_editions_by_month_newest_first(fixture_site):
+def calendar_links(page):
+    return [a["href"] for a in page.select("table.calendar td a")]
+
+
+def test_archive_is_a_month_calendar_with_every_edition_a_link(fixture_site):
     archive = fixture_site.html("paper/archive/index.html")
-    months = archive.select(".archive-month")
-    assert [text(m.find("h2")) for m in months] == ["March 2024"]
-    links = [a["href"] for a in months[0].select("a")]
-    assert links == [f"{SITEURL}/paper/{day}/" for day in reversed(paper_days(fixture_site))]
-    counts = [text(span) for span in months[0].select(".archive-section")]
-    assert counts == ["1 story", "4 stories", "1 story"]
+    calendars = archive.select("table.calendar")
+    assert [text(c.caption).split(" ", 2)[:2] for c in calendars] == [["March", "2024"]]
+    [march] = calendars
+    assert [text(th) for th in march.select("thead th")] == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    assert all(len(row.find_all("td")) == 7 for row in march.select("tbody tr"))
+    days = [int(text(cell.find("time"))) for cell in march.select("tbody td") if cell.find("time")]
+    assert days == list(range(1, 32)), "every day of March 2024, in order"
+    # 1 March 2024 was a Friday: the first row starts with five empty cells.
+    first_row = march.select("tbody tr")[0].find_all("td")
+    assert [text(cell.find("time")) if cell.find("time") else "" for cell in first_row][:6] == ["", "", "", "", "", "1"]
+    edition_days = paper_days(fixture_site)
+    assert calendar_links(archive) == [f"{SITEURL}/paper/{day}/" for day in edition_days]
+    for link in march.select("td a"):
+        day = link.find("time")["datetime"]
+        stories = sum(1 for story in FIXTURE_STORIES if story["paper_day"] == day)
+        assert text(link) == f"{int(day[-2:])} March 2024: {stories} {'story' if stories == 1 else 'stories'}"
+    assert "3 editions" in text(march.caption)
+    # The year's page is the same calendar; the years bar links it.
+    year = fixture_site.html("paper/archive/2024/index.html")
+    assert calendar_links(year) == calendar_links(archive)
+    assert [a["href"] for a in archive.select(".archive-jump a")] == [f"{SITEURL}/paper/archive/2024/"]
 
 
 def test_urdu_paper_lists_only_urdu_stories(fixture_site):

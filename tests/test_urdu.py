@@ -70,7 +70,8 @@ def test_no_english_interface_words_on_urdu_pages(site, tmp_path):
 def test_urdu_article_is_the_translation_under_the_syria_section(site):
     page = site.html(URDU_ARTICLE)
     headline = page.find("h1").get_text().replace("\xa0", " ")
-    assert headline == "امریکی حمایت یافتہ اتحاد نے شام میں داعش کے خلاف ‘حتمی’ جنگ کا آغاز کر دیا"
+    # Urdu quotation marks: ’ opens and ‘ closes (plugins/edition_typography.py).
+    assert headline == "امریکی حمایت یافتہ اتحاد نے شام میں داعش کے خلاف ’حتمی‘ جنگ کا آغاز کر دیا"
     paragraphs = page.select(".story-body > p")
     assert len(paragraphs) == len(site.html(ENGLISH_ARTICLE).select(".story-body > p")) == 7
     assert all(URDU_LETTERS.search(p.get_text()) for p in paragraphs)
@@ -89,7 +90,8 @@ def test_urdu_dates_and_reading_time(site):
     words = len(page.select_one(".story-body").get_text().replace("\xa0", " ").split())
     assert words == 486  # 486 / 265 = 1.83 minutes
     minutes = 2
-    assert page.select_one(".reading-time").get_text() == f"{minutes} منٹ"
+    # "Reading time: 2 minutes", never "2 minutes" alone (which reads as "2 minutes ago").
+    assert page.select_one(".reading-time").get_text() == f"پڑھنے کا وقت: {minutes} منٹ"
 
 
 def test_translated_pairs_have_hreflang_both_ways_and_x_default(site):
@@ -115,9 +117,14 @@ def test_language_switch_round_trips_from_every_page(site):
         assert target.is_file(), f"{page}: {switch['href']}"
         back = site.html(target.relative_to(site.root).as_posix()).select_one("nav.language-switch a[hreflang]")
         back_target = file_for(site, back["href"])
-        other_home = "index.html" if page.startswith("ur/") else "ur/index.html"
-        if target != site.path(other_home):
+        other = "" if page.startswith("ur/") else "ur/"
+        # Without a counterpart the switch leads to the other edition's home
+        # page, or from a topic to its topics index; otherwise it comes back.
+        fallbacks = {site.path(f"{other}index.html"), site.path(f"{other}tag/index.html")}
+        if target not in fallbacks:
             assert back_target == site.path(page), f"{page} -> {switch['href']} -> {back['href']}"
+        if "/tag/" in f"/{page}" and not page.endswith("tag/index.html") and target in fallbacks:
+            assert target == site.path(f"{other}tag/index.html"), f"{page}: a topic without a counterpart leads to the topics index"
 
 
 def test_subsite_links_the_stylesheet_and_no_url_climbs_out_of_ur(site):

@@ -95,3 +95,114 @@ def test_urdu_screenshots_fit_the_viewport(open_page, screenshots_dir, width, pa
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate("getComputedStyle(document.querySelector('main')).direction") == "rtl"
     page.screenshot(path=str(screenshots_dir / f"ur-{name}-{width}.png"), full_page=True)
+
+
+# The Urdu alphabet, its punctuation and digits: the font subset holds them all,
+# whatever the day's stories say (plugins/urdu_font.py).
+URDU_ALPHABET = "ا آ ب پ ت ٹ ث ج چ ح خ د ڈ ذ ر ڑ ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن ں و ہ ھ ء ی ے ۂ ۓ ؤ ئ أ ۃ".split()
+URDU_SIGNS = list("،؛؟۔٪") + list("۰۱۲۳۴۵۶۷۸۹") + list("0123456789") + ["\u064e", "\u0650", "\u064f", "\u0651", "\u0670"]
+
+
+def test_every_letter_of_the_alphabet_is_drawn_by_our_font(open_page):
+    page = open_page("ur/").page
+    assert page.evaluate(GLYPH_CHECK, URDU_ALPHABET + list("،؛؟۔٪") + list("۰۱۲۳۴۵۶۷۸۹")) == []
+
+
+# Each label of the Urdu edition next to the same text drawn in the face's
+# Regular at the label's computed size, without small capitals or bold; the
+# two are screenshots of the page, compared by their ink.  A browser that
+# fakes small capitals draws Nastaliq at about 70 % of its size; a faked bold
+# thickens every stroke.
+MEASURE_LABEL = """
+([element, reference]) => {
+  const style = getComputedStyle(element);
+  const plain = {textDecoration: 'none', border: '0', background: 'transparent', whiteSpace: 'nowrap', boxShadow: 'none'};
+  Object.assign(element.style, plain);
+  const copy = document.createElement('span');
+  copy.id = 'reference-label';
+  copy.textContent = element.textContent.trim();
+  Object.assign(copy.style, plain, {
+    position: 'fixed', top: '0', right: '0', zIndex: '1000', padding: '6px', direction: style.direction,
+    background: getComputedStyle(document.body).backgroundColor, color: style.color,
+    fontFamily: style.fontFamily, fontSize: style.fontSize, lineHeight: style.lineHeight, fontStyle: style.fontStyle,
+    fontWeight: '400', fontVariant: 'normal', fontSynthesis: 'none', letterSpacing: 'normal',
+    ...(reference || {}),
+  });
+  document.body.append(copy);
+  return {text: copy.textContent, size: style.fontSize, weight: style.fontWeight, caps: style.fontVariantCaps,
+          background: getComputedStyle(document.body).backgroundColor};
+}
+"""
+
+URDU_LABELS = [
+    ("ur/", ".section-nav a"),
+    ("ur/", ".kicker a"),
+    ("ur/", ".section-heading a"),
+    ("ur/", ".site-name a"),
+    ("ur/", ".language-switch [aria-current]"),
+    ("ur/", ".masthead-links a"),
+    (URDU_ARTICLE, ".story-section"),
+    (URDU_ARTICLE, ".story-body strong"),
+    ("ur/archive/", ".archive-section"),
+    ("ur/archive/", ".archive-year"),
+    ("ur/paper/archive/", ".page-heading-label"),
+    ("ur/paper/archive/", ".calendar-count"),
+    ("ur/paper/", ".page-heading-label"),
+]
+
+
+def label_and_reference(page, selector, reference=None):
+    """Ink of the label and of its reference drawing ({"pixels", "width", "height"})."""
+    from pixels import ink
+
+    element = page.locator(selector).first
+    element.scroll_into_view_if_needed()
+    facts = page.evaluate(f"(reference) => ({MEASURE_LABEL})([document.querySelector({selector!r}), reference])",
+                          reference)
+    background = tuple(int(part) for part in facts["background"][4:-1].split(",")[:3])
+    label = ink(element.screenshot(), background)
+    drawn = ink(page.locator("#reference-label").screenshot(), background)
+    page.evaluate("document.querySelector('#reference-label').remove()")
+    return facts, label, drawn
+
+
+@pytest.mark.parametrize("path, selector", URDU_LABELS)
+def test_urdu_labels_are_drawn_at_the_size_their_style_says(open_page, screenshots_dir, path, selector):
+    page = open_page(path, width=1280).page
+    page.evaluate("document.fonts.ready")
+    facts, label, drawn = label_and_reference(page, selector)
+    assert facts["caps"] == "normal" and facts["weight"] == "400", facts
+    assert drawn["pixels"] > 50, facts
+    assert 0.95 <= label["width"] / drawn["width"] <= 1.05, (facts, label, drawn)
+    assert 0.95 <= label["height"] / drawn["height"] <= 1.05, (facts, label, drawn)
+    assert 0.9 <= label["pixels"] / drawn["pixels"] <= 1.1, (facts, label, drawn)
+
+
+def test_the_label_measure_sees_faked_small_capitals_and_bold(open_page):
+    """The planted defects: the same comparison against a synthesized small-caps
+    or bold drawing of a label fails."""
+    page = open_page("ur/", width=1280).page
+    page.evaluate("document.fonts.ready")
+    _, label, small_caps = label_and_reference(
+        page, ".section-nav a", {"fontVariant": "all-small-caps", "fontSynthesis": "small-caps"})
+    assert small_caps["width"] < 0.85 * label["width"], (label, small_caps)
+    _, label, bold = label_and_reference(page, ".section-nav a", {"fontWeight": "700", "fontSynthesis": "weight"})
+    assert bold["pixels"] > 1.1 * label["pixels"], (label, bold)
+
+
+URDU_TEXT_STYLES = """
+() => [...document.querySelectorAll('body *')]
+  .filter(el => !el.closest('[lang="en"]') && [...el.childNodes].some(n => n.nodeType === 3 && /[\\u0600-\\u06FF]/.test(n.textContent)))
+  .map(el => {
+    const s = getComputedStyle(el);
+    return {tag: el.tagName, cls: el.className, weight: s.fontWeight, caps: s.fontVariantCaps,
+            synthesis: s.fontSynthesisWeight + ' ' + s.fontSynthesisSmallCaps, spacing: s.letterSpacing};
+  })
+  .filter(s => s.weight !== '400' || s.caps !== 'normal' || s.synthesis !== 'none none' || !['normal', '0px'].includes(s.spacing))
+"""
+
+
+@pytest.mark.parametrize("path", ["ur/", URDU_ARTICLE, "ur/archive/", "ur/paper/", "ur/paper/archive/", "ur/search/", "ur/section/syria/"])
+def test_no_urdu_text_asks_for_a_weight_or_small_capitals_the_font_lacks(open_page, path):
+    page = open_page(path).page
+    assert page.evaluate(URDU_TEXT_STYLES) == []

@@ -6,7 +6,6 @@ const root = document.querySelector("[data-search]");
 const form = root.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
 const sortChoice = form.querySelector("select[name=sort]");
-const sectionChoice = form.querySelector("select[name=section]");
 const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
@@ -140,13 +139,12 @@ async function showMore(ticket) {
 function options() {
   const chosen = {};
   if (sortChoice.value === "newest") chosen.sort = { date: "desc" };
-  if (sectionChoice.value) chosen.filters = { section: sectionChoice.value };
   return chosen;
 }
 
 function remember(query) {
   const url = new URL(location.href);
-  for (const [name, value] of [["q", query], ["sort", sortChoice.value], ["section", sectionChoice.value]]) {
+  for (const [name, value] of [["q", query], ["sort", sortChoice.value]]) {
     if (value) url.searchParams.set(name, value); else url.searchParams.delete(name);
   }
   history.replaceState(null, "", url);
@@ -164,12 +162,18 @@ async function search(query) {
     return;
   }
   status.textContent = strings.searching;
-  const found = await pagefind.search(query, options());
-  if (ticket !== latest || !found) return;
-  current = { results: found.results, shown: 0 };
-  await showMore(ticket);
-  if (ticket !== latest) return;
-  status.textContent = countText(found.results.length, query);
+  try {
+    const found = await pagefind.search(query, options());
+    if (ticket !== latest || !found) return;
+    current = { results: found.results, shown: 0 };
+    await showMore(ticket);
+    if (ticket !== latest) return;
+    status.textContent = countText(found.results.length, query);
+  } catch (error) {
+    // The index or its WebAssembly did not load (a host's policy, the network).
+    if (ticket === latest) status.textContent = strings.failed;
+    throw error;
+  }
 }
 
 async function start() {
@@ -192,9 +196,7 @@ async function start() {
     clearTimeout(timer);
     search(input.value);
   });
-  for (const choice of [sortChoice, sectionChoice]) {
-    choice.addEventListener("change", () => search(input.value));
-  }
+  sortChoice.addEventListener("change", () => search(input.value));
   moreButton.addEventListener("click", async () => {
     if (moreButton.disabled) return;
     moreButton.disabled = true;
@@ -208,9 +210,6 @@ async function start() {
   });
   const params = new URLSearchParams(location.search);
   sortChoice.value = params.get("sort") === "newest" ? "newest" : "";
-  if ([...sectionChoice.options].some((option) => option.value === params.get("section"))) {
-    sectionChoice.value = params.get("section");
-  }
   const query = params.get("q");
   if (query) {
     input.value = query;
