@@ -30,12 +30,23 @@ DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "c
 
 def route_site(context, local_url, site_url=SITEURL):
     """Answer every request of `context` for `site_url` from `local_url`."""
+    from playwright.sync_api import Error
+
     def handle(route, request):
-        response = route.fetch(url=local_url + request.url[len(site_url):], max_redirects=0)
-        headers = {name: value for name, value in response.headers.items() if name.lower() not in DROPPED_HEADERS}
-        if "location" in headers:
-            headers["location"] = headers["location"].replace(local_url, site_url)
-        route.fulfill(status=response.status, headers=headers, body=response.body())
+        try:
+            response = route.fetch(url=local_url + request.url[len(site_url):], max_redirects=0)
+            headers = {name: value for name, value in response.headers.items() if name.lower() not in DROPPED_HEADERS}
+            if "location" in headers:
+                headers["location"] = headers["location"].replace(local_url, site_url)
+            route.fulfill(status=response.status, headers=headers, body=response.body())
+        except Error:
+            # The context closed while the answer was on its way (a test that
+            # ends while a font still loads), or the local server failed: the
+            # request fails, which a page still open reports (Visit.failed_requests).
+            try:
+                route.abort()
+            except Error:
+                pass
     context.route(re.compile("^" + re.escape(site_url) + "/.*"), handle)
 
 

@@ -138,14 +138,15 @@ def test_without_wasm_unsafe_eval_search_says_it_is_unavailable(browser, publish
     """The planted defect of the policy above: Chromium refuses Pagefind's
     WebAssembly, and the page says so instead of "Searching…" for ever."""
     context = browser.new_context()
-    route_site(context, published_host)
 
     def strip(route, request):
         response = route.fetch(url=published_host + request.url[len(SITEURL):])
         headers = {name: value.replace(" 'wasm-unsafe-eval'", "") for name, value in response.headers.items()
                    if name.lower() not in ("content-encoding", "content-length")}
+        assert "wasm-unsafe-eval" not in str(headers)
         route.fulfill(status=response.status, headers=headers, body=response.body())
-    context.route(re.compile(r".*/search/.*"), strip)
+    # Every response: Pagefind's worker script has its own policy.
+    context.route(re.compile("^" + re.escape(SITEURL) + "/.*"), strip)
     try:
         page = context.new_page()
         errors = []
@@ -200,7 +201,10 @@ def test_search_page_is_labelled_fits_and_uses_our_stylesheet(open_published, wi
 # At scale: some 300 English and 90 Urdu stories (sitebuild.write_scale_content).
 
 def found_count(page):
-    return int(re.search(r"\d[\d,]*", status(page))[0].replace(",", ""))
+    """The count the status gives ("297 stories found…"); "one" and "no" are
+    words (the list shows them all)."""
+    number = re.search(r"\d[\d,]*", status(page))
+    return int(number[0].replace(",", "")) if number else len(results(page))
 
 
 def test_more_results_show_every_match_once_and_move_focus(open_scale):

@@ -108,36 +108,55 @@ def test_every_letter_of_the_alphabet_is_drawn_by_our_font(open_page):
     assert page.evaluate(GLYPH_CHECK, URDU_ALPHABET + list("،؛؟۔٪") + list("۰۱۲۳۴۵۶۷۸۹")) == []
 
 
-# Each label of the Urdu edition next to the same text drawn in the face's
-# Regular at the label's computed size, without small capitals or bold; the
-# two are screenshots of the page, compared by their ink.  A browser that
-# fakes small capitals draws Nastaliq at about 70 % of its size; a faked bold
-# thickens every stroke.
-MEASURE_LABEL = """
-([element, reference]) => {
+# Each label of the Urdu edition against the same text drawn in the face's
+# Regular at the label's computed size, without small capitals or bold, at the
+# same place: two screenshots of the page, compared by their ink.  A browser
+# that fakes small capitals draws Nastaliq at about 70 % of its size; a faked
+# bold thickens every stroke.  Everything else on the page is hidden while a
+# screenshot is taken, and the frame reaches well beyond the label's box (Nastaliq
+# overhangs it).
+PREPARE_LABEL = """
+([selector, reference]) => {
+  const element = document.querySelector(selector);
   const style = getComputedStyle(element);
-  const plain = {textDecoration: 'none', border: '0', background: 'transparent', whiteSpace: 'nowrap', boxShadow: 'none'};
-  Object.assign(element.style, plain);
+  const facts = {text: element.textContent.trim(), size: style.fontSize, weight: style.fontWeight,
+                 caps: style.fontVariantCaps, background: getComputedStyle(document.body).backgroundColor};
+  const plain = {textDecoration: 'none', border: '0', background: 'transparent', whiteSpace: 'nowrap',
+                 boxShadow: 'none', outline: 'none'};
+  document.body.style.visibility = 'hidden';
+  Object.assign(element.style, plain, {visibility: 'visible'});
+  const box = element.getBoundingClientRect();
+  const size = parseFloat(style.fontSize);
+  const frame = document.createElement('div');
+  frame.id = 'label-frame';
+  Object.assign(frame.style, {position: 'absolute', zIndex: '1000', visibility: 'visible', pointerEvents: 'none',
+    left: `${box.left + scrollX - size}px`, top: `${box.top + scrollY - size}px`,
+    width: `${box.width + 2 * size}px`, height: `${box.height + 2 * size}px`});
   const copy = document.createElement('span');
   copy.id = 'reference-label';
-  copy.textContent = element.textContent.trim();
+  copy.textContent = facts.text;
   Object.assign(copy.style, plain, {
-    position: 'fixed', top: '0', right: '0', zIndex: '1000', padding: '6px', direction: style.direction,
-    background: getComputedStyle(document.body).backgroundColor, color: style.color,
-    fontFamily: style.fontFamily, fontSize: style.fontSize, lineHeight: style.lineHeight, fontStyle: style.fontStyle,
-    fontWeight: '400', fontVariant: 'normal', fontSynthesis: 'none', letterSpacing: 'normal',
+    position: 'absolute', zIndex: '999', visibility: 'hidden', direction: style.direction,
+    left: `${box.left + scrollX}px`, top: `${box.top + scrollY}px`, width: `${box.width}px`,
+    paddingTop: style.paddingTop, paddingInline: style.paddingInlineStart, textAlign: 'start',
+    color: style.color, fontFamily: style.fontFamily, fontSize: style.fontSize, lineHeight: style.lineHeight,
+    fontStyle: style.fontStyle, fontWeight: '400', fontVariant: 'normal', fontSynthesis: 'none', letterSpacing: 'normal',
     ...(reference || {}),
   });
-  document.body.append(copy);
-  return {text: copy.textContent, size: style.fontSize, weight: style.fontWeight, caps: style.fontVariantCaps,
-          background: getComputedStyle(document.body).backgroundColor};
+  document.body.append(frame, copy);
+  return facts;
+}
+"""
+SHOW_REFERENCE = """
+(selector) => {
+  document.querySelector(selector).style.visibility = 'hidden';
+  document.querySelector('#reference-label').style.visibility = 'visible';
 }
 """
 
 URDU_LABELS = [
     ("ur/", ".section-nav a"),
     ("ur/", ".kicker a"),
-    ("ur/", ".section-heading a"),
     ("ur/", ".site-name a"),
     ("ur/", ".language-switch [aria-current]"),
     ("ur/", ".masthead-links a"),
@@ -145,9 +164,10 @@ URDU_LABELS = [
     (URDU_ARTICLE, ".story-body strong"),
     ("ur/archive/", ".archive-section"),
     ("ur/archive/", ".archive-year"),
+    ("ur/paper/", ".section-heading a"),
+    ("ur/paper/", ".page-heading-label"),
     ("ur/paper/archive/", ".page-heading-label"),
     ("ur/paper/archive/", ".calendar-count"),
-    ("ur/paper/", ".page-heading-label"),
 ]
 
 
@@ -155,14 +175,19 @@ def label_and_reference(page, selector, reference=None):
     """Ink of the label and of its reference drawing ({"pixels", "width", "height"})."""
     from pixels import ink
 
-    element = page.locator(selector).first
-    element.scroll_into_view_if_needed()
-    facts = page.evaluate(f"(reference) => ({MEASURE_LABEL})([document.querySelector({selector!r}), reference])",
-                          reference)
+    page.locator(selector).first.scroll_into_view_if_needed()
+    facts = page.evaluate(f"({PREPARE_LABEL})", [selector, reference])
     background = tuple(int(part) for part in facts["background"][4:-1].split(",")[:3])
-    label = ink(element.screenshot(), background)
-    drawn = ink(page.locator("#reference-label").screenshot(), background)
-    page.evaluate("document.querySelector('#reference-label').remove()")
+    frame = page.locator("#label-frame")
+    label = ink(frame.screenshot(), background)
+    page.evaluate(f"({SHOW_REFERENCE})", selector)
+    drawn = ink(frame.screenshot(), background)
+    page.evaluate("""(selector) => {
+      document.querySelector('#label-frame').remove();
+      document.querySelector('#reference-label').remove();
+      document.body.style.visibility = '';
+      document.querySelector(selector).style.visibility = '';
+    }""", selector)
     return facts, label, drawn
 
 
