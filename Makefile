@@ -13,6 +13,7 @@ PY      := $(BIN)/python
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
+NGINX   := /usr/sbin/nginx
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: serve html publish test check bench chromium extract-messages clean
@@ -45,24 +46,24 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 test: $(BIN)/.installed-test node_modules/.installed
-	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
+	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] && [ -x $(NGINX) ] || $(MAKE) --no-print-directory chromium
 	@$(MAKE) --no-print-directory check; gates=$$?; $(PY) -m pytest; tests=$$?; \
 	  [ $$gates -eq 0 ] || echo "make check failed (see its table above)"; exit $$(( gates || tests ))
 
 # Quality gates on the publish build (tools/check.py): links, feeds, vnu,
 # axe, keyboard, weight, Lighthouse.  Prints a table; fails on any failure.
 check: $(BIN)/.installed-test node_modules/.installed
-	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] || $(MAKE) --no-print-directory chromium
+	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] && [ -x $(NGINX) ] || $(MAKE) --no-print-directory chromium
 	$(PY) tools/check.py
 
 # Not part of `make test`: minutes of builds on synthetic corpora in a temporary folder.
 bench: $(BIN)/.installed
 	BENCH_N="$${BENCH_N:-100 1000 5000}" $(PY) tools/bench.py
 
-# Debian's Chromium (test tools cannot download their own browser here) and
-# Java for the Nu HTML Checker.
+# Debian's Chromium (test tools cannot download their own browser here), Java
+# for the Nu HTML Checker, and nginx (search is tested behind deploy/nginx.conf).
 chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core default-jre-headless >/dev/null
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core default-jre-headless nginx libnginx-mod-http-brotli-static >/dev/null
 
 # Refresh the catalogs after changing a template string, then translate the
 # new entries in theme/translations/ur/LC_MESSAGES/messages.po.

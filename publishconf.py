@@ -3,8 +3,8 @@
 SITEURL is read from the environment so that the same build can be deployed
 at a domain root or under a sub-path (for example a GitHub Pages project site).
 
-The deployed site is also minified (pelican-minify: HTML and CSS through
-minify-html) and precompressed (plugins/compressed_copies.py: a `.br` and a
+The deployed site is also minified (pelican-minify: HTML through minify-html;
+plugins/minify_stylesheets.py: the stylesheet) and precompressed (plugins/compressed_copies.py: a `.br` and a
 `.gz` next to every text file, for servers that send precompressed files, such
 as nginx's `gzip_static`/`brotli_static`).  Precompression runs on
 pelican-granular-signals' `compress` signal, which is sent after every
@@ -25,6 +25,7 @@ DELETE_OUTPUT_DIRECTORY = True
 
 PLUGINS = PLUGINS + [  # noqa: F405
     "pelican.plugins.minify",
+    "minify_stylesheets",  # after pelican-minify, which leaves .css files as written
     "compressed_copies",
 ]
 # minify-html keeps the markup valid (no unquoted attribute values that the
