@@ -74,14 +74,15 @@ def _texts(html):
 
 
 @lru_cache(maxsize=4096)
-def convert(html, quotes=ENGLISH_QUOTES, digits="latn"):
-    """`html` with quotation marks and digits in the edition's style."""
+def convert(html, quotes=ENGLISH_QUOTES, digits="latn", markup=True):
+    """`html` with quotation marks and digits in the edition's style (`markup`
+    false: `html` is plain text, where `<` is a character, not a tag)."""
     if quotes == ENGLISH_QUOTES and digits == "latn":
         return html
     rewrite_quotes = quotes != ENGLISH_QUOTES and QUOTE_MARK.search(html)
     if not rewrite_quotes and not (digits == "arabext" and re.search("[0-9]", html)):
         return html
-    parts, texts = _texts(html)
+    parts, texts = _texts(html) if markup else ([html], [0])
     stream = "".join(parts[index] for index in texts)  # the text as read, tags left out
     if rewrite_quotes:
         characters = list(stream)
@@ -116,9 +117,9 @@ def typeset(content):
         return
     if getattr(content, "_content", None):
         content._content = convert(content._content, quotes, digits)
-    for name in ("title", "plain_title"):
+    for name, markup in (("title", True), ("plain_title", False)):
         if getattr(content, name, None):
-            setattr(content, name, convert(getattr(content, name), quotes, digits))
+            setattr(content, name, convert(getattr(content, name), quotes, digits, markup))
             content.metadata[name] = getattr(content, name)
     if getattr(content, "_summary", None):
         content._summary = content.metadata["summary"] = convert(content._summary, quotes, digits)

@@ -27,9 +27,14 @@ has been written, while the main edition renders.  Pages' characters are
 remembered by path, mtime and size, so ``make serve`` reads again only the
 pages it rewrote.
 
+Every page of the Urdu edition asks for the font at once
+(``<link rel="preload">``, from the ``URDU_FONT_PRELOAD`` setting this plugin
+gives the Urdu edition) rather than when the stylesheet has been read, so that
+Nastaliq replaces the fallback face sooner.
+
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
-``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``.
+``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``).
 """
 
 import hashlib
@@ -201,7 +206,14 @@ def subset_urdu_font(pelican):
     shutil.copyfile(cached, destination)
 
 
+def preload_in_urdu_pages(pelican):
+    settings = pelican.settings
+    if settings["DEFAULT_LANG"] == "ur":
+        settings["URDU_FONT_PRELOAD"] = f"{settings['THEME_URL']}/fonts/{settings['URDU_FONT_FILE']}"
+
+
 def register():
+    signals.initialized.connect(preload_in_urdu_pages)
     signals.finalized.connect(start_subset)
     signals.finalized.connect(subset_urdu_font)
 

@@ -115,13 +115,19 @@ SCALE_SEED = 16
 SCALE_MARKER_EN = "kestrel"  # in one English story's body only
 SCALE_MARKER_UR = "ثقافت"  # in its Urdu translation's body only
 SCALE_PAIRED_TAGS = {"en": "Fixture rivers", "ur": "آزمائشی دریا"}
+SCALE_COMMON_WORD = "heron"  # in the body of one English story in eight
+SCALE_COMMON_EVERY = 8
 
 
 def write_scale_content(folder):
     from bench_corpus import write_corpus
 
     folder = Path(folder)
-    write_corpus(folder, SCALE_STORIES, seed=SCALE_SEED)
+    written = write_corpus(folder, SCALE_STORIES, seed=SCALE_SEED)
+    english = sorted(path for path in written if not path.name.endswith(".ur.md"))
+    for path in english[::SCALE_COMMON_EVERY]:
+        with path.open("a", encoding="utf-8") as story:
+            story.write(f"\nA grey {SCALE_COMMON_WORD} stood in the shallows.\n")
     articles = folder / "articles" / "2024"
     articles.mkdir(parents=True, exist_ok=True)
     for number in range(3):

@@ -99,3 +99,13 @@ def test_github_pages_workflow_publishes_output():
     assert re.search(r"path: output/?$", workflow, re.M)
     assert "actions/deploy-pages@" in workflow
     assert re.search(r"pages: write", workflow) and re.search(r"id-token: write", workflow)
+
+
+def test_urdu_pages_ask_for_the_font_at_once_and_english_pages_never(published):
+    [font] = published.path("theme/fonts").glob("*.woff2")
+    for page in published.pages():
+        preloads = [link["href"] for link in published.html(page).select('link[rel="preload"]')]
+        if page.startswith("ur/"):
+            assert preloads == [f"https://lantern-gazette.example/theme/fonts/{font.name}"], page
+        else:
+            assert preloads == [], page

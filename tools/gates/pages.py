@@ -20,6 +20,7 @@ PAGE_TYPES = [
     ("tags", r"tag/index\.html"),
     ("archive", r"archive/index\.html"),
     ("archive-period", r"archive/\d{4}/(?:\d{2}/)?index\.html"),
+    ("paper-calendar", r"paper/archive/(?:\d{4}/)?index\.html"),
     ("paper", r"paper/(?:.+/)?index\.html"),
     ("search", r"search/index\.html"),
     ("pagination", r".+/page/\d+/index\.html"),
