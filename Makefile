@@ -1,8 +1,12 @@
 # The Lantern Gazette — every command an editor or CI runs.
-#   make serve    build and preview at http://127.0.0.1:8000 with live reload
+#   make serve    build and preview at http://127.0.0.1:8000 with live reload;
+#                 the CMS at http://127.0.0.1:8000/admin/ saves into content/
 #   make test     install the test tools and run every test, then `make check`
 #   make check    build the deployable site and run the quality gates on it
 #   make publish  build the deployable site into output/
+#   make new SLUG=budget-vote-delayed [SECTION=business] [LANG=ur]
+#                 start a story (a draft) in content/articles/; LANG=ur starts
+#                 the Urdu translation of the English story with that slug
 #   make bench    time full builds (ours and stock Pelican) and the edit loop;
 #                 writes docs/performance.md (BENCH_N="100 1000" to choose sizes)
 
@@ -16,7 +20,7 @@ NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
 NGINX   := /usr/sbin/nginx
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve html publish test check bench chromium extract-messages clean
+.PHONY: serve html publish new test check bench chromium extract-messages clean admin
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,16 +31,33 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
-html: $(BIN)/.installed
+# The CMS at /admin/ (Decap CMS) and its local backend (decap-server), exactly
+# as locked in admin/package-lock.json; every build copies the CMS into the
+# site (plugins/admin_cms.py).  Needs Node.js with npm.
+ADMIN := admin/node_modules/.installed
+$(ADMIN): admin/package.json admin/package-lock.json
+	@command -v npm >/dev/null || { echo "make: the CMS at /admin/ needs Node.js with npm (https://nodejs.org); or build without it: CMS_PATH is in pelicanconf.py" >&2; exit 1; }
+	cd admin && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+admin: $(ADMIN)
+
+html: $(BIN)/.installed $(ADMIN)
 	$(PY) tools/build.py --settings pelicanconf.py --output output
 
 # serve builds in its own process (tools/incremental.py) and keeps what it read.
-serve: $(BIN)/.installed
+serve: $(BIN)/.installed $(ADMIN)
 	$(PY) tools/serve.py --host $(HOST) --port $(PORT)
 
-publish: $(BIN)/.installed
+publish: $(BIN)/.installed $(ADMIN)
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
 	  $(PY) tools/build.py --settings publishconf.py --output output
+
+# LANG only from the command line: the environment's LANG is the locale (en_US.UTF-8).
+NEW_LANG := $(if $(filter command line,$(origin LANG)),$(LANG))
+
+new: $(BIN)/.installed
+	@$(PY) tools/new_story.py "$(SLUG)" $(if $(SECTION),--section "$(SECTION)") $(if $(NEW_LANG),--lang "$(NEW_LANG)")
 
 # The gates' npm tools (axe-core, vnu-jar, lighthouse), exactly as locked.
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Java
@@ -45,19 +66,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-test: $(BIN)/.installed-test node_modules/.installed
+test: $(BIN)/.installed-test node_modules/.installed $(ADMIN)
 	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] && [ -x $(NGINX) ] || $(MAKE) --no-print-directory chromium
 	@$(MAKE) --no-print-directory check; gates=$$?; $(PY) -m pytest; tests=$$?; \
 	  [ $$gates -eq 0 ] || echo "make check failed (see its table above)"; exit $$(( gates || tests ))
 
 # Quality gates on the publish build (tools/check.py): links, feeds, vnu,
 # axe, keyboard, weight, Lighthouse.  Prints a table; fails on any failure.
-check: $(BIN)/.installed-test node_modules/.installed
+check: $(BIN)/.installed-test node_modules/.installed $(ADMIN)
 	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] && [ -x $(NGINX) ] || $(MAKE) --no-print-directory chromium
 	$(PY) tools/check.py
 
 # Not part of `make test`: minutes of builds on synthetic corpora in a temporary folder.
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed $(ADMIN)
 	BENCH_N="$${BENCH_N:-100 1000 5000}" $(PY) tools/bench.py
 
 # Debian's Chromium (test tools cannot download their own browser here), Java

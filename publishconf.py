@@ -22,6 +22,8 @@ SITEURL = os.environ.get("SITEURL", "https://lantern-gazette.example").rstrip("/
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+# The deployed /admin/ logs in to GitHub (CMS_GITHUB_REPO); no local backend.
+CMS_LOCAL_BACKEND = False
 
 PLUGINS = PLUGINS + [  # noqa: F405
     "pelican.plugins.minify",

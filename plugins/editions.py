@@ -183,9 +183,9 @@ def reset_pages(pelican):
 
 
 def record_listings(generators):
-    """Remember the listing pages this edition writes (sections, archives,
-    the direct templates, the paper's days); stories pair through their
-    translations.  Runs once every generator has its context, before any
+    """Remember the listing pages this edition writes (sections, authors,
+    archives, the direct templates, the paper's days); stories pair through
+    their translations.  Runs once every generator has its context, before any
     edition writes."""
     generator = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = generator.settings
@@ -194,6 +194,8 @@ def record_listings(generators):
         pages.add(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"))
     for category, _ in generator.categories:
         pages.add(category.save_as)
+    for author, _ in generator.authors:
+        pages.add(author.save_as)
     for archives in generator.period_archives.values():
         pages.update(archive["save_as"] for archive in archives)
     pages.update(edition["save_as"] for edition in getattr(generator, "paper_editions", ()))

@@ -1,4 +1,4 @@
-"""Atom feeds with plain-text titles and the edition's language.
+"""Atom feeds with plain-text titles, bylines and the edition's language.
 
 Pelican's writer puts the display title in feeds, which carries typogrify's
 ``&nbsp;`` (widont) and its ``<span class="caps">`` markup stripped to text;
@@ -6,7 +6,11 @@ feed readers should get the title exactly as written.  This plugin supplies a
 Writer subclass (``get_writer`` signal) that:
 
 * uses ``plain_title`` (see ``plain_titles``) for entry titles;
-* names the paper (``SITENAME``) as the author of stories without a byline;
+* gives each entry one ``<author>`` per author of its byline (``Authors:``),
+  with the author page as ``<uri>``; a story without a byline names the paper
+  (``SITENAME``), as Atom requires an author;
+* dates an entry's ``<updated>`` by its last change, the later of Modified
+  and Correction_Date (``last_modified``, see ``corrections``);
 * sets the feed's ``language`` (``xml:lang``) to the edition's ``DEFAULT_LANG``;
 * dates a feed with no entries (an edition or section without stories yet)
   ``EDITION_DATE`` (``SOURCE_DATE_EPOCH``, see ``dates``) where feedgenerator
@@ -18,13 +22,28 @@ Self links: ``editions`` sets each edition's ``FEED_DOMAIN`` to its own
 Settings read: ``DEFAULT_LANG``, ``EDITION_DATE``, ``SITENAME``.
 """
 
+from feedgenerator import Atom1Feed
 from pelican import signals
 from pelican.writers import Writer
+
+
+class BylinedAtomFeed(Atom1Feed):
+    """Atom with an ``<author>`` for each of ``item["more_authors"]`` after the first."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, uri in item.get("more_authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", uri)
+            handler.endElement("author")
 
 
 class NewsWriter(Writer):
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
+        if type(feed) is Atom1Feed:
+            feed.__class__ = BylinedAtomFeed
         feed.feed["language"] = context["DEFAULT_LANG"]
         latest_entry_date = feed.latest_post_date
         edition_date = context.get("EDITION_DATE") or self.settings.get("EDITION_DATE")
@@ -35,8 +54,13 @@ class NewsWriter(Writer):
         super()._add_item_to_the_feed(feed, item)
         entry = feed.items[-1]
         entry["title"] = getattr(item, "plain_title", entry["title"])
-        # Stories carry no byline: the paper is the author (Atom requires a name).
-        entry["author_name"] = entry["author_name"] or self.settings["SITENAME"]
+        byline = [(author.name, self.urljoiner(self.site_url, author.url)) for author in getattr(item, "authors", ())]
+        if byline:
+            (entry["author_name"], entry["author_link"]), entry["more_authors"] = byline[0], byline[1:]
+        else:
+            entry["author_name"] = self.settings["SITENAME"]
+        if getattr(item, "last_modified", None):
+            entry["updateddate"] = item.last_modified
 
 
 def news_writer(pelican):

@@ -1,21 +1,29 @@
 """``sitemap.xml`` for every edition, with hreflang alternates.
 
-Collects the URL of every article, page, section page, tag page and day of
-Today's Paper, the archive's year and month pages and the paper's calendar
-pages, plus each edition's home page and archive, from every edition built (the main site and the
-pelican-i18n-subsites subsites), and writes one ``sitemap.xml`` at the root of
-the main site when the main build finishes.  Translated stories list each
+Collects the URL of every article, page, section page, tag page, author page
+and day of Today's Paper, the archive's year and month pages and the paper's
+calendar pages, plus each edition's home page and archive, from every edition
+built (the main site and the pelican-i18n-subsites subsites), and writes one
+``sitemap.xml`` at the root of the main site when the main build finishes.
+Translated stories list each
 other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
-at the main edition.  Entries are sorted, so two builds write the same bytes.
+at the main edition.  A story's ``lastmod`` is its last change (the later of
+Modified and Correction_Date, see ``corrections``), else its date.  Entries
+are sorted, so two builds write the same bytes.
+
+Locations are percent-encoded URIs, as the sitemap protocol requires: an
+Urdu tag's page is ``/ur/tag/%DA%A9%D8%B1%DA%A9%D9%B9/``, not the raw letters
+(pages may link the raw form, which browsers encode the same way).
 
 Why our own: pelican-sitemap 1.2.2 writes ``ref=`` instead of ``href=`` for
 hreflang alternates.
 
 Settings read: ``MAIN_SITEURL`` (from ``editions``), ``DEFAULT_LANG``, ``EDITIONS``,
-``ARCHIVES_URL``, ``PAPER_ARCHIVE_URL``, ``OUTPUT_PATH``.
+``ARCHIVES_URL``, ``PAPER_ARCHIVE_URL``, ``OUTPUT_PATH``, ``SITEMAP_SAVE_AS``.
 """
 
 import os
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from pelican import signals
@@ -32,8 +40,13 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 _ENTRIES = {}
 
 
+# Characters a URI may carry as they are (RFC 3986 reserved and unreserved,
+# and "%" so that a part already encoded is not encoded twice).
+URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
 def _absolute(settings, lang, url):
-    return f"{edition_siteurl(lang, settings)}/{url}"
+    return quote(f"{edition_siteurl(lang, settings)}/{url}", safe=URI_SAFE)
 
 
 def reset(pelican):
@@ -54,7 +67,8 @@ def _content_entry(settings, content):
         alternates[lang] = _absolute(settings, lang, native_url(content))
         for translation in content.translations:
             alternates[translation.lang] = _absolute(settings, translation.lang, native_url(translation))
-    moment = getattr(content, "modified", None) or getattr(content, "date", None)
+    moment = (getattr(content, "last_modified", None) or getattr(content, "modified", None)
+              or getattr(content, "date", None))
     _add(settings, native_url(content), moment.isoformat() if moment else None, alternates)
 
 
@@ -71,6 +85,8 @@ def collect(generators):
                 _add(settings, category.url)
             for tag in generator.tags:
                 _add(settings, tag.url)
+            for author, _ in generator.authors:
+                _add(settings, author.url)
             for edition in getattr(generator, "paper_editions", ()):
                 _add(settings, edition["url"])
             for granularity in ("year", "month"):
@@ -108,7 +124,7 @@ def write_sitemap(pelican):
                 for hreflang, href in links:
                     ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
     ET.indent(urlset)
-    path = os.path.join(settings["OUTPUT_PATH"], "sitemap.xml")
+    path = os.path.join(settings["OUTPUT_PATH"], settings.get("SITEMAP_SAVE_AS", "sitemap.xml"))
     ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
 
 

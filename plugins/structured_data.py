@@ -9,15 +9,25 @@ Adds to every article (and translation) of the edition being built:
 * ``description``: the summary as plain text (no markup, no ``&nbsp;``);
 * ``social_meta``: ``[(attribute, key, value)]`` for ``<meta>`` tags, e.g.
   ``("property", "og:title", ...)`` and ``("name", "twitter:card", ...)``;
+  with a lead photo (``lead_photo``, from ``photos``), ``og:image`` with its
+  width, height, type and alt text, and a ``summary_large_image`` Twitter card;
 * ``structured_data``: a schema.org ``NewsArticle`` as a dict, printed by the
-  template with Jinja's ``tojson`` filter.
+  template with Jinja's ``tojson`` filter; its ``image`` is an ``ImageObject``
+  for the lead photo (the JPEG/PNG variant link previews use, at most 1200 px
+  wide).  Photo URLs are absolute in the publish build.
 
 Adds to the template context ``website_structured_data``: a schema.org
 ``WebSite`` dict for the edition's home page, with a ``SearchAction`` pointing
 at the search page (``SEARCH_URL``) when the build has one.
 
-Dates are ISO 8601 with offset.  The publisher is an ``Organization`` named
-after the edition's ``SITENAME``.
+Dates are ISO 8601 with offset; ``dateModified`` and
+``article:modified_time`` are the story's last change, the later of Modified
+and Correction_Date (``last_modified``, see ``corrections``), and a
+correction is a ``CorrectionComment``.  The publisher is an ``Organization``
+named after the edition's ``SITENAME``; it is also the ``author`` of a story
+without a byline.  A byline's authors are ``Person`` entries with the URL of
+their author page (``article:author`` in OpenGraph).  Drafts (shown by
+``make serve`` only) get the same attributes, so that their page renders.
 
 Why our own: pelican-seo and similar plugins string-template their JSON-LD
 and know nothing of editions or plain titles.
@@ -51,6 +61,21 @@ def publisher(settings):
     return {"@type": "Organization", "name": settings["SITENAME"], "url": edition_siteurl(settings["DEFAULT_LANG"], settings) + "/"}
 
 
+def author_url(author, lang, settings):
+    return f"{edition_siteurl(lang, settings)}/{author.url}"
+
+
+def authors(article, settings):
+    """The byline as schema.org: a Person per author, else the paper."""
+    people = [{"@type": "Person", "name": author.name, "url": author_url(author, article.lang, settings)}
+              for author in getattr(article, "authors", ())]
+    return people or publisher(settings)
+
+
+def date_modified(article):
+    return (getattr(article, "last_modified", None) or getattr(article, "modified", None) or article.date).isoformat()
+
+
 def news_article(article, settings):
     url = canonical_url(article, settings)
     data = {
@@ -62,13 +87,20 @@ def news_article(article, settings):
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in getattr(article, "tags", [])],
         "datePublished": article.date.isoformat(),
-        "dateModified": (getattr(article, "modified", None) or article.date).isoformat(),
+        "dateModified": date_modified(article),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "wordCount": getattr(article, "word_count", None),
         "isAccessibleForFree": True,
+        "author": authors(article, settings),
         "publisher": publisher(settings),
     }
+    photo = getattr(article, "lead_photo", None)
+    if photo is not None:
+        data["image"] = image_object(photo)
+    if getattr(article, "correction", None):
+        data["correction"] = {"@type": "CorrectionComment", "text": article.correction,
+                              "datePublished": article.correction_date.isoformat()}
     original_lang = getattr(article, "translated_from", None)
     for translation in article.translations:
         if translation.lang == original_lang:
@@ -96,17 +128,53 @@ def social_meta(article, settings):
     meta += [
         ("property", "article:published_time", article.date.isoformat()),
     ]
-    if getattr(article, "modified", None):
-        meta.append(("property", "article:modified_time", article.modified.isoformat()))
+    if getattr(article, "last_modified", None) or getattr(article, "modified", None):
+        meta.append(("property", "article:modified_time", date_modified(article)))
+    for author in getattr(article, "authors", ()):
+        meta.append(("property", "article:author", author_url(author, article.lang, settings)))
     meta.append(("property", "article:section", article.category.name))
     for tag in getattr(article, "tags", []):
         meta.append(("property", "article:tag", tag.name))
+    photo = getattr(article, "lead_photo", None)
+    meta += photo_meta(photo)
     meta += [
-        ("name", "twitter:card", "summary"),
+        ("name", "twitter:card", "summary_large_image" if photo is not None else "summary"),
         ("name", "twitter:title", title),
         ("name", "twitter:description", article.description),
     ]
+    if photo is not None:
+        meta += [("name", "twitter:image", photo.social["url"]), ("name", "twitter:image:alt", photo.alt)]
     return meta
+
+
+def image_object(photo):
+    """schema.org ImageObject of a lead photo (plugins/photos.py `Photo`)."""
+    social = photo.social
+    data = {
+        "@type": "ImageObject",
+        "url": social["url"],
+        "contentUrl": social["url"],
+        "width": social["width"],
+        "height": social["height"],
+        "encodingFormat": social["type"],
+        "caption": photo.caption or photo.alt,
+        "creditText": photo.credit or None,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def photo_meta(photo):
+    """OpenGraph tags of a lead photo; [] without one."""
+    if photo is None:
+        return []
+    social = photo.social
+    return [
+        ("property", "og:image", social["url"]),
+        ("property", "og:image:type", social["type"]),
+        ("property", "og:image:width", str(social["width"])),
+        ("property", "og:image:height", str(social["height"])),
+        ("property", "og:image:alt", photo.alt),
+    ]
 
 
 def website(settings):
@@ -139,7 +207,7 @@ def annotate(article, settings):
 
 def add_structured_data(generator):
     settings = generator.settings
-    for article in generator.articles + generator.translations:
+    for article in generator.articles + generator.translations + generator.drafts:
         annotate(article, settings)
     generator.context["website_structured_data"] = website(settings)
 

@@ -20,41 +20,95 @@ Pelican 4.12 checks metadata.
 
 Errors (the build fails):
 
+* files: a symbolic link in the content folder (stories, pages, static files)
+  or the theme that leads outside it, points to nothing, or is a folder (a
+  linked folder would be read without these checks); the link is named, its
+  target is never read.  A story file in a format we do not check (``.html``,
+  ``.htm``, ``.rst``, or Markdown with an upper-case extension such as
+  ``.MD``, which Pelican would skip): stories are Markdown (``.md``).  A file
+  in ``STATIC_PATHS`` that a browser would run as a page or a script
+  (``.html``, ``.js``…), or an SVG with scripts, event handlers or remote
+  references.  A story larger than ``MAX_SOURCE_BYTES``;
 * the file is not valid UTF-8;
-* an unknown metadata key (the nearest valid key is suggested);
-* Title missing or empty; control characters, line separators or bidi
-  embedding/override characters (U+202A to U+202E) in Title, Summary, Tags,
-  Category or Slug;
-* Date missing, not ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``), or more
-  than ``FUTURE_DATE_MARGIN_HOURS`` after the build time (``SOURCE_DATE_EPOCH``
-  when set); Modified not ISO 8601;
+* an unknown metadata key (the nearest valid key is suggested, or the key
+  it stands for: "Byline" is "Authors"), or a key given twice;
+* Title missing or empty; control characters, line separators, bidi controls
+  (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) or invisible
+  zero-width characters (U+200B, U+2060, U+FEFF…) in Title, Summary, Tags,
+  Category, Slug, Authors or Correction (U+200C and U+200D, which Urdu
+  spelling uses, are allowed in text);
+* Date missing, not ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``), or
+  more than ``SCHEDULE_MAX_DAYS_AHEAD`` days after the build time
+  (``SOURCE_DATE_EPOCH`` when set): a later Date is a scheduled story
+  (plugins/scheduled.py), a year ahead is a typo; Modified not ISO 8601,
+  before Date, or more than ``FUTURE_DATE_MARGIN_HOURS`` after both the build
+  time and the Date (an update is dated when it is made);
+* ``Status`` other than ``published`` or ``draft``; a story that is not a
+  draft and still has a ``TO WRITE:`` placeholder of ``make new`` in its
+  Title, Summary or body; ``Template`` not one of ``STORY_TEMPLATES`` for the
+  kind of file (or missing from the theme);
+* ``Author`` and ``Authors`` both given; an author name without letters or
+  digits; a translation that names a different number of authors than its
+  original (it names the same authors, in the same order, in its own
+  script), or an author name that translations pair with two different
+  names of the original;
+* ``Correction`` without ``Correction_Date`` or the other way round, an
+  empty Correction, a Correction_Date that is not ISO 8601, is before the
+  Date, or is more than ``FUTURE_DATE_MARGIN_HOURS`` after the build time;
 * ``Lang`` not one of ``EDITIONS``; ``Category`` missing or not the name of a
   section of ``SECTIONS`` in the article's language;
+* a ``Slug`` that is not lowercase ASCII letters, digits and single hyphens or
+  underscores (``../``, spaces, ``/``, non-ASCII);
 * two files of one language with the same slug, or a slug too long for a
   file name; a title (without Slug) or a tag that gives an empty slug (its
-  page would overwrite a listing);
+  page would overwrite a listing); two different tags of one edition with the
+  same URL (``C`` and ``C#`` are kept apart by ``TAG_REGEX_SUBSTITUTIONS``;
+  ``Deir Ezzor`` and ``Deir-Ezzor`` are not);
+* a story or page whose URL would take a path the site writes itself
+  (``/search/``, ``/paper/``, ``/ur/``, ``/feeds/``, ``/theme/``, ``/404.html``…;
+  see ``reserved_names``, derived from the settings, plus ``RESERVED_PATHS``);
 * ``Translated_From: xx`` with no article in language ``xx`` with the same slug;
-* an empty body;
+* an empty body; lists or quotes nested deeper than ``MAX_NESTING_DEPTH``
+  levels (checked on the text, before Markdown converts it);
 * a link or image in the body to a file that is not in the content folder
-  (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or to a
-  root-relative URL (``/2018/05/02/slug/``) that no story, page, section,
-  static file or listing of the site has.
+  (``{filename}``, ``{static}``, ``{attach}`` or a relative path), or outside
+  it, or to a root-relative URL (``/2018/05/02/slug/``) that no story, page,
+  section, static file or listing of the site has; a link from a story that is
+  published to a draft or to a story scheduled for later (its page is not
+  there yet);
+* photos (`check_photos`, below): ``Image`` that is not a photo file beside
+  the story (or under the content folder), missing, not an image, animated or
+  too large (``PHOTO_MAX_MEGAPIXELS``); ``Image_Alt`` missing or empty with
+  ``Image``; ``Image_Alt``, ``Image_Caption`` or ``Image_Credit`` without
+  ``Image``; an inline image without alt text, one from another site, or a
+  local one that is not a JPEG, PNG, WebP, AVIF, GIF or SVG file.
+
+The body's HTML (after Markdown) is checked by ``plugins/body_html.py`` when
+Pelican reads the file, and reported here with the same ``path:line:`` form.
 
 Warnings (printed with ``warning:``; they fail the build only when ``STRICT=1``
 is in the environment, as ``tools/build.py --strict`` sets it, or the
 ``STRICT`` setting is true): a Summary longer than
-``META_DESCRIPTION_MAX_LENGTH`` characters, which search engines cut.
+``META_DESCRIPTION_MAX_LENGTH`` characters, which search engines cut; a file
+among the stories that is neither Markdown nor a photo (``story.txt``,
+``story.md~``), which Pelican skips.
 
 Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
-``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``METADATA_KEYS``, ``SECTIONS``,
-``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``, ``FUTURE_DATE_MARGIN_HOURS``,
-``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``, ``ARTICLE_URL``, ``PAGE_URL``,
-``CATEGORY_URL``, ``SLUG_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``,
-``I18N_SUBSITES``.
+``STATIC_PATHS``, ``EXTRA_PATH_METADATA``, ``THEME``, ``METADATA_KEYS``,
+``SECTIONS``, ``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``,
+``SCHEDULE_MAX_DAYS_AHEAD``, ``FUTURE_DATE_MARGIN_HOURS``, ``META_DESCRIPTION_MAX_LENGTH``, ``STRICT``,
+``ARTICLE_URL``, ``PAGE_URL``, ``CATEGORY_URL``, ``TAG_URL``,
+``SLUG_REGEX_SUBSTITUTIONS``, ``TAG_REGEX_SUBSTITUTIONS``,
+``AUTHOR_REGEX_SUBSTITUTIONS``, ``SLUGIFY_USE_UNICODE``, ``I18N_SUBSITES``, ``STORY_TEMPLATES``,
+``MAX_SOURCE_BYTES``, ``MAX_NESTING_DEPTH``, ``RESERVED_PATHS``, every
+``*_SAVE_AS`` / ``*_URL`` / feed setting, ``DIRECT_TEMPLATES``,
+``PAGINATION_PATTERNS``, ``THEME_STATIC_DIR``, ``PAGEFIND_OUTPUT_SUBDIR``,
+``PHOTO_MAX_MEGAPIXELS``.
 """
 
 import difflib
 import fnmatch
+import html
 import os
 import re
 import sys
@@ -65,7 +119,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from pelican import readers as pelican_readers
 from pelican import signals
+from pelican.readers import ensure_metadata_list
 from pelican.utils import slugify
 
 from editions import is_main_site
@@ -73,9 +129,31 @@ from editions import is_main_site
 DEFAULT_METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
     "Lang", "Translated_From", "Status", "Template",
+    "Author", "Authors", "Correction", "Correction_Date",
 ]
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+MARKDOWN_EXTENSIONS = tuple(f".{extension}" for extension in pelican_readers.MarkdownReader.file_extensions)
+# Every format a Pelican reader exists for: a file in one we do not check is
+# refused rather than left for Pelican to publish (or skip) unchecked.
+PELICAN_FORMATS = tuple(sorted({
+    f".{extension}" for reader in (pelican_readers.MarkdownReader, pelican_readers.RstReader,
+                                   pelican_readers.HTMLReader) for extension in reader.file_extensions}))
+# Files that may sit beside the stories without being one (photos, documents).
+BESIDE_STORIES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".pdf")
+# Static files a browser would run as a page or a script on our origin.
+ACTIVE_STATIC = (".html", ".htm", ".xhtml", ".shtml", ".xht", ".js", ".mjs", ".wasm", ".swf")
+SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript\s*:|(?:href|src)\s*=\s*[\"']?\s*"
+                        r"(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+# Keys an editor may try for a known one, beyond what difflib finds by spelling.
+KEY_SYNONYMS = {"byline": "authors", "by": "authors", "writer": "authors", "writers": "authors",
+                "reporter": "authors", "reporters": "authors", "erratum": "correction", "corrected": "correction_date"}
+# What `make new` (tools/new_story.py) writes where the editor has to write.
+PLACEHOLDER = "TO WRITE:"
 MAX_SLUG_BYTES = 200
+STATUSES = ("published", "draft")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+DEFAULT_MAX_SOURCE_BYTES = 1_000_000
+DEFAULT_MAX_NESTING_DEPTH = 20
+DEFAULT_STORY_TEMPLATES = {"article": ["article"], "page": ["page"]}
 
 # The Markdown `meta` extension's grammar, which Pelican's reader uses.
 META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
@@ -90,8 +168,17 @@ PELICAN_LINK = re.compile(r"^(?:\{(?P<what>\w+)\}|\|(?P<old>\w+)\|)(?P<path>.*)$
 CODE_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
 LISTING_PREFIXES = ("archive/", "tag/", "section/", "feeds/")
+# Nesting of a Markdown line: its indentation (4 columns a level) and the
+# quote (>) and list markers at its start.
+NESTING_MARKERS = re.compile(r"[ ]{0,3}(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]?")
 
-UNSAFE_IN_TEXT = set(range(0x202A, 0x202F))  # LRE, RLE, PDF, LRO, RLO
+# Characters that change how text around them is ordered or that cannot be
+# seen: bidi embeddings, overrides, isolates and marks (a title could show
+# words in another order than the one typed), and zero-width characters (two
+# titles or tags that look the same would differ).  U+200C ZERO WIDTH
+# NON-JOINER and U+200D ZERO WIDTH JOINER are part of Urdu spelling and stay.
+UNSAFE_IN_TEXT = {0x061C, 0x200B, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF,
+                  *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x206A, 0x2070)}
 
 
 @dataclass(order=True)
@@ -126,13 +213,16 @@ class Source:
 
 def shown_path(path, content_root):
     """The path as printed: relative to the working directory (the project
-    root) when it is inside it, else relative to the content folder's parent."""
-    path = Path(path).resolve()
-    for base in (Path.cwd().resolve(), Path(content_root).resolve().parent):
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
+    root) when it is inside it, else relative to the content folder's parent.
+    A symbolic link is named as itself, never as its target."""
+    path = Path(os.path.abspath(path))
+    parent = Path(os.path.abspath(content_root)).parent
+    for base in (Path.cwd(), Path.cwd().resolve(), parent, parent.resolve()):
+        for candidate in (path, path.parent.resolve() / path.name):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
     return path.as_posix()
 
 
@@ -181,18 +271,113 @@ def build_time(zone):
     return datetime.fromtimestamp(int(epoch), tz=zone) if epoch else datetime.now(tz=zone)
 
 
-def content_files(settings):
-    root = Path(settings["PATH"])
-    ignored = settings.get("IGNORE_FILES", [])
-    for kind, setting in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+def is_ignored(name, settings):
+    """Pelican's IGNORE_FILES test: the pattern against the bare name."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in settings.get("IGNORE_FILES", []))
+
+
+@dataclass
+class Found:
+    """A file the build would read or copy (`problem` None), or one it must not."""
+
+    kind: str  # "article", "page", "static" or "theme"
+    path: Path
+    problem: str = None
+
+
+def link_problem_of(path, root):
+    """Why a symbolic link at `path` may not be read, or None for a link to a
+    file inside `root`.  Never opens the target."""
+    target = os.readlink(path)
+    resolved = Path(os.path.realpath(path))
+    if not resolved.exists():
+        return f"a symbolic link to nothing ({target}); delete it or put the file itself here"
+    if resolved.is_dir():
+        return (f"a symbolic link to a folder ({target}); folders here must be real folders (a linked folder "
+                "would be read without the checks): move the files in")
+    if not resolved.is_relative_to(root):
+        return (f"a symbolic link to a file outside {root.name}/ ({target}); only files inside it are "
+                "published: copy the file in, if it belongs to the site")
+    return None
+
+
+def walk(top, kind, root, settings):
+    """Every file under `top` as Pelican would find it (it follows links;
+    links are judged here instead)."""
+    if top.is_symlink():
+        problem = link_problem_of(top, root)
+        if problem:
+            yield Found(kind, top, problem)
+            return
+    if top.is_file():
+        yield Found(kind, top)
+        return
+    if not top.is_dir():
+        return
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        folder = Path(folder)
+        for name in sorted(dirs):
+            if is_ignored(name, settings):
+                dirs.remove(name)
+            elif (folder / name).is_symlink():
+                dirs.remove(name)
+                yield Found(kind, folder / name, link_problem_of(folder / name, root))
+        dirs.sort()
+        for name in sorted(files):
+            path = folder / name
+            if is_ignored(name, settings):
+                continue
+            if path.is_symlink():
+                problem = link_problem_of(path, root)
+                if problem:
+                    yield Found(kind, path, problem)
+                    continue
+            yield Found(kind, path)
+
+
+def content_sources(settings):
+    """Every file of ARTICLE_PATHS, PAGE_PATHS and STATIC_PATHS, and the theme's."""
+    root = Path(settings["PATH"]).resolve()
+    for kind, setting in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS"), ("static", "STATIC_PATHS")):
         for folder in settings.get(setting, []):
-            for path in sorted((root / folder).rglob("*")):
-                relative = path.relative_to(root).as_posix()
-                if path.suffix.lower() not in MARKDOWN_EXTENSIONS or not path.is_file():
-                    continue
-                if any(fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern) for pattern in ignored):
-                    continue
-                yield kind, path
+            yield from walk(Path(settings["PATH"]) / folder, kind, root, settings)
+    theme = settings.get("THEME")
+    if theme and Path(theme).is_dir():
+        yield from walk(Path(theme), "theme", Path(theme).resolve(), settings)
+
+
+def content_files(settings):
+    """(kind, path) of every Markdown story and page the checks read."""
+    for found in content_sources(settings):
+        if found.problem is None and found.kind in ("article", "page") and found.path.suffix in MARKDOWN_EXTENSIONS:
+            yield found.kind, found.path
+
+
+def format_problem(found):
+    """Why a file found in the content folder is refused (or None)."""
+    if found.problem:
+        return found.problem
+    suffix = found.path.suffix
+    if found.kind in ("article", "page"):
+        if suffix.lower() in MARKDOWN_EXTENSIONS and suffix not in MARKDOWN_EXTENSIONS:
+            return (f'the extension "{suffix}" must be written in lower case ({suffix.lower()}); Pelican skips '
+                    "the file as it is")
+        if suffix.lower() in PELICAN_FORMATS and suffix.lower() not in MARKDOWN_EXTENSIONS:
+            return (f"{suffix} files are not published here: stories and pages are Markdown (.md), which is "
+                    "checked before publishing and may contain the HTML a story needs; rewrite it as a .md file")
+    elif found.kind == "static":
+        if suffix.lower() in ACTIVE_STATIC:
+            return (f"{suffix} files are not published from {found.path.parent.name}/: a browser would run it as "
+                    "a page or a script of the site; put the text in a story or a page")
+        if suffix.lower() == ".svg":
+            try:
+                text = found.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                return None
+            if SVG_ACTIVE.search(text):
+                return ("this SVG has a script, an event handler or a link to another site, which run when the "
+                        "file is opened; export it again as a plain drawing")
+    return None
 
 
 class Validator:
@@ -207,6 +392,10 @@ class Validator:
         self.known_keys = list(self.key_spelling)
         self.problems = []
         self.sources = []
+        self.originals = {}  # a translation's path -> (translation, original)
+        # Files and URL paths of stories that a build now does not publish (drafts,
+        # scheduled stories) -> why; links from published stories must not reach them.
+        self.unpublished_files, self.unpublished_paths = {}, {}
 
     def error(self, source, line, message):
         self.problems.append(Problem(source.shown if isinstance(source, Source) else source, line, message))
@@ -217,6 +406,12 @@ class Validator:
     # -- reading ---------------------------------------------------------
     def read(self, kind, path):
         shown = shown_path(path, self.root)
+        limit = int(self.settings.get("MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES))
+        size = path.stat().st_size
+        if size > limit:
+            self.error(shown, 1, f"the file is {size:,} bytes, more than a story may be ({limit:,} bytes, "
+                                 "MAX_SOURCE_BYTES); remove pasted data or split the story")
+            return None
         raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
@@ -229,12 +424,19 @@ class Validator:
         source = Source(path=path, shown=shown, kind=kind)
         metadata, order, body, body_start = parse_markdown(text.removeprefix("\ufeff"))
         source.metadata, source.body, source.header_end = metadata, body, body_start
+        first_line = {}
         for line, written, key in order:
             if key not in self.known_keys:
-                nearest = difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6)
+                synonym = KEY_SYNONYMS.get(key)
+                nearest = ([synonym] if synonym in self.known_keys
+                           else difflib.get_close_matches(key, self.known_keys, n=1, cutoff=0.6))
                 hint = (f'did you mean "{self.key_spelling[nearest[0]]}"?' if nearest
                         else "valid keys: " + ", ".join(self.key_spelling.values()))
                 self.error(source, line, f'unknown metadata key "{written}"; {hint}')
+            elif key in first_line:
+                self.error(source, line, f"{self.key_spelling[key]} is given twice (lines {first_line[key]} and "
+                                         f"{line}); keep one (Pelican would use only one of them, or none)")
+            first_line.setdefault(key, line)
         return source
 
     # -- one file --------------------------------------------------------
@@ -262,7 +464,7 @@ class Validator:
             self.error(source, 1, "missing Title; add a line \"Title: the headline\" at the top of the file")
         elif not title.strip():
             self.error(source, source.line_of("title"), "empty Title; write the headline after \"Title:\"")
-        for key in ("title", "summary", "tags", "category", "slug"):
+        for key in ("title", "summary", "tags", "category", "slug", "author", "authors", "correction"):
             value = source.value(key)
             bad = unsafe_characters(value or "")
             if bad:
@@ -278,11 +480,21 @@ class Validator:
         elif source.kind == "article":
             self.check_section(source, lang)
         self.check_dates(source, now)
+        self.check_placeholders(source)
+        self.check_authors(source)
+        self.check_correction(source, now)
 
         if not any(text.strip() for _, text in source.body):
             self.error(source, source.header_end, "the story has no body; write the text after the metadata "
                                                   "and one blank line")
 
+        self.check_status_and_template(source)
+        self.check_nesting(source)
+        written_slug = source.value("slug")
+        if written_slug is not None and written_slug.strip() and not SLUG_PATTERN.match(written_slug.strip()):
+            self.error(source, source.line_of("slug"),
+                       f'Slug "{written_slug.strip()}" cannot be a URL as it is; use lowercase letters a-z, digits '
+                       'and single hyphens, for example "council-opens-bridge"')
         slug = self.slug_of(source)
         if not slug and (title or "").strip():
             self.error(source, source.line_of("title"),
@@ -303,25 +515,147 @@ class Validator:
                       f"Summary is {len(summary)} characters; search results cut descriptions at {limit}, "
                       "shorten it")
 
+    def moment_of(self, source, key, label=None):
+        """The date of `key` as an aware datetime; None (and an error) if it is not one."""
+        value = source.value(key)
+        if value is None:
+            return None
+        try:
+            return parse_iso_date(value, self.zone)
+        except ValueError:
+            self.error(source, source.line_of(key),
+                       f'{label or key.capitalize()} "{value}" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM')
+            return None
+
     def check_dates(self, source, now):
         margin = timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24))
-        date = source.value("date")
-        if source.kind == "article" and date is None:
+        ahead = timedelta(days=self.settings.get("SCHEDULE_MAX_DAYS_AHEAD", 366))
+        if source.kind == "article" and source.value("date") is None:
             self.error(source, 1, "missing Date; add a line \"Date: YYYY-MM-DD\" (time optional: YYYY-MM-DD HH:MM)")
-        for key in ("date", "modified"):
-            value = source.value(key)
-            if value is None:
-                continue
-            try:
-                moment = parse_iso_date(value, self.zone)
-            except ValueError:
+        date = self.moment_of(source, "date")
+        if date is not None and date > now + ahead:
+            self.error(source, source.line_of("date"),
+                       f"Date {source.value('date')} is more than {ahead.days} days after the build's date "
+                       f"({now:%Y-%m-%d %H:%M}); is the year right? (a story dated in the future is published "
+                       "on that date)")
+        modified = self.moment_of(source, "modified")
+        if modified is not None and modified > max(now, date or now) + margin:
+            self.error(source, source.line_of("modified"),
+                       f"Modified {source.value('modified')} is in the future (the build's date is "
+                       f"{now:%Y-%m-%d %H:%M}); date an update when it is made")
+        if date is not None and modified is not None and modified < date:
+            self.error(source, source.line_of("modified"),
+                       f"Modified {source.value('modified')} is before Date {source.value('date')}; an update "
+                       "comes after the story (correct one of them)")
+
+    def check_placeholders(self, source):
+        """What `make new` left for the editor to write, in a story to publish."""
+        if self.is_draft(source):
+            return
+        for key in ("title", "summary"):
+            if PLACEHOLDER in (source.value(key) or ""):
                 self.error(source, source.line_of(key),
-                           f'{key.capitalize()} "{value}" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM')
-                continue
-            if moment > now + margin:
+                           f'{key.capitalize()} still says "{PLACEHOLDER}"; write it (or keep "Status: draft" until '
+                           "the story is ready)")
+        for line, text in source.body:
+            if PLACEHOLDER in text:
+                self.error(source, line, f'the story still says "{PLACEHOLDER}"; write the text there (or keep '
+                                         '"Status: draft" until the story is ready)')
+                break
+
+    def is_draft(self, source):
+        return (source.value("status") or "").strip().lower() == "draft"
+
+    def authors_of(self, source):
+        return ensure_metadata_list(source.value("authors") or source.value("author") or "")
+
+    def check_authors(self, source):
+        if source.value("author") is not None and source.value("authors") is not None:
+            self.error(source, source.line_of("author"),
+                       'both "Author" and "Authors"; keep one line: "Authors: Jane Reporter, Ali Khan"')
+        for name in self.authors_of(source):
+            if not self.slugify_as_pelican(source, name, "AUTHOR_REGEX_SUBSTITUTIONS"):
+                key = "authors" if source.value("authors") is not None else "author"
                 self.error(source, source.line_of(key),
-                           f"{key.capitalize()} {value} is in the future (the build's date is "
-                           f"{now:%Y-%m-%d %H:%M}); correct the date, or publish the story later")
+                           f'the author "{name}" has no letters or digits to make an author page URL from; '
+                           "write the name")
+
+    def check_correction(self, source, now):
+        note, when = source.value("correction"), source.value("correction_date")
+        if note is None and when is None:
+            return
+        if note is None:
+            self.error(source, source.line_of("correction_date"),
+                       'Correction_Date without a Correction; add "Correction: what was wrong and what is right", '
+                       "or delete the line")
+            return
+        if not note.strip():
+            self.error(source, source.line_of("correction"),
+                       'empty Correction; write what was wrong and what is right, or delete the line')
+        if when is None:
+            self.error(source, source.line_of("correction"),
+                       'Correction without a Correction_Date; add "Correction_Date: YYYY-MM-DD HH:MM", '
+                       "when the story was corrected")
+            return
+        moment = self.moment_of(source, "correction_date", "Correction_Date")
+        if moment is None:
+            return
+        try:
+            date = parse_iso_date(source.value("date") or "", self.zone)
+        except ValueError:
+            date = None  # reported by check_dates
+        margin = timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24))
+        if date is not None and moment < date:
+            self.error(source, source.line_of("correction_date"),
+                       f"Correction_Date {when} is before the story's Date {source.value('date')}; "
+                       "a story is corrected after it is published")
+        elif moment > max(now, date or now) + margin:
+            self.error(source, source.line_of("correction_date"),
+                       f"Correction_Date {when} is in the future (the build's date is {now:%Y-%m-%d %H:%M}); "
+                       "date a correction when it is made")
+
+    def check_status_and_template(self, source):
+        status = source.value("status")
+        if status is not None and status.strip().lower() not in STATUSES:
+            self.error(source, source.line_of("status"),
+                       f'unknown Status "{status.strip()}"; use one of: {", ".join(STATUSES)} '
+                       "(or leave Status out to publish)")
+        template = source.value("template")
+        if template is None:
+            return
+        template = template.strip()
+        allowed = self.settings.get("STORY_TEMPLATES", DEFAULT_STORY_TEMPLATES).get(source.kind, [])
+        theme = Path(self.settings.get("THEME", "")) / "templates"
+        if template not in allowed:
+            self.error(source, source.line_of("template"),
+                       f'Template "{template}" is not a template for {source.kind}s; use one of: '
+                       f'{", ".join(allowed) or "(none)"} (STORY_TEMPLATES in pelicanconf.py), or leave Template out')
+        elif not (theme / f"{template}.html").is_file():
+            self.error(source, source.line_of("template"),
+                       f'Template "{template}" is not in the theme ({theme.as_posix()}/{template}.html is missing)')
+
+    def check_nesting(self, source):
+        """Lists and quotes nested deeper than MAX_NESTING_DEPTH: Markdown's
+        time and memory grow quickly with the depth (and it recurses)."""
+        limit = int(self.settings.get("MAX_NESTING_DEPTH", DEFAULT_MAX_NESTING_DEPTH))
+        in_code = False
+        for line, text in source.body:
+            if CODE_FENCE.match(text):
+                in_code = not in_code
+            if in_code or not text.strip():
+                continue
+            columns = len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
+            depth, rest = columns // 4, text.expandtabs(4).lstrip(" ")
+            while depth <= limit:
+                marker = NESTING_MARKERS.match(rest)
+                if not marker or not marker.group():
+                    break
+                depth += 1
+                rest = rest[marker.end():]
+            if depth > limit:
+                self.error(source, line, f"lists or quotes are nested more than {limit} levels deep here "
+                                         "(MAX_NESTING_DEPTH); Markdown would take minutes over this: flatten them")
+                return
 
     def check_section(self, source, lang):
         category = source.value("category")
@@ -363,6 +697,71 @@ class Validator:
                 self.error(source, source.line_of("translated_from"),
                            f'translation of a missing original: no {original_lang} {source.kind} has Slug "{slug}"; '
                            "give this file the Slug of the original")
+        for source in self.sources:
+            original = seen.get((source.kind, (source.value("translated_from") or "").strip(), self.slug_of(source)))
+            if original is not None and original is not source:
+                self.originals[source.path] = (source, original)
+        self.check_translated_bylines()
+
+    def check_translated_bylines(self):
+        """A translation names its original's authors, in order: the n-th
+        name of a translation is the n-th author of the original (plugins/authors.py
+        gives them one author page per edition)."""
+        paired = {}  # (lang, name in a translation) -> (original's name, where)
+        for source, original in self.originals.values():
+            mine, theirs = self.authors_of(source), self.authors_of(original)
+            line = source.line_of("authors", source.line_of("author", source.line_of("translated_from")))
+            if len(mine) != len(theirs):
+                self.error(source, line,
+                           f"this translation names {len(mine)} author{'s' if len(mine) != 1 else ''} and its original "
+                           f"{original.shown} {len(theirs)} ({', '.join(theirs) or 'no byline'}); a translation names "
+                           "the same authors, in the same order, in its own script")
+                continue
+            for name, original_name in zip(mine, theirs):
+                key = (self.lang_of(source), name)
+                earlier = paired.setdefault(key, (original_name, source))
+                if (self.slugify_as_pelican(original, earlier[0], "AUTHOR_REGEX_SUBSTITUTIONS")
+                        != self.slugify_as_pelican(original, original_name, "AUTHOR_REGEX_SUBSTITUTIONS")):
+                    self.error(source, line,
+                               f'the author "{name}" stands for "{earlier[0]}" in {earlier[1].shown} but for '
+                               f'"{original_name}" here; write each author\'s name the same way in every story')
+
+    def scheduled_for(self, source, now):
+        """When a story dated after the build (or the translation of one) appears; None if it is not held."""
+        moments = []
+        for story in (source, self.originals.get(source.path, (None, None))[1]):
+            try:
+                moments.append(parse_iso_date((story.value("date") or "") if story else "", self.zone))
+            except ValueError:
+                continue
+        latest = max(moments, default=None)
+        return latest if latest is not None and latest > now and source.kind == "article" else None
+
+    def find_unpublished(self, now):
+        """Record the stories this build does not publish, by file and by URL path."""
+        for source in self.sources:
+            scheduled = self.scheduled_for(source, now)
+            reason = ("a draft (Status: draft)" if self.is_draft(source)
+                      else f"scheduled for {scheduled:%Y-%m-%d %H:%M}" if scheduled else None)
+            if reason:
+                self.unpublished_files[source.path.resolve()] = reason
+                url = self.url_path_of(source)
+                if url is not None:
+                    self.unpublished_paths[url] = reason
+
+    def url_path_of(self, source):
+        """The URL path (without leading slash) of a story or page, or None."""
+        edition = self.editions.get(self.lang_of(source), {})
+        prefix = f"{edition.get('path', '')}/".lstrip("/")
+        try:
+            date = parse_iso_date(source.value("date") or "", self.zone)
+        except ValueError:
+            date = None
+        setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
+        try:
+            return prefix + self.settings.get(setting, "{slug}.html").format(slug=self.slug_of(source), date=date)
+        except (AttributeError, TypeError, KeyError, ValueError):
+            return None
 
     def site_paths(self):
         """URL paths (without leading slash) the site will have, for links."""
@@ -373,17 +772,9 @@ class Validator:
             for section in self.sections:
                 paths.add(prefix + self.settings.get("CATEGORY_URL", "category/{slug}.html").format(slug=section["slug"]))
         for source in self.sources:
-            edition = self.editions.get(self.lang_of(source), {})
-            prefix = f"{edition.get('path', '')}/".lstrip("/")
-            try:
-                date = parse_iso_date(source.value("date") or "", self.zone)
-            except ValueError:
-                date = None
-            setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
-            try:
-                paths.add(prefix + self.settings.get(setting, "{slug}.html").format(slug=self.slug_of(source), date=date))
-            except (AttributeError, TypeError, KeyError, ValueError):
-                continue
+            url = self.url_path_of(source)
+            if url is not None:
+                paths.add(url)
         extra = self.settings.get("EXTRA_PATH_METADATA", {})
         for folder in self.settings.get("STATIC_PATHS", []):
             for path in (self.root / folder).rglob("*") if (self.root / folder).is_dir() else [self.root / folder]:
@@ -392,7 +783,11 @@ class Validator:
                     paths.add(extra.get(relative, {}).get("path", relative))
         return paths
 
+    def inside_content(self, path):
+        return Path(os.path.abspath(path)).resolve().is_relative_to(self.root.resolve())
+
     def check_links(self, source, site_paths):
+        publishing = source.path.resolve() not in self.unpublished_files
         in_code = False
         for line, text in source.body:
             if CODE_FENCE.match(text):
@@ -406,10 +801,32 @@ class Validator:
                 targets.append(definition["target"])
             for target in targets:
                 problem = self.link_problem(source, target, site_paths)
+                if not problem and publishing:
+                    problem = self.unpublished_link_problem(source, target)
                 if problem:
                     self.error(source, line, problem)
 
+    def unpublished_link_problem(self, source, target):
+        """A link from a published story to a draft or a story scheduled for later."""
+        pelican = PELICAN_LINK.match(target)
+        if pelican and (pelican["what"] or pelican["old"]) == "filename":
+            path = re.split(r"[?#]", pelican["path"], maxsplit=1)[0]
+            file = (self.root / path.lstrip("/")) if path.startswith("/") else (source.path.parent / path)
+            reason = self.unpublished_files.get(file.resolve())
+        elif not pelican and target.startswith("/"):
+            url = re.split(r"[?#]", target, maxsplit=1)[0].lstrip("/").removesuffix("index.html")
+            reason = self.unpublished_paths.get(url)
+        else:
+            reason = None
+        if reason:
+            return (f"link to a story that is not published: {target} is {reason}; "
+                    "remove the link until that story is published")
+        return None
+
     def link_problem(self, source, target, site_paths):
+        # As a browser reads it (entities decoded, blanks and tabs dropped): a
+        # disguised "java&#9;script:" is a URL with a scheme, which body_html judges.
+        target = re.sub(r"[\t\n\r]", "", html.unescape(target).strip(" \t\n\r\f\v\0"))
         pelican = PELICAN_LINK.match(target)
         if pelican:
             what = pelican["what"] or pelican["old"]
@@ -417,6 +834,8 @@ class Validator:
                 return None
             path = re.split(r"[?#]", pelican["path"], maxsplit=1)[0]
             file = (self.root / path.lstrip("/")) if path.startswith("/") else (source.path.parent / path)
+            if not self.inside_content(file):
+                return f"link to a file outside the content folder: {target}; link only files of the site"
             if not file.is_file():
                 return (f"link to a missing file: {target} (no {shown_path(file, self.root)}); "
                         "correct the path or add the file")
@@ -438,24 +857,219 @@ class Validator:
                 if bare is not None and bare.startswith(LISTING_PREFIXES) and not bare.startswith("section/"):
                     return None
             return f"link to a missing page: {target}; no story, page or file of the site has this address"
+        if not self.inside_content(source.path.parent / path):
+            return f"link to a file outside the content folder: {target}; link only files of the site"
         if not (source.path.parent / path).is_file():
             return (f"link to a missing file: {target}; link other content as {{filename}}path/to/story.md "
                     "and images as {static}path/to/image.jpg, relative to this file")
         return None
 
+    def check_tag_urls(self):
+        """Two different tags of one edition must not share a URL (Pelican
+        would merge them into one page named after whichever came first)."""
+        first = {}  # (lang, slug) -> (tag, source, line)
+        for source in self.sources:
+            lang = self.lang_of(source)
+            for tag in self.tags_of(source):
+                slug = self.slugify_as_pelican(source, tag, "TAG_REGEX_SUBSTITUTIONS")
+                if not slug:
+                    continue  # reported by check_file
+                seen = first.setdefault((lang, slug), (tag, source, source.line_of("tags")))
+                if " ".join(seen[0].casefold().split()) != " ".join(tag.casefold().split()):
+                    url = self.settings.get("TAG_URL", "tag/{slug}.html").format(slug=slug)
+                    self.error(source, source.line_of("tags"),
+                               f'the tag "{tag}" would share its page /{url} with the tag "{seen[0]}" of '
+                               f"{seen[1].shown}:{seen[2]}; spell them alike, or reword one of them")
+
+    def check_reserved_urls(self):
+        """No story or page may take an address the site writes itself."""
+        names = reserved_names(self.settings)
+        edition_paths = {edition.get("path", "") for edition in self.editions.values()} - {""}
+        for source in self.sources:
+            slug = self.slug_of(source)
+            if not slug:
+                continue
+            setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
+            pattern = self.settings.get(setting, "{slug}.html")
+            try:
+                date = parse_iso_date(source.value("date") or "", self.zone)
+            except ValueError:
+                date = None
+            try:
+                url = pattern.format(slug=slug, date=date, lang=self.lang_of(source))
+            except (AttributeError, TypeError, KeyError, ValueError, IndexError):
+                continue
+            first, literal = url.lstrip("/").split("/", 1)[0], pattern.lstrip("/").split("/", 1)[0]
+            taken = names | (edition_paths if self.editions.get(self.lang_of(source), {}).get("path", "") == "" else set())
+            stem = first.rsplit(".", 1)[0]
+            if "{" in literal and (first in taken or stem in taken):
+                self.error(source, source.line_of("slug", source.line_of("title")),
+                           f"the {source.kind}'s address /{url} is one the site writes itself (/{first}); "
+                           "give it another Slug")
+
     # -- the whole content folder ----------------------------------------
     def run(self):
         now = build_time(self.zone)
-        for kind, path in content_files(self.settings):
-            source = self.read(kind, path)
-            if source is not None:
-                self.sources.append(source)
-                self.check_file(source, now)
+        for found in content_sources(self.settings):
+            problem = format_problem(found)
+            if problem:
+                self.error(shown_path(found.path, self.root), 1, problem)
+            elif found.kind in ("article", "page") and found.path.suffix in MARKDOWN_EXTENSIONS:
+                source = self.read(found.kind, found.path)
+                if source is not None:
+                    self.sources.append(source)
+                    self.check_file(source, now)
+            elif found.kind in ("article", "page") and found.path.suffix.lower() not in BESIDE_STORIES:
+                self.problems.append(Problem(
+                    shown_path(found.path, self.root), 1, "this file is neither a story (.md) nor a photo, and is "
+                    "not published; rename it to .md if it is a story, or move it out of the folder", warning=True))
         self.check_slugs_and_translations()
+        self.check_tag_urls()
+        self.check_reserved_urls()
+        self.find_unpublished(now)
         site_paths = self.known_site_paths = self.site_paths()
         for source in self.sources:
             self.check_links(source, site_paths)
+            check_photos(self, source)
         return sorted(self.problems)
+
+
+URL_SETTING = re.compile(r"^(?:[A-Z0-9_]+_(?:SAVE_AS|URL)|[A-Z0-9_]*FEED_[A-Z0-9_]*(?:ATOM|RSS)[A-Z0-9_]*)$")
+
+
+def reserved_names(settings):
+    """First path segments the site itself writes at the top of an edition:
+    every literal folder or file of a ``*_SAVE_AS``, ``*_URL`` or feed
+    setting (search, paper, archive, section, tag, feeds…), the direct
+    templates (index, 404, robots…), the theme, photo and Pagefind folders,
+    the static files, the first pagination folder, the edition folders and
+    ``RESERVED_PATHS`` (what tools outside Pelican write, such as the CMS at
+    /admin/).  A file name is reserved with and without its extension."""
+    values = [value for key, value in settings.items() if URL_SETTING.match(key) and isinstance(value, str)]
+    for template in settings.get("DIRECT_TEMPLATES", []):
+        values.append(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"))
+    values += [settings.get("THEME_STATIC_DIR", "theme"), settings.get("PAGEFIND_OUTPUT_SUBDIR", ""),
+               settings.get("SITEMAP_SAVE_AS", "sitemap.xml"), settings.get("PHOTO_OUTPUT_DIR", ""),
+               *settings.get("RESERVED_PATHS", [])]
+    values += [edition.get("path", "") for edition in settings.get("EDITIONS", {}).values()]
+    for _, url, save_as in settings.get("PAGINATION_PATTERNS", ()):
+        values += [url.format(base_name="", number=2, url="", save_as=""),
+                   save_as.format(base_name="", number=2, url="", save_as="")]
+    for folder in settings.get("STATIC_PATHS", []):
+        values.append(folder)
+    values += [meta.get("path", "") for meta in settings.get("EXTRA_PATH_METADATA", {}).values()]
+    names = set()
+    for value in values:
+        if not value or "://" in value:
+            continue
+        first = value.lstrip("/").split("/", 1)[0]
+        if first and "{" not in first:
+            names.update({first, first.rsplit(".", 1)[0]})
+    return names
+# -- photos (plugins/photos.py) ----------------------------------------------
+# Markdown images ![alt](target "title") and HTML <img> tags of a story's body.
+MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+HTML_ATTRIBUTE = re.compile(r"""\b(?P<name>[a-zA-Z-]+)\s*=\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s>]+))""")
+SHOWN_AS_IS = (".svg",)  # images published as they are (no pixels to resize, no EXIF)
+PHOTO_TEXT_KEYS = ("image_alt", "image_caption", "image_credit")
+
+
+def photo_file_problem(validator, file):
+    """What is wrong with a photo file (None when it can be published)."""
+    from photos import PhotoError, inspect_photo
+
+    found = validator.__dict__.setdefault("_photo_problems", {})
+    if file not in found:
+        try:
+            inspect_photo(file, validator.settings.get("PHOTO_MAX_MEGAPIXELS", 50))
+            found[file] = None
+        except PhotoError as error:
+            found[file] = str(error)
+    return found[file]
+
+
+def check_lead_photo(validator, source):
+    """Image, Image_Alt, Image_Caption, Image_Credit."""
+    from photos import is_photo_path, target_file
+
+    image = source.value("image")
+    for key in PHOTO_TEXT_KEYS:
+        value = source.value(key)
+        label = key.title()
+        if value is not None and image is None:
+            validator.error(source, source.line_of(key), f"{label} without Image; add \"Image: photo.jpg\" "
+                                                         "(the photo file beside the story) or remove this line")
+        bad = unsafe_characters(value or "")
+        if bad:
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in bad)
+            validator.error(source, source.line_of(key), f"{label} contains invisible control characters ({names}); "
+                                                         "delete them (retype the line if you cannot see them)")
+    if image is None:
+        return
+    line = source.line_of("image")
+    if not image.strip():
+        validator.error(source, line, "empty Image; write the photo's file name, e.g. \"Image: market.jpg\"")
+        return
+    if not (source.value("image_alt") or "").strip():
+        validator.error(source, source.line_of("image_alt", line),
+                        "Image_Alt is required with Image: describe what the photo shows for readers who cannot "
+                        "see it, e.g. \"Image_Alt: Traders unload sacks of rice at the market\"")
+    file = target_file(image, source.path, validator.settings)
+    if EXTERNAL.match(image.strip()):
+        validator.error(source, line, f"Image {image} is on another site; the paper publishes only its own "
+                                      "photos: save the file beside the story and write its name")
+    elif file is None or not is_photo_path(file):
+        validator.error(source, line, f"Image {image} is not a photo file; use a .jpg, .jpeg, .png, .webp, "
+                                      ".avif or .gif file beside the story")
+    elif not file.is_file():
+        validator.error(source, line, f"Image {image}: no such file ({shown_path(file, validator.root)}); "
+                                      "put the photo in the same folder as the story")
+    else:
+        problem = photo_file_problem(validator, file)
+        if problem:
+            validator.error(source, line, f"Image {image}: {problem}")
+
+
+def check_inline_photos(validator, source):
+    """Images in the body: alt text, our own host, a format browsers show."""
+    from photos import is_photo_path, target_file
+
+    in_code = False
+    for line, text in source.body:
+        if CODE_FENCE.match(text):
+            in_code = not in_code
+        if in_code or text.startswith(("    ", "\t")):
+            continue
+        images = [(m["alt"], m["target"]) for m in MARKDOWN_IMAGE.finditer(text)]
+        for tag in HTML_IMAGE.finditer(text):
+            attributes = {m["name"].lower(): m["double"] if m["double"] is not None else
+                          m["single"] if m["single"] is not None else m["bare"]
+                          for m in HTML_ATTRIBUTE.finditer(tag[0])}
+            images.append((attributes.get("alt"), attributes.get("src", "")))
+        for alt, target in images:
+            if EXTERNAL.match(target) and not target.startswith("#") and not PELICAN_LINK.match(target):
+                continue  # images of other sites and data: URLs are body_html's (BODY_HTML_UNSAFE)
+            file = target_file(target, source.path, validator.settings)
+            if not (alt or "").strip():
+                validator.error(source, line, f"image {target} has no alt text; write what it shows between the "
+                                              "brackets: ![Traders unload rice at the market](photo.jpg)")
+            if file is None:
+                path = re.split(r"[?#]", PELICAN_LINK.sub(lambda m: m["path"], target), maxsplit=1)[0]
+                local = (validator.root / path.lstrip("/")) if path.startswith("/") else source.path.parent / path
+                # A path that leaves the content folder is reported by check_links.
+                if path and not path.lower().endswith(SHOWN_AS_IS) and validator.inside_content(local):
+                    validator.error(source, line, f"image {target} is not a photo file; use a .jpg, .jpeg, "
+                                                  ".png, .webp, .avif, .gif or .svg file")
+            elif is_photo_path(file) and file.is_file():  # a missing file is reported by check_links
+                problem = photo_file_problem(validator, file)
+                if problem:
+                    validator.error(source, line, f"image {target}: {problem}")
+
+
+def check_photos(validator, source):
+    check_lead_photo(validator, source)
+    check_inline_photos(validator, source)
 
 
 def strict(settings, environ=os.environ):
@@ -482,6 +1096,7 @@ def validate_content(pelican):
     validator = Validator(settings)
     problems = validator.run()
     _LAST_RUN["site_paths"] = validator.known_site_paths
+    _LAST_RUN["unpublished"] = (validator.unpublished_files, validator.unpublished_paths)
     report(problems, settings)
 
 
@@ -494,12 +1109,21 @@ def validate_changed(settings, paths):
     if site_paths is None:
         return validate_content(SimpleNamespace(settings=settings))
     checked = Validator(settings)
+    checked.unpublished_files, checked.unpublished_paths = _LAST_RUN.get("unpublished", ({}, {}))
     now = build_time(checked.zone)
+    body_html = sys.modules.get("body_html") if "body_html" in settings.get("PLUGINS", []) else None
     for path in map(Path, paths):
         source = checked.read("article", path)
         if source is not None:
             checked.check_file(source, now)
             checked.check_links(source, site_paths)
+            # What the reader found in the body's HTML when make serve read the edit.
+            for line, message in body_html.problems_for(path) if body_html else ():
+                if settings.get("BODY_HTML_UNSAFE", "error") == "warning":
+                    checked.warn(source, line, message + " (left out of the published page)")
+                else:
+                    checked.error(source, line, message)
+            check_photos(checked, source)
     report(sorted(checked.problems), settings)
 
 

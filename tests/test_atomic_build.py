@@ -3,6 +3,11 @@
 The build is killed with SIGKILL (its whole process group: tools/build.py and
 the Pelican process it runs) at fixed delays and at moments found by polling
 the staging folder.  Every file of output/ is hashed before and after.
+
+Then every state output/ can be in: a file, a symbolic link, the content
+folder or the project itself, read-only or immutable, leftovers of killed
+builds (folders or files, read-only): a clear error with output/ as it was,
+or handled, and never a stray folder.
 """
 
 import hashlib
@@ -13,6 +18,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 import build
 from sitebuild import ROOT
@@ -26,9 +33,9 @@ def tree_hashes(root):
             for p in sorted(Path(root).rglob("*")) if p.is_file()}
 
 
-def start_build(output, epoch):
+def start_build(output, epoch, content):
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tools" / "build.py"), "--output", str(output)],
+        [sys.executable, str(ROOT / "tools" / "build.py"), "--output", str(output), "--content", str(content)],
         cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
@@ -58,11 +65,11 @@ def wait_for(condition, process, timeout=60):
     return False
 
 
-def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tmp_path, site):
+def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tmp_path, site, newsroom):
     reference = tmp_path / "reference" / "output"
-    start_build(reference, NEW_EPOCH).wait()  # fills the font cache
+    start_build(reference, NEW_EPOCH, newsroom).wait()  # fills the font cache
     started = time.monotonic()
-    start_build(reference, NEW_EPOCH).wait()
+    start_build(reference, NEW_EPOCH, newsroom).wait()
     duration = time.monotonic() - started
     new = tree_hashes(reference)
     workspace = tmp_path / "site"
@@ -72,7 +79,7 @@ def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tm
     assert len(old) > 20 and new != old
 
     def killed_mid_build(label, when):
-        process = start_build(output, NEW_EPOCH)
+        process = start_build(output, NEW_EPOCH, newsroom)
         when(process)
         running = kill(process)
         after = tree_hashes(output)
@@ -98,7 +105,7 @@ def test_killed_builds_leave_the_previous_output_and_the_next_build_cleans_up(tm
         results.append(killed_mid_build(f"after {delay:.2f} s", lambda process, delay=delay: time.sleep(delay)))
     assert any(running and after == old for running, after in results)
 
-    assert start_build(output, NEW_EPOCH).wait() == 0
+    assert start_build(output, NEW_EPOCH, newsroom).wait() == 0
     assert tree_hashes(output) == new
     assert sorted(p.name for p in workspace.iterdir()) == ["output"]
 
@@ -123,3 +130,123 @@ def test_exchange_swaps_two_folders_atomically(tmp_path):
 
     assert [p.name for p in first.iterdir()] == ["b"]
     assert [p.name for p in second.iterdir()] == ["a"]
+
+
+# -- the states output/ can be in (issue 14) -----------------------------------
+
+def tiny_content(folder):
+    articles = folder / "articles"
+    articles.mkdir(parents=True)
+    (articles / "story.md").write_text("Title: A story\nDate: 2018-05-02\nCategory: World\nSlug: a-story\n\n"
+                                       "**KARACHI:** Text.\n", encoding="utf-8")
+    return folder
+
+
+def run_build(output, content, capsys):
+    status = build.main(["--content", str(content), "--output", str(output)])
+    return status, capsys.readouterr().err
+
+
+def test_an_output_that_is_a_file_or_a_link_is_refused_and_kept(tmp_path, capsys):
+    content = tiny_content(tmp_path / "content")
+    output = tmp_path / "output"
+    output.write_text("an editor's notes\n", encoding="utf-8")
+    status, err = run_build(output, content, capsys)
+    assert status == 1
+    assert err == f"error: {output} is a file, not a folder; move or delete it (the site is built into a folder); " \
+                  "nothing was built\n"
+    assert output.read_text(encoding="utf-8") == "an editor's notes\n"
+
+    output.unlink()
+    (tmp_path / "elsewhere").mkdir()
+    output.symlink_to(tmp_path / "elsewhere")
+    status, err = run_build(output, content, capsys)
+    assert status == 1 and f"error: {output} is a symbolic link (to {tmp_path / 'elsewhere'})" in err
+    assert output.is_symlink() and list((tmp_path / "elsewhere").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "elsewhere", "output"]
+
+
+def test_an_output_that_would_replace_the_content_or_the_project_is_refused(tmp_path, capsys):
+    content = tiny_content(tmp_path / "content")
+    for output, reason in ((content, "would replace"), (tmp_path, "would replace"), (ROOT, "would replace"),
+                           (content / "site", "is inside the content folder")):
+        before = sorted(p.name for p in Path(output).iterdir()) if Path(output).exists() else None
+        status, err = run_build(output, content, capsys)
+        assert status == 1 and reason in err and err.endswith("nothing was built\n"), err
+        assert (sorted(p.name for p in Path(output).iterdir()) if Path(output).exists() else None) == before
+    assert (content / "articles" / "story.md").is_file()
+
+
+def test_leftovers_of_killed_builds_are_removed_even_read_only_or_a_file(tmp_path, capsys):
+    content = tiny_content(tmp_path / "content")
+    output = tmp_path / "output"
+    read_only = tmp_path / ".staging-output-old" / "2018" / "05"
+    read_only.mkdir(parents=True)
+    (read_only / "index.html").write_text("old", encoding="utf-8")
+    for folder in (read_only, read_only.parent, read_only.parent.parent):
+        folder.chmod(0o555)
+    (tmp_path / ".retired-output-old").write_text("a file where a folder was", encoding="utf-8")
+    # The previous site, with a folder that cannot be written.
+    (output / "ur").mkdir(parents=True)
+    (output / "ur" / "index.html").write_text("old", encoding="utf-8")
+    (output / "ur").chmod(0o555)
+
+    status, err = run_build(output, content, capsys)
+
+    assert status == 0, err
+    assert (output / "2018" / "05" / "02" / "a-story" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_a_previous_site_that_cannot_be_deleted_is_named(tmp_path, capsys, monkeypatch):
+    content = tiny_content(tmp_path / "content")
+    output = tmp_path / "output"
+    (output / "old").mkdir(parents=True)
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(build.shutil, "rmtree", refuse)
+    status, err = run_build(output, content, capsys)
+
+    assert status == 0
+    leftover = [p for p in tmp_path.iterdir() if p.name.startswith((".staging-", ".retired-"))]
+    assert len(leftover) == 1 and (leftover[0] / "old").is_dir()
+    assert err == f"warning: could not delete {leftover[0]} (Permission denied); delete it by hand\n"
+    assert (output / "2018" / "05" / "02" / "a-story" / "index.html").is_file()
+
+
+def test_a_swap_the_file_system_refuses_leaves_output_as_it_was(tmp_path, capsys, monkeypatch):
+    content = tiny_content(tmp_path / "content")
+    output = tmp_path / "output"
+    (output / "old").mkdir(parents=True)
+
+    def refuse(*args):
+        raise OSError(1, "Operation not permitted", str(output))
+
+    monkeypatch.setattr(build, "exchange", refuse)
+    status, err = run_build(output, content, capsys)
+
+    assert status == 1
+    assert err == (f"error: could not put the new site in place of {output}: Operation not permitted; {output} was "
+                   "left as it was (an immutable or read-only folder? see `lsattr -d` and `ls -ld`)\n")
+    assert [p.name for p in output.iterdir()] == ["old"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_an_immutable_output_gives_a_clear_error(tmp_path, capsys):
+    """chattr +i, for real where the file system and the user allow it."""
+    content = tiny_content(tmp_path / "content")
+    output = tmp_path / "output"
+    (output / "old").mkdir(parents=True)
+    chattr = shutil.which("chattr")
+    if not chattr or subprocess.run([chattr, "+i", str(output)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not possible here (needs root and a file system with attributes)")
+    try:
+        status, err = run_build(output, content, capsys)
+    finally:
+        subprocess.run([chattr, "-i", str(output)], check=True)
+    assert status == 1
+    assert err.startswith(f"error: could not put the new site in place of {output}: Operation not permitted; ")
+    assert [p.name for p in output.iterdir()] == ["old"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]

@@ -15,7 +15,8 @@ REQUIRED_CSP = {
     "form-action": ["'self'"], "frame-ancestors": ["'none'"],
 }
 SECURITY_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
-                    "Referrer-Policy", "Permissions-Policy"]
+                    "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy",
+                    "Cross-Origin-Resource-Policy"]
 YEAR = 31536000
 
 
@@ -39,20 +40,45 @@ def rules(published):
     return parse_headers_file(published.path("_headers"))
 
 
+ADMIN_CSP = {
+    "default-src": ["'self'"], "script-src": ["'self'", "'unsafe-eval'"], "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "blob:", "https://avatars.githubusercontent.com"],
+    "connect-src": ["'self'", "blob:", "https://api.github.com"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+}
+
+
 def test_headers_file_is_the_deploy_source_plus_page_rules(published):
-    written = published.text("_headers")
-    assert written.startswith((ROOT / "deploy" / "_headers").read_text(encoding="utf-8").rstrip("\n"))
+    """deploy/_headers as written, less /*'s Content-Security-Policy (the
+    /admin/ rule has its own; plugins/deploy_headers.py writes /*'s for every
+    other top-level path), then the generated rules."""
+    written = published.text("_headers").split("\n")
+    source = (ROOT / "deploy" / "_headers").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    site_policy = next(line for line in source if line.startswith("  Content-Security-Policy: default-src 'self'; img-src"))
+    assert written[: len(source) - 1] == [line for line in source if line != site_policy]
 
 
 def test_every_file_gets_the_security_headers(published, rules):
+    admin_files = 0
     for path, _ in request_paths(published):
         headers = headers_for(rules, path)
         assert all(name in headers for name in SECURITY_HEADERS), path
-        assert csp_directives(headers["Content-Security-Policy"]) == REQUIRED_CSP, path
-        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        if path.startswith("/admin/"):  # the CMS: its own policy, and only that one
+            admin_files += 1
+            assert csp_directives(headers["Content-Security-Policy"]) == ADMIN_CSP, path
+            assert headers["X-Robots-Tag"] == "noindex, nofollow"
+        else:
+            assert csp_directives(headers["Content-Security-Policy"]) == REQUIRED_CSP, path
+            assert "unsafe-inline" not in headers["Content-Security-Policy"]
+            assert "X-Robots-Tag" not in headers
         assert headers["X-Content-Type-Options"] == "nosniff"
+        # No other site's window keeps a handle on ours; only our own pages load the theme's files.
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert headers["Cross-Origin-Resource-Policy"] == ("same-origin" if path.startswith("/theme/")
+                                                           else "cross-origin"), path
         max_age = re.search(r"max-age=(\d+)", headers["Strict-Transport-Security"])
         assert max_age and int(max_age[1]) >= YEAR
+    assert admin_files > 50
 
 
 def test_fingerprinted_assets_are_immutable_and_pages_revalidate(published, rules):
@@ -78,6 +104,9 @@ def test_pages_link_the_fingerprinted_stylesheet_which_loads_the_fingerprinted_f
     assert re.findall(r'url\("?([^")]+)"?\)', css) == [f"../fonts/{fonts[0].name}"]
     pages = published.pages()
     assert len(pages) > 10
+    # The CMS's preview uses the same stylesheet (named in a <template>).
+    assert re.findall(r'href="?([^"> ]+\.css)', published.text("admin/index.html")) == [
+        f"https://lantern-gazette.example/theme/css/{stylesheets[0].name}"]
     for page in pages:
         links = [link["href"] for link in published.html(page).select('link[rel="stylesheet"]')]
         assert links == [f"https://lantern-gazette.example/theme/css/{stylesheets[0].name}"], page
@@ -88,7 +117,8 @@ def test_nginx_snippet_sends_the_same_headers(rules):
     locations = dict(re.findall(r"location\s+(/\S*)\s*\{(.*?)\n\}", config, re.S))
     headers = {location: dict(re.findall(r'add_header\s+(\S+)\s+"([^"]*)"\s+always;', body))
                for location, body in locations.items()}
-    for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/")):
+    for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/"), ("/ur/", "/ur/x/"),
+                              ("/admin/", "/admin/index.html")):
         assert headers[location] == headers_for(rules, pattern), location
 
 

@@ -114,6 +114,8 @@ def test_missing_or_stale_compressed_copies_are_reported(tmp_path):
     ("2018/05/02/some-story/index.html", "article"),
     ("section/syria/index.html", "section"),
     ("tag/داعش/index.html", "tag"),
+    ("author/jane-reporter/index.html", "author"),
+    ("author/index.html", "authors"),
     ("archive/index.html", "archive"),
     ("paper/2024/04/19/index.html", "paper"),
     ("paper/archive/index.html", "paper-calendar"),

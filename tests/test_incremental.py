@@ -47,7 +47,8 @@ def session(tmp_path, monkeypatch):
 
 def full_build(session, tmp_path, name):
     session.wait_for_search_index()  # make serve refreshes it in the background
-    return built(tmp_path / name, content=session.content, extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false"])
+    return built(tmp_path / name, content=session.content,
+                 extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false", "SHOW_DRAFTS=true"])
 
 
 def test_unchanged_rebuild_renders_nothing(session):
@@ -140,4 +141,21 @@ def test_a_quick_edit_is_validated_like_a_full_build(session, capsys):
 
     error = capsys.readouterr().err
     assert f"{story.name}:" in error and "link to a missing file: {filename}no-such-story.md" in error
+    assert page.read_bytes() == before
+
+
+def test_a_quick_edit_with_unsafe_body_html_is_refused(session, capsys):
+    story = translated_story(session.content)
+    page = next(p for p in session.output.rglob(f"{story.stem}/index.html")
+                if p.relative_to(session.output).parts[0] != "ur")
+    before = page.read_bytes()
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text + '\n<img src="https://tracker.example/pixel.gif" alt="x">\n', encoding="utf-8")
+    line = len((text + "\n").splitlines()) + 1
+
+    with pytest.raises(SystemExit):
+        session.quick_update([story])
+
+    error = capsys.readouterr().err
+    assert f"{story.name}:{line}: the image https://tracker.example/pixel.gif is on another site" in error
     assert page.read_bytes() == before

@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 import pelicanconf
-from sitebuild import ARTICLE_PATH, FIXTURE_STORIES
+from newsroom import LONE, STORIES, last_change, moment, path_of, published_stories, url_of
+from sitebuild import ARTICLE_PATH
 
 SITEURL = "https://lantern-gazette.example"
 SITENAMES = {"en": pelicanconf.SITENAME, "ur": pelicanconf.I18N_SUBSITES["ur"]["SITENAME"]}
@@ -38,9 +39,9 @@ def local_path(site, url):
     return site.path(url[len(SITEURL) + 1:] + "index.html")
 
 
-@pytest.fixture(scope="module", params=["published", "fixture_site"])
-def built_site(request):
-    return request.getfixturevalue(request.param)
+@pytest.fixture(scope="module")
+def built_site(published):
+    return published
 
 
 def test_every_json_ld_block_is_valid_json(built_site):
@@ -73,6 +74,12 @@ def test_news_article_json_ld_on_every_article_page(built_site):
         assert published.date().isoformat() == page.select_one("time.published")["datetime"]
         assert data["publisher"] == {"@type": "Organization", "name": SITENAMES[lang],
                                      "url": f"{SITEURL}/{'ur/' if lang == 'ur' else ''}"}
+        bylined = page.select(".byline a[rel=author]")
+        if bylined:
+            assert data["author"] == [{"@type": "Person", "name": text(a), "url": a["href"]} for a in bylined]
+            assert [a["href"] for a in bylined] == [tag["content"] for tag in page.find_all("meta", property="article:author")]
+        else:
+            assert data["author"] == data["publisher"], "a story without a byline is the paper's"
         assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": data["url"]}
 
 
@@ -127,48 +134,54 @@ def test_home_page_has_website_json_ld(published, prefix, lang):
     assert local_path(published, search.split("?")[0]).exists()
 
 
-def test_headline_with_markup_characters_is_plain_text_everywhere(fixture_site):
-    story = next(s for s in FIXTURE_STORIES if "<b>" in s["title"])
-    page = fixture_site.html(f"{story['paper_day'].replace('-', '/')}/{story['slug']}/index.html")
+def test_headline_with_markup_characters_is_plain_text_everywhere(published):
+    story = next(s for s in STORIES if "<b>" in s["title"])
+    page = published.html(path_of(story))
     assert json_ld(page)[0]["headline"] == story["title"]
     assert meta(page, "og:title") == story["title"]
     assert page.find("h1").find("b") is None
 
 
-def test_updated_is_shown_only_when_the_story_has_modified(fixture_site):
-    for story in FIXTURE_STORIES:
-        page = fixture_site.html(f"{story['paper_day'].replace('-', '/')}/{story['slug']}/index.html")
-        updated = page.select_one(".story-meta .updated")
-        data = json_ld(page)[0]
-        if "modified" in story:
-            modified = datetime.strptime(story["modified"], "%Y-%m-%d %H:%M %z")
-            assert text(updated).startswith("Updated ")
-            assert datetime.fromisoformat(updated.find("time")["datetime"]) == modified
-            assert datetime.fromisoformat(data["dateModified"]) == modified
-            assert meta(page, "article:modified_time") == data["dateModified"]
-        else:
-            assert updated is None
-            assert data["dateModified"] == data["datePublished"]
+def test_updated_is_shown_only_when_the_story_has_modified(published):
+    for lang in ("en", "ur"):
+        for story in published_stories(lang):
+            page = published.html(path_of(story, lang))
+            updated = page.select_one(".story-meta .updated")
+            data = json_ld(page)[0]
+            if "modified" in story:
+                assert text(updated).startswith("Updated " if lang == "en" else "تازہ")
+                assert datetime.fromisoformat(updated.find("time")["datetime"]) == moment(story["modified"])
+            else:
+                assert updated is None
+            # dateModified: the later of Modified and Correction_Date
+            assert datetime.fromisoformat(data["dateModified"]) == last_change(story, lang)
+            if "modified" in story or "correction_date" in story:
+                assert meta(page, "article:modified_time") == data["dateModified"]
+            else:
+                assert data["dateModified"] == data["datePublished"]
+                assert meta(page, "article:modified_time") is None
 
 
-def test_related_stories_same_section_first_then_shared_topics(fixture_site):
-    by_slug = {s["slug"]: s for s in FIXTURE_STORIES}
+def test_related_stories_same_section_first_then_shared_topics(published):
+    stories = published_stories("en")
 
-    def url(slug):
-        return f"{SITEURL}/{by_slug[slug]['paper_day'].replace('-', '/')}/{slug}/"
+    def url(story):
+        return url_of(story, site=SITEURL)
 
-    for story in FIXTURE_STORIES:
-        page = fixture_site.html(url(story["slug"])[len(SITEURL) + 1:] + "index.html")
+    for story in stories:
+        page = published.html(path_of(story))
         listed = [a["href"] for a in page.select(".related-stories li > a")]
-        assert url(story["slug"]) not in listed
-        tags = {t.strip() for t in story["tags"].split(",")}
-        same = [s for s in FIXTURE_STORIES if s is not story and s["category"] == story["category"]]
-        sharing = [s for s in FIXTURE_STORIES if s is not story and s["category"] != story["category"]
-                   and tags & {t.strip() for t in s["tags"].split(",")}]
-        assert len(listed) == min(pelicanconf.RELATED_STORIES_MAX, len(same) + len(sharing))
-        assert set(listed[:len(same)]) == {url(s["slug"]) for s in same}
-        assert set(listed[len(same):]) <= {url(s["slug"]) for s in sharing}
+        assert url(story) not in listed
+        same = [s for s in stories if s is not story and s["category"] == story["category"]]
+        sharing = [s for s in stories if s is not story and s["category"] != story["category"]
+                   and set(story["tags"]) & set(s["tags"])]
+        limit = pelicanconf.RELATED_STORIES_MAX
+        assert len(listed) == min(limit, len(same) + len(sharing))
+        assert listed[:len(same)] == [url(s) for s in same][:limit], "same section first, newest first"
+        assert set(listed[len(same):]) <= {url(s) for s in sharing}
 
 
-def test_a_lone_story_has_no_related_stories_box(site):
-    assert site.html(ARTICLE_PATH).select_one(".related-stories") is None
+def test_a_lone_story_has_no_related_stories_box(published):
+    assert [s for s in published_stories("en") if s is not LONE and (s["category"] == LONE["category"]
+                                                                     or set(s["tags"]) & set(LONE["tags"]))] == []
+    assert published.html(path_of(LONE)).select_one(".related-stories") is None

@@ -2,6 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
+import pelicanconf
+from newsroom import SITEURL, authors, published_stories, section_slug, url_of
 from sitebuild import ARTICLE_SLUG
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -10,16 +12,20 @@ ARTICLE_URL = f"/2018/05/02/{ARTICLE_SLUG}/"
 
 
 def test_front_page_leads_with_the_newest_story(site):
+    newest = published_stories()[0]
     home = site.html("index.html")
     lead = home.select_one(".lead-story")
-    assert lead.find("h2").find("a")["href"] == ARTICLE_URL
+    assert lead.find("h2").find("a")["href"] == url_of(newest)
     assert lead.select_one(".story-card-summary").get_text(strip=True)
-    assert lead.select_one(".kicker a")["href"] == "/section/syria/"
+    assert lead.select_one(".kicker a")["href"] == f"/section/{section_slug(newest)}/"
+    assert lead.select_one(".story-card-byline").get_text(" ", strip=True) == f"By {' and '.join(authors(newest))}"
 
 
 def test_every_section_with_stories_is_in_the_navigation(site):
     nav = site.html("index.html").select_one("nav.section-nav")
-    assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Syria"]
+    with_stories = {story["category"] for story in published_stories()}
+    assert [a.get_text(strip=True) for a in nav.find_all("a")] == [
+        s["en"] for s in pelicanconf.SECTIONS if s["en"] in with_stories]
 
 
 def test_tag_pages_list_the_story(site):
@@ -27,28 +33,28 @@ def test_tag_pages_list_the_story(site):
         page = site.html(f"tag/{tag}/index.html")
         assert page.find("a", href=ARTICLE_URL), tag
     topics = site.html("tag/index.html")
-    assert len(topics.select(".term-list a")) == 3
+    assert len(topics.select(".term-list a")) == len({tag for story in published_stories() for tag in story["tags"]})
 
 
 def test_archive_by_date(site):
     archive = site.html("archive/index.html")
-    month = archive.select_one(".archive-month")
-    assert month.find("h2").get_text(strip=True) == "May 2018"
+    months = archive.select(".archive-month")
+    assert [m.find("h2").get_text(strip=True) for m in months][-1] == "May 2018"
+    month = months[-1]
     assert month.find("a", href=ARTICLE_URL)
     assert site.html("archive/2018/05/index.html").find("a", href=ARTICLE_URL)
     assert site.html("archive/2018/index.html").find("a", href=ARTICLE_URL)
 
 
 def test_site_and_section_atom_feeds(published):
-    for feed_path in ("feeds/all.atom.xml", "feeds/section/syria.atom.xml"):
+    stories = published_stories()
+    for feed_path, expected in (("feeds/all.atom.xml", stories),
+                                ("feeds/section/syria.atom.xml", [s for s in stories if s["category"] == "Syria"])):
         feed = ET.parse(published.path(feed_path)).getroot()
         assert feed.tag == f"{ATOM}feed"
         entries = feed.findall(f"{ATOM}entry")
-        assert len(entries) == 1, feed_path
-        title = entries[0].find(f"{ATOM}title").text
-        assert title == "US-backed alliance launches ‘final’ battle against IS in Syria"
-        link = entries[0].find(f"{ATOM}link").get("href")
-        assert link == f"https://lantern-gazette.example{ARTICLE_URL}"
+        assert [entry.find(f"{ATOM}title").text for entry in entries] == [s["title"] for s in expected], feed_path
+        assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == [url_of(s, site=SITEURL) for s in expected]
 
 
 def test_sitemap_lists_every_page_with_absolute_urls(published):
@@ -111,7 +117,36 @@ def test_section_navigation_marks_only_the_section_page_as_current(site):
     assert site.html("index.html").select("nav.section-nav a[aria-current]") == []
 
 
-def test_atom_entries_name_the_paper_as_author(published):
-    for feed_path, name in (("feeds/all.atom.xml", "The Lantern Gazette"), ("ur/feeds/all.atom.xml", "لالٹین گزٹ")):
-        entry = ET.parse(published.path(feed_path)).getroot().find(f"{ATOM}entry")
-        assert entry.find(f"{ATOM}author/{ATOM}name").text == name
+def test_atom_entries_name_their_authors_or_the_paper(published):
+    for lang, feed_path, paper in (("en", "feeds/all.atom.xml", "The Lantern Gazette"),
+                                   ("ur", "ur/feeds/all.atom.xml", "لالٹین گزٹ")):
+        entries = ET.parse(published.path(feed_path)).getroot().findall(f"{ATOM}entry")
+        stories = published_stories(lang)
+        assert len(entries) == len(stories) and any(s.get("authors") for s in stories)
+        assert any(not s.get("authors") for s in stories)
+        for entry, story in zip(entries, stories):
+            names = [author.findtext(f"{ATOM}name") for author in entry.findall(f"{ATOM}author")]
+            uris = [author.findtext(f"{ATOM}uri") for author in entry.findall(f"{ATOM}author")]
+            if story.get("authors"):
+                assert names == authors(story, lang)
+                prefix = "ur/" if lang == "ur" else ""
+                assert uris == [f"{SITEURL}/{prefix}author/{'-'.join(a[0].lower().split())}/" for a in story["authors"]]
+                assert all(published.path(uri[len(SITEURL) + 1:] + "index.html").is_file() for uri in uris)
+            else:
+                assert names == [paper] and uris == [None]
+
+
+def test_sitemap_locations_are_percent_encoded_uris(published):
+    """The sitemap protocol wants URIs: Urdu tag pages are written %D8%..., and
+    each location decodes to a page of the build."""
+    from urllib.parse import unquote, urlsplit
+    from xml.etree import ElementTree as ET
+
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [url.findtext(f"{namespace}loc") for url in ET.parse(published.path("sitemap.xml")).getroot()]
+    assert locs and all(loc.isascii() and " " not in loc for loc in locs)
+    encoded = [loc for loc in locs if "%" in loc]
+    assert any("/ur/tag/" in loc for loc in encoded), "the Urdu edition's tags have Urdu slugs"
+    for loc in locs:
+        path = unquote(urlsplit(loc).path).lstrip("/")
+        assert published.path(path + "index.html" if path.endswith("/") or not path else path).is_file(), loc

@@ -19,6 +19,19 @@ and retired folders of killed builds are removed by the next build.  Builds
 into the same folder take turns (a lock on the parent folder).
 
 ``--strict`` (or ``STRICT=1``) makes content warnings fail the build.
+
+Pelican runs at its default log level, without ``--quiet`` or ``--fatal``:
+plugins/build_log.py prints every warning and error as ``path:line: message``
+and fails the build on errors itself, after reporting all of them.
+
+The output folder must be a folder of its own.  The build refuses, with one
+line saying why and ``output/`` untouched: an ``output`` that is a file or a
+symbolic link (a rename would silently replace it), and an output folder that
+is, or contains, the content folder, the theme or the project itself.  A swap
+that the file system refuses (``output/`` immutable, ``chattr +i``, or its
+folder read-only) is reported the same way, and the staging folder removed.
+The previous tree, once swapped out, is deleted even where it has read-only
+folders; what cannot be deleted is named in a warning, never left unnoticed.
 """
 
 import argparse
@@ -52,18 +65,70 @@ def compile_catalogs(translations=ROOT / "theme" / "translations"):
         os.replace(mo_file.name, mo_path)
 
 
+class OutputError(Exception):
+    """The output folder is in a state the build must not touch."""
+
+
+def remove_tree(path):
+    """Delete `path` (a folder, a file or a link), making read-only folders
+    writable on the way; returns the error that stopped it, or None."""
+    def make_writable_and_retry(function, failed_path, _excinfo):
+        parent = os.path.dirname(failed_path)
+        for folder in (parent, failed_path):
+            try:
+                if os.path.isdir(folder) and not os.path.islink(folder):
+                    os.chmod(folder, 0o700)
+            except OSError:
+                pass
+        function(failed_path)
+
+    try:
+        if os.path.islink(path) or not os.path.isdir(path):
+            os.unlink(path)
+        else:
+            shutil.rmtree(path, onerror=make_writable_and_retry)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error
+    return None
+
+
+def warn_if_left(path, error):
+    if error is not None:
+        print(f"warning: could not delete {path} ({error.strerror or error}); delete it by hand",
+              file=sys.stderr)
+
+
 def remove_leftovers(parent, name):
+    """Staging and retired folders that killed builds left next to the output."""
     for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
-        for leftover in parent.glob(f"{prefix}{name}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in sorted(parent.glob(f"{prefix}{name}-*")):
+            warn_if_left(leftover, remove_tree(leftover))
+
+
+def check_output_folder(output, protected=(), content=None):
+    """Raise OutputError when `output` is not a folder the build may replace."""
+    if output.is_symlink():
+        raise OutputError(f"{output} is a symbolic link (to {os.readlink(output)}); the build replaces the "
+                          "output folder by renaming, which would replace the link: give --output a real "
+                          "folder (or delete the link)")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"{output} is a file, not a folder; move or delete it (the site is built into a folder)")
+    for folder in protected:
+        folder = Path(folder).resolve()
+        if output == folder or folder.is_relative_to(output):
+            raise OutputError(f"{output} would replace {folder}; the output folder must be a folder of its own")
+    if content is not None and output.resolve().is_relative_to(Path(content).resolve()):
+        raise OutputError(f"{output} is inside the content folder {content}; the next build would read the site "
+                          "as content: build outside it")
 
 
 def run_pelican(settings, output, content=ROOT / "content", extra_args=(), strict=False):
     environment = {**os.environ, **({"STRICT": "1"} if strict else {})}
     command = [
         sys.executable, "-m", "pelican", str(content),
-        "--settings", str(settings), "--output", str(output),
-        "--fatal", "errors", "--quiet", *extra_args,
+        "--settings", str(settings), "--output", str(output), *extra_args,
     ]
     return subprocess.run(command, cwd=ROOT, env=environment).returncode
 
@@ -88,22 +153,32 @@ def exchange(first, second):
 
 
 def swap_in(staging, output):
-    """Replace `output` by `staging` with renames only."""
+    """Replace `output` by `staging` with renames only.  Raises OSError, with
+    `output` as it was, when the file system refuses."""
     if output.exists() and exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now the previous tree
+        warn_if_left(staging, remove_tree(staging))  # now the previous tree
     elif output.exists():
         retired = output.parent / f"{RETIRED_PREFIX}{output.name}-{os.getpid()}"
         os.rename(output, retired)
-        os.rename(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
+        try:
+            os.rename(staging, output)
+        except OSError:
+            os.rename(retired, output)
+            raise
+        warn_if_left(retired, remove_tree(retired))
     else:
         os.rename(staging, output)
 
 
 def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False, extra_settings=()):
     settings = (ROOT / settings).resolve()
-    output = Path(output).resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output = Path(os.path.abspath(output))  # not resolved: a link named output is refused, not followed
+    try:
+        check_output_folder(output, protected=(content, ROOT / "theme", ROOT), content=content)
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except (OutputError, OSError) as error:
+        print(f"error: {error}; nothing was built", file=sys.stderr)
+        return 1
     parent = os.open(output.parent, os.O_RDONLY)
     try:
         fcntl.flock(parent, fcntl.LOCK_EX)  # released by the kernel even on SIGKILL
@@ -116,6 +191,7 @@ def locked_build(settings, output, content, strict, extra_settings):
     remove_leftovers(output.parent, output.name)
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
+    swapped = False
     try:
         extra_args = ("--extra-settings", *extra_settings) if extra_settings else ()
         status = run_pelican(settings, staging, content, extra_args, strict=strict)
@@ -123,10 +199,18 @@ def locked_build(settings, output, content, strict, extra_settings):
             print(f"build failed: {output} was left as it was", file=sys.stderr)
             return status
         os.chmod(staging, 0o755)
-        swap_in(staging, output)
+        try:
+            check_output_folder(output)  # it may have changed while Pelican ran
+            swap_in(staging, output)
+            swapped = True  # swap_in removed (or named) the previous tree
+        except (OutputError, OSError) as error:
+            reason = error if isinstance(error, OutputError) else (error.strerror or error)
+            print(f"error: could not put the new site in place of {output}: {reason}; {output} was left as it "
+                  "was (an immutable or read-only folder? see `lsattr -d` and `ls -ld`)", file=sys.stderr)
+            return 1
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        if not swapped and (staging.exists() or staging.is_symlink()):
+            warn_if_left(staging, remove_tree(staging))
     return 0
 
 

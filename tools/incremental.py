@@ -15,6 +15,10 @@ stays the way to publish).  Between builds it keeps:
   section navigation.  Pages whose inputs cannot be named that way (a
   template called without stories) are always rendered.
 
+The preview shows what the published site does not: drafts
+(``PREVIEW_SETTINGS``, plugins/drafts.py), in its builds in place and in its
+atomic full builds alike.
+
 A template or catalog change drops every signature (everything is rendered
 again, still without re-reading content).  Settings and plugin changes need
 a new process (tools/serve.py restarts itself); a deleted or renamed source
@@ -23,6 +27,7 @@ file falls back to a full atomic build, which also removes stale pages.
 
 import gc
 import itertools
+import json
 from datetime import date
 from typing import NamedTuple
 import logging
@@ -42,6 +47,10 @@ from pelican.utils import sanitised_join
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # noqa: E402
+
+# What makes the preview show more than the published site, in its in-process
+# builds and its atomic full builds alike: drafts (plugins/drafts.py).
+PREVIEW_SETTINGS = {"SHOW_DRAFTS": True}
 
 _TOKENS = itertools.count(1)
 _SESSION = None  # the session whose build is running
@@ -119,7 +128,7 @@ def placement(content):
     """What puts a story where it is: if this is unchanged, an edit changes
     only what the pages that already show it say."""
     metadata = {name: value for name, value in content.metadata.items()
-                if name not in ("title", "plain_title", "summary")}
+                if name not in ("title", "plain_title", "summary", "plain_summary")}
     return (
         type(content), content._expand_settings("url"), content._expand_settings("save_as"),
         sorted((name, str(value)) for name, value in metadata.items()),
@@ -306,6 +315,7 @@ class Session:
             "FINGERPRINT_ASSETS": False,
             # The browser reloads without waiting for Pagefind.
             "SEARCH_INDEX_IN_BACKGROUND": True,
+            **PREVIEW_SETTINGS,
         }
         if self.theme:
             override["THEME"] = str(self.theme)
@@ -493,8 +503,11 @@ class Session:
         """The atomic staging build of tools/build.py (removes stale pages)."""
         self.stop_search_index()
         self.forget_content()
+        extra_settings = [f"{key}={json.dumps(value)}" for key, value in PREVIEW_SETTINGS.items()]
+        if self.theme:
+            extra_settings.append(f"THEME={json.dumps(str(self.theme))}")
         status = build.build(str(self.settings_file), str(self.output), str(self.content),
-                             [f"THEME=\"{self.theme}\""] if self.theme else ())
+                             extra_settings=extra_settings)
         return status
 
 

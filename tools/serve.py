@@ -6,11 +6,19 @@ rebuilt in this process by tools/incremental.py: only changed files are read
 again and only the pages that show them are rendered; then the browser reloads
 itself (the livereload script is injected by the server only, never written
 into output/).  A settings or plugin change restarts the server; a deleted
-source file triggers a full atomic build (tools/build.py).
+source file triggers a full atomic build (tools/build.py); a changed photo
+makes every story be read again (their pages name the photo's variants).
+The preview shows drafts too (``Status: draft``, listed at /drafts/; see
+plugins/drafts.py), which ``make publish`` leaves out.
+
+The CMS at /admin/ saves through Decap's local backend, which this server
+starts beside the site and proxies (tools/cms_backend.py); it stops with it.
 """
 
 import argparse
+import atexit
 import os
+import signal
 import sys
 import threading
 import time
@@ -23,6 +31,7 @@ from livereload.handlers import LiveReloadHandler
 from tornado import ioloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cms_backend import LocalBackend, admin_handlers  # noqa: E402
 from incremental import ROOT, Session  # noqa: E402
 
 SETTINGS = ROOT / "pelicanconf.py"
@@ -55,6 +64,12 @@ def rebuild(session, changes):
         if session.full_build() != 0:
             print("build failed; still serving the previous output", file=sys.stderr)
         return True
+    from photos import is_photo_path  # plugins/ is on sys.path once the settings are read
+
+    if any(is_within(path, session.content) and is_photo_path(path) for path in paths):
+        # A story names its photos' variants by the photo's content: a changed
+        # photo means reading the stories again (the story files did not change).
+        session.forget_content()
     catalogs = any(path.endswith(".po") for path in paths)
     if catalogs or any(is_within(path, session.theme_folder / "templates") for path in paths):
         session.forget_pages()
@@ -64,7 +79,31 @@ def rebuild(session, changes):
     return True
 
 
-def watch(session, loop, stop):
+class PreviewServer(Server):
+    """livereload's server, with the CMS's /admin/ routes first."""
+
+    def __init__(self, extra_handlers):
+        super().__init__()
+        self.extra_handlers = extra_handlers
+
+    def get_web_handlers(self, script):
+        return self.extra_handlers + super().get_web_handlers(script)
+
+
+def start_cms_backend(session, port, site_url):
+    """decap-server for the CMS at /admin/ (None when the site has no CMS)."""
+    settings = session.main_settings or {}
+    if not settings.get("CMS_PATH") or not settings.get("CMS_LOCAL_BACKEND"):
+        return None
+    backend = LocalBackend(session.content.parent, port=port)
+    if not backend.start():
+        return None
+    print(f"CMS: {site_url}/{settings['CMS_PATH']}/ saves into {session.content} "
+          f"(decap-server on {backend.url})", flush=True)
+    return backend
+
+
+def watch(session, loop, stop, backend=None):
     for changes in watchfiles.watch(*watched_paths(session), step=20, stop_event=stop,
                                     watch_filter=lambda change, path: not path.endswith(IGNORED_SUFFIXES)):
         started = time.perf_counter()
@@ -79,6 +118,8 @@ def watch(session, loop, stop):
         if not keep_running:
             print("settings or plugins changed: restarting", flush=True)
             session.stop_search_index()  # exec skips atexit handlers
+            if backend is not None:
+                backend.stop()  # the restarted server starts its own
             os.execv(sys.executable, [sys.executable, *sys.argv])
         changed = sorted(path for _, path in changes)[0]
         loop.add_callback(LiveReloadHandler.reload_waiters, changed)
@@ -93,6 +134,8 @@ def main(argv=None):
     parser.add_argument("--output", default=str(ROOT / "output"))
     parser.add_argument("--content", default=str(ROOT / "content"))
     parser.add_argument("--theme", default=None, help="another copy of theme/ (the benchmark edits one)")
+    parser.add_argument("--cms-port", type=int, default=int(os.environ.get("CMS_BACKEND_PORT") or 0),
+                        help="port of the CMS's local backend on 127.0.0.1 (default: a free one; CMS_BACKEND_PORT)")
     args = parser.parse_args(argv)
     session = Session(args.output, args.content, SETTINGS, theme=args.theme)
     started = time.perf_counter()
@@ -100,18 +143,29 @@ def main(argv=None):
     session.remember_urdu_characters()
     print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
 
-    server = Server()
+    backend = start_cms_backend(session, args.cms_port, f"http://{args.host}:{args.port}")
+    if backend is not None:
+        atexit.register(backend.stop)
+    # A terminated server (a test, a closed terminal) still stops the backend.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda number, frame: sys.exit(0))
+    settings = session.main_settings or {}
+    extra = admin_handlers(session.output, settings["CMS_PATH"], backend) if settings.get("CMS_PATH") else []
+    server = PreviewServer(extra)
     # livereload polls its own watch list; ours is watchfiles.  One
     # never-reloading entry keeps it from watching the working directory.
     server.watch(str(SETTINGS), delay="forever")
     stop = threading.Event()
     loop = ioloop.IOLoop.current()
-    threading.Thread(target=watch, args=(session, loop, stop), daemon=True).start()
+    threading.Thread(target=watch, args=(session, loop, stop, backend), daemon=True).start()
     print(f"Serving {session.output} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve(root=str(session.output), host=args.host, port=args.port, open_url_delay=None, restart_delay=0)
     finally:
         stop.set()
+        if backend is not None:
+            backend.stop()
 
 
 if __name__ == "__main__":

@@ -29,10 +29,35 @@ def test_axe_finds_a_contrast_problem_only_in_the_dark_scheme(browser, problem_p
 
 
 def test_weight_counts_every_request_and_images_without_size(browser, problem_page):
-    requests, images_without_size = measure(browser, f"{problem_page}/")
+    requests, images_without_size, has_lead_photo = measure(browser, f"{problem_page}/")
     assert sorted(request["url"].removeprefix(problem_page) for request in requests) == ["/", "/dot.svg"]
     assert all(request["decoded"] > 0 for request in requests)
     assert images_without_size == ["dot.svg"]
+    assert has_lead_photo is False
+
+
+HEAVY_LEAD_PHOTO = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Photo</title><link rel="icon" href="data:,">
+</head><body><main><figure class="photo lead-photo"><img src="heavy.png" width="600" height="400" alt="noise" fetchpriority="high"></figure>
+<img src="second.png" width="60" height="40" alt="also eager" fetchpriority="high"></main></body></html>"""
+
+
+def test_weight_gate_holds_a_lead_photo_to_its_budget_and_allows_one_eager_image(browser, tmp_path):
+    from PIL import Image
+
+    from gates.weight import LEAD_PHOTO_BUDGET, check_weight
+
+    (tmp_path / "index.html").write_text(HEAVY_LEAD_PHOTO, encoding="utf-8")
+    Image.effect_noise((600, 400), 120).convert("RGB").save(tmp_path / "heavy.png")  # noise does not compress
+    Image.new("RGB", (60, 40), "red").save(tmp_path / "second.png")
+    assert (tmp_path / "heavy.png").stat().st_size > LEAD_PHOTO_BUDGET
+    with SiteServer() as server:
+        server.serve(tmp_path)
+        failures = check_weight(browser, tmp_path, server.url, [("en", "")]).failures
+    assert any(f"images loaded with the page are " in failure and f"> {LEAD_PHOTO_BUDGET}" in failure for failure in failures)
+    assert [failure for failure in failures if "not lazy" in failure] == [
+        "/: image without width and height, or not lazy though not the lead photo: heavy.png",
+        "/: image without width and height, or not lazy though not the lead photo: second.png",
+    ], "two images that both claim to be the lead: neither is"
 
 
 KEYBOARD_PROBLEMS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Keys</title>

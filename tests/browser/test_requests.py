@@ -4,8 +4,10 @@ import pytest
 
 from sitebuild import ARTICLE_SLUG
 
-PAGES = [f"2018/05/02/{ARTICLE_SLUG}/", "", "section/syria/", "tag/deir-ezzor/", "archive/", "archive/2018/05/", "404.html"]
-URDU_PAGES = [f"ur/2018/05/02/{ARTICLE_SLUG}/", "ur/", "ur/section/syria/", "ur/tag/", "ur/archive/", "ur/404.html"]
+PAGES = [f"2018/05/02/{ARTICLE_SLUG}/", "", "section/syria/", "tag/deir-ezzor/", "archive/", "archive/2018/05/", "404.html",
+         "author/", "author/omar-sample/"]
+URDU_PAGES = [f"ur/2018/05/02/{ARTICLE_SLUG}/", "ur/", "ur/section/syria/", "ur/tag/", "ur/archive/", "ur/404.html",
+              "ur/author/", "ur/author/omar-sample/"]
 
 
 @pytest.mark.parametrize("path", PAGES + URDU_PAGES)

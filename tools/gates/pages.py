@@ -18,6 +18,8 @@ PAGE_TYPES = [
     ("sections", r"section/index\.html"),
     ("tag", r"tag/[^/]+/index\.html"),
     ("tags", r"tag/index\.html"),
+    ("author", r"author/[^/]+/index\.html"),
+    ("authors", r"author/index\.html"),
     ("archive", r"archive/index\.html"),
     ("archive-period", r"archive/\d{4}/(?:\d{2}/)?index\.html"),
     ("paper-calendar", r"paper/archive/(?:\d{4}/)?index\.html"),
@@ -25,6 +27,10 @@ PAGE_TYPES = [
     ("search", r"search/index\.html"),
     ("pagination", r".+/page/\d+/index\.html"),
 ]
+# Folders that hold no readers' page: the CMS (CMS_PATH, plugins/admin_cms.py)
+# is checked by the links, vnu and precompressed-copies gates, which read every
+# file, but not sampled for the reader-facing gates (axe, Lighthouse, weight...).
+NOT_READERS_PAGES = ("admin/",)
 # Types every edition must have: their absence fails the gate.
 REQUIRED_TYPES = ("home", "article", "section", "tag", "archive", "404")
 
@@ -44,6 +50,8 @@ def editions_of(root, edition_paths):
     editions = {path: [] for path in edition_paths}
     for page in sorted(root.rglob("*.html")):
         relative = page.relative_to(root).as_posix()
+        if relative.startswith(NOT_READERS_PAGES):
+            continue
         edition = next((path for path in subfolders if relative.startswith(path + "/")), "")
         inner = relative[len(edition) + 1:] if edition else relative
         editions[edition].append(inner)
