@@ -58,7 +58,7 @@ URDU_MARKS = (
     "\u0654\u0655\u0656\u0657\u0658\u0670"  # hamza above and below, khari zabar…
     "\u0610\u0611\u0612\u0613\u0614"  # honorifics (ؐ ؑ ؒ ؓ ؔ)
 )
-URDU_PUNCTUATION = "،؛؟۔٪٫٬" + "«»‘’“”" + "!():-.,/[]"
+URDU_PUNCTUATION = "،؛؟۔٪٫٬" + "«»‘’“”" + "!():-.,/[]·"
 URDU_DIGITS = "۰۱۲۳۴۵۶۷۸۹" + "٠١٢٣٤٥٦٧٨٩" + "0123456789"
 SPACES_AND_JOINERS = " \u00a0\u200b\u200c\u200d\u200e\u200f"  # typogrify's widont, ZWNJ, direction marks
 # Always in the subset, whatever the pages say.
