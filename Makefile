@@ -17,10 +17,14 @@ PY      := $(BIN)/python
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 NOTO    := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
-NGINX   := /usr/sbin/nginx
+BROTLI_STATIC := /usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+# What the tests need from Debian: a browser, fonts, Java (Nu HTML Checker),
+# nginx with the brotli static module (tests/test_nginx.py).
+HAVE_SYSTEM_PACKAGES := command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] \
+	&& { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } && [ -f $(BROTLI_STATIC) ]
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve html publish new test check bench chromium extract-messages clean admin
+.PHONY: serve html publish new test check bench system-packages chromium extract-messages clean admin
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -67,14 +71,14 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 test: $(BIN)/.installed-test node_modules/.installed $(ADMIN)
-	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] && [ -x $(NGINX) ] || $(MAKE) --no-print-directory chromium
+	@$(HAVE_SYSTEM_PACKAGES) || $(MAKE) --no-print-directory system-packages
 	@$(MAKE) --no-print-directory check; gates=$$?; $(PY) -m pytest; tests=$$?; \
 	  [ $$gates -eq 0 ] || echo "make check failed (see its table above)"; exit $$(( gates || tests ))
 
 # Quality gates on the publish build (tools/check.py): links, feeds, vnu,
 # axe, keyboard, weight, Lighthouse.  Prints a table; fails on any failure.
 check: $(BIN)/.installed-test node_modules/.installed $(ADMIN)
-	@command -v chromium >/dev/null && command -v java >/dev/null && [ -f $(NOTO) ] && [ -x $(NGINX) ] || $(MAKE) --no-print-directory chromium
+	@$(HAVE_SYSTEM_PACKAGES) || $(MAKE) --no-print-directory system-packages
 	$(PY) tools/check.py
 
 # Not part of `make test`: minutes of builds on synthetic corpora in a temporary folder.
@@ -82,17 +86,22 @@ bench: $(BIN)/.installed $(ADMIN)
 	BENCH_N="$${BENCH_N:-100 1000 5000}" $(PY) tools/bench.py
 
 # Debian's Chromium (test tools cannot download their own browser here), Java
-# for the Nu HTML Checker, and nginx (search is tested behind deploy/nginx.conf).
-chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core default-jre-headless nginx libnginx-mod-http-brotli-static >/dev/null
+# for the Nu HTML Checker, nginx and its brotli module.  Needs root (apt-get).
+# nginx is only run by the tests, on a port of their own: the package's own
+# service is not needed (a container's policy-rc.d keeps it from starting).
+system-packages:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  chromium fonts-noto-core default-jre-headless nginx libnginx-mod-http-brotli-static >/dev/null
+chromium: system-packages
 
 # Refresh the catalogs after changing a template string, then translate the
 # new entries in theme/translations/ur/LC_MESSAGES/messages.po.
 extract-messages: $(BIN)/.installed
-	$(BIN)/pybabel extract --mapping babel.cfg --no-location --omit-header --sort-output \
+	$(BIN)/pybabel extract --mapping babel.cfg --no-location --omit-header --sort-output --no-wrap \
 	  --output theme/translations/messages.pot theme/templates
 	$(BIN)/pybabel update --input-file theme/translations/messages.pot \
-	  --output-dir theme/translations --domain messages --no-fuzzy-matching --ignore-obsolete
+	  --output-dir theme/translations --domain messages --no-fuzzy-matching --ignore-obsolete \
+	  --no-wrap --ignore-pot-creation-date
 
 clean:
 	rm -rf output $(VENV) .pytest_cache

@@ -118,12 +118,15 @@ TYPOGRIFY = True
 
 # Stories and pages are Markdown only: Pelican's reStructuredText and HTML
 # readers are off (plugins/validation.py refuses such files with a message
-# instead of leaving them unread or unchecked).
+# instead of leaving them unread or unchecked; and Docutils, which has no
+# Urdu, would warn about it on every build).
 READERS = {"rst": None, "html": None, "htm": None}
 # Pelican's test is the bare file name: ".*" leaves out hidden files (editor
 # swap and lock files, .DS_Store) everywhere, as the checks do.
 IGNORE_FILES = [".*"]
-# Said on every preview build, where feeds have root-relative links on purpose.
+# The preview has no SITEURL, so its feeds carry site-relative links on
+# purpose; the publish build (publishconf.py) sets one.  Pelican would warn
+# about it on every `make serve` and `make html`.
 LOG_FILTER = [(logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid")]
 # Photos (plugins/photos.py): every photo a story shows is published as
 # WebP at these widths (never wider than the file), with a JPEG fallback (PNG

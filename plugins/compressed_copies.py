@@ -17,7 +17,8 @@ final form.  A copy that would not be smaller than its file is not written.
   keeps the copies the last build used: a second build compresses only the
   files whose bytes changed.  Both compressors are deterministic (gzip without a
   timestamp), so builds stay byte-identical.
-* The files are shared, in chunks, between one process per available core;
+* The files are shared, in chunks, between one process per available core
+  (forked on Linux, started afresh on macOS and Windows: plugins/processes.py);
   a failure in any of them (or a killed worker) fails the build.  A file
   under ``PRECOMPRESS_MIN_SIZE``, or one that would not get smaller, has no
   copy (an old one is removed).
@@ -32,12 +33,12 @@ cached); this plugin takes 5.3 s.
 Settings read: ``OUTPUT_PATH``, ``CACHE_PATH``, ``EDITIONS``,
 ``DEFAULT_LANG``, ``PRECOMPRESS_BROTLI``, ``PRECOMPRESS_GZIP`` (both default
 True), ``PRECOMPRESS_BROTLI_QUALITY``, ``PRECOMPRESS_MIN_SIZE`` (default 20
-bytes), ``PRECOMPRESS_TEXT_EXTENSIONS``.
+bytes), ``PRECOMPRESS_TEXT_EXTENSIONS``, ``PRECOMPRESS_FILES_PER_TASK``
+(default 64).
 """
 
 import hashlib
 import logging
-import multiprocessing
 import os
 import tempfile
 import zlib
@@ -49,6 +50,7 @@ import brotli
 from pelican.plugins import granular_signals
 
 from editions import is_main_site
+from processes import available_cpus, pool_context
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +132,14 @@ def write_compressed_copies(pelican):
     cache = Path(settings["CACHE_PATH"]) / "precompressed"
     cache.mkdir(parents=True, exist_ok=True)
     minimum_size = int(settings.get("PRECOMPRESS_MIN_SIZE", 20))
-    tasks = [(paths[start:start + FILES_PER_TASK], formats, minimum_size, cache)
-             for start in range(0, len(paths), FILES_PER_TASK)]
-    processes = min(len(os.sched_getaffinity(0)), len(tasks))
+    per_task = int(settings.get("PRECOMPRESS_FILES_PER_TASK", FILES_PER_TASK))
+    tasks = [(paths[start:start + per_task], formats, minimum_size, cache)
+             for start in range(0, len(paths), per_task)]
+    processes = min(available_cpus(), len(tasks))
     if processes > 1:
         # A worker that dies (out of memory, killed) raises BrokenProcessPool
         # here instead of leaving the build waiting.
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(processes, mp_context=pool_context()) as pool:
             results = list(pool.map(compress_files, tasks))
     else:
         results = list(map(compress_files, tasks))

@@ -33,6 +33,8 @@ options that change the output:
   (``READ_ONCE_PROCESSES``, default: the CPUs this process may use, and only
   when there are more than ``READ_ONCE_PARALLEL_MIN_FILES`` files, default
   200); the results join the memo, and the editions then read from it.
+  Where a fork is not safe or does not exist (macOS, Windows: see
+  plugins/processes.py), the editions convert the files themselves.
 
 The memo lives as long as the process: one build, or the whole ``make serve``
 session, where an edit then costs one conversion.  It is also kept on disk,
@@ -68,6 +70,8 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.readers import MarkdownReader, Readers
 from pelican.utils import pelican_open
+
+from processes import available_cpus, can_fork
 
 _MARKDOWN_MEMO = {}
 _TYPOGRIFY_MEMO = {}
@@ -270,8 +274,8 @@ def convert_files(settings, paths):
 def convert_in_parallel(pelican):
     """With an empty memo, convert the sources on every core before Pelican reads them."""
     settings = pelican.settings
-    processes = int(settings.get("READ_ONCE_PROCESSES", len(os.sched_getaffinity(0))))
-    if _MARKDOWN_MEMO or processes < 2 or _DISK.get("converted"):
+    processes = int(settings.get("READ_ONCE_PROCESSES", available_cpus()))
+    if _MARKDOWN_MEMO or processes < 2 or _DISK.get("converted") or not can_fork():
         return
     _DISK["converted"] = True
     paths = source_files(settings)

@@ -1079,14 +1079,24 @@ def strict(settings, environ=os.environ):
 _LAST_RUN = {}  # the site paths of the main site's last full run, for validate_changed()
 
 
+class ContentProblems(SystemExit):
+    """The content has problems that stop the build; they have been printed.
+    A SystemExit, so that it passes Pelican's `except Exception` handler: the
+    command exits with status 1 and no traceback.  `make serve` reads
+    `problems` for its error overlay."""
+
+    def __init__(self, problems):
+        super().__init__(1)
+        self.problems = problems
+
+
 def report(problems, settings):
     for problem in problems:
         print(problem, file=sys.stderr)
     fatal = [p for p in problems if not p.warning or strict(settings)]
     if fatal:
         sys.stderr.flush()
-        # SystemExit passes Pelican's `except Exception` handler: no traceback.
-        raise SystemExit(1)
+        raise ContentProblems(fatal)
 
 
 def validate_content(pelican):

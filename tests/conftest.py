@@ -120,3 +120,14 @@ def server(site):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def preview(tmp_path_factory):
+    """`make serve` (tools/serve.py) running on fixture content, theme and
+    settings of its own (tests/serving.py); tests mend what they break."""
+    from serving import Preview
+
+    running = Preview(tmp_path_factory.mktemp("preview")).start()
+    yield running
+    running.stop()

@@ -49,13 +49,18 @@ ADMIN_CSP = {
 
 
 def test_headers_file_is_the_deploy_source_plus_page_rules(published):
-    """deploy/_headers as written, less /*'s Content-Security-Policy (the
-    /admin/ rule has its own; plugins/deploy_headers.py writes /*'s for every
-    other top-level path), then the generated rules."""
+    """deploy/_headers as written, less the /* headers that the /admin/ rule
+    sets itself (Content-Security-Policy, Cross-Origin-Opener-Policy;
+    plugins/deploy_headers.py writes /*'s for every other top-level path),
+    then the generated rules."""
     written = published.text("_headers").split("\n")
     source = (ROOT / "deploy" / "_headers").read_text(encoding="utf-8").rstrip("\n").split("\n")
-    site_policy = next(line for line in source if line.startswith("  Content-Security-Policy: default-src 'self'; img-src"))
-    assert written[: len(source) - 1] == [line for line in source if line != site_policy]
+    replaced = [line for line in source[: source.index("/theme/*")]
+                if line.startswith(("  Content-Security-Policy: default-src 'self'; img-src",
+                                    "  Cross-Origin-Opener-Policy: same-origin"))]
+    assert len(replaced) == 2
+    kept = [line for line in source if line not in replaced]
+    assert written[: len(kept)] == kept
 
 
 def test_every_file_gets_the_security_headers(published, rules):
@@ -73,7 +78,9 @@ def test_every_file_gets_the_security_headers(published, rules):
             assert "X-Robots-Tag" not in headers
         assert headers["X-Content-Type-Options"] == "nosniff"
         # No other site's window keeps a handle on ours; only our own pages load the theme's files.
-        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        # (The CMS's GitHub login answers from a popup through window.opener.)
+        assert headers["Cross-Origin-Opener-Policy"] == ("same-origin-allow-popups" if path.startswith("/admin/")
+                                                         else "same-origin"), path
         assert headers["Cross-Origin-Resource-Policy"] == ("same-origin" if path.startswith("/theme/")
                                                            else "cross-origin"), path
         max_age = re.search(r"max-age=(\d+)", headers["Strict-Transport-Security"])
@@ -118,17 +125,41 @@ def test_nginx_snippet_sends_the_same_headers(rules):
     headers = {location: dict(re.findall(r'add_header\s+(\S+)\s+"([^"]*)"\s+always;', body))
                for location, body in locations.items()}
     for location, pattern in (("/theme/", "/theme/x.css"), ("/", "/2018/05/02/story/"), ("/ur/", "/ur/x/"),
-                              ("/admin/", "/admin/index.html")):
+                              ("/media/", "/media/x-0123456789-400.webp"), ("/admin/", "/admin/index.html")):
         assert headers[location] == headers_for(rules, pattern), location
+
+
+# The oldest major of each action that runs on Node 24 (Node 20 actions are
+# deprecated on GitHub's runners); a newer major is fine.
+CURRENT_MAJORS = {"actions/checkout": 7, "actions/configure-pages": 6, "actions/cache": 6,
+                  "actions/cache/restore": 6, "actions/cache/save": 6, "actions/upload-pages-artifact": 4,
+                  "actions/deploy-pages": 5, "actions/setup-python": 6, "actions/setup-node": 6}
 
 
 def test_github_pages_workflow_publishes_output():
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
     assert re.search(r"SITEURL: \$\{\{ steps\.\w+\.outputs\.base_url \}\}", workflow)
-    assert re.search(r"^\s+run: make publish$", workflow, re.M)
+    assert re.search(r"^\s+make publish$", workflow, re.M)
     assert re.search(r"path: output/?$", workflow, re.M)
     assert "actions/deploy-pages@" in workflow
     assert re.search(r"pages: write", workflow) and re.search(r"id-token: write", workflow)
+
+
+def test_github_pages_workflow_is_current_checked_cached_and_scheduled():
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    uses = re.findall(r"uses: ([\w./-]+)@v(\d+)", workflow)
+    assert uses
+    for action, major in uses:
+        assert action in CURRENT_MAJORS and int(major) >= CURRENT_MAJORS[action], f"{action}@v{major}"
+    steps = workflow.split("\n      - ")
+    check = next(index for index, step in enumerate(steps) if "run: make check" in step)
+    upload = next(index for index, step in enumerate(steps) if "upload-pages-artifact" in step)
+    assert check < upload, "make check runs before the site is uploaded for deployment"
+    assert re.search(r"path: \S*\.cache/pip", workflow) and re.search(r"key: pip-.*hashFiles\('requirements", workflow)
+    assert re.search(r"path: \S*\.npm", workflow) and re.search(r"key: npm-.*hashFiles\('package-lock.json'\)", workflow)
+    cron = re.search(r'schedule:\s+- cron: "([^"]+)"', workflow)
+    assert cron and cron[1].startswith("*/15 "), "scheduled stories appear within 15 minutes of their time"
+    assert "SOURCE_DATE_EPOCH=$(date +%s)" in workflow, "a scheduled run builds as of now"
 
 
 def test_urdu_pages_ask_for_the_font_at_once_and_english_pages_never(published):

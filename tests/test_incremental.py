@@ -159,3 +159,40 @@ def test_a_quick_edit_with_unsafe_body_html_is_refused(session, capsys):
     error = capsys.readouterr().err
     assert f"{story.name}:{line}: the image https://tracker.example/pixel.gif is on another site" in error
     assert page.read_bytes() == before
+def test_the_first_edit_after_start_subsets_no_font(session, monkeypatch, tmp_path):
+    """The font's character map is read at start-up; an edit whose pages use
+    only characters the served font has does not subset it again (issue 13:
+    the first save took 4-15 s)."""
+    import urdu_font
+
+    session.remember_urdu_font()
+
+    def no_subset(*args, **kwargs):
+        raise AssertionError("the font was subset on the edit path")
+
+    monkeypatch.setattr(urdu_font, "write_subset", no_subset)
+    monkeypatch.setattr(urdu_font, "cached_subset", no_subset)
+    story = translated_story(session.content)
+    replace_in_body(story, " ", " lorem ")
+    assert session.quick_update([story])
+    urdu = story.with_suffix(".ur.md")
+    replace_in_body(urdu, "۔", "۔ ۔")  # Urdu text, no new character
+    assert session.quick_update([urdu])
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_story_without_summary_shows_its_new_description_at_once(session, tmp_path):
+    """The description (meta, OpenGraph, JSON-LD) comes from the body when a
+    story has no Summary: Pelican memoizes it per object, and the quick path
+    must drop that memo before deriving from it (issue 13: the page showed
+    the previous save)."""
+    story = translated_story(session.content)
+    header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
+    header = "\n".join(line for line in header.splitlines() if not line.startswith("Summary:"))
+    session.build()  # the story without Summary, as the first version
+    for marker in ("FIRSTVERSION", "SECONDVERSION"):
+        story.write_text(f"{header}\n\n{marker} opens the story.\n\n{body}", encoding="utf-8")
+        assert session.quick_update([story]) or session.build() is not None
+        page = next(p for p in session.output.rglob(f"{story.stem}/index.html") if p.relative_to(session.output).parts[0] != "ur")
+        assert f'content="{marker} opens the story.' in page.read_text(encoding="utf-8")
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []

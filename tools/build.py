@@ -11,12 +11,15 @@ too), then swap the staging folder and the output folder.
 
 The swap is one ``renameat2(RENAME_EXCHANGE)`` system call on Linux: at every
 instant ``output/`` is either the complete previous tree or the complete new
-one.  Where the call is missing (not Linux, or a file system without it) it
-falls back to two renames, with a window of microseconds in which
+one.  Where the call is missing (macOS, Windows, or a file system without it)
+it falls back to two renames, with a window of microseconds in which
 ``output/`` does not exist (a reader may get a 404; never a mix of trees).
 A failed or killed build leaves the previous output untouched; stale staging
 and retired folders of killed builds are removed by the next build.  Builds
-into the same folder take turns (a lock on the parent folder).
+into the same folder take turns: a lock that the operating system releases
+even when a build is killed (``flock`` on the parent folder on Linux and
+macOS, ``msvcrt.locking`` on a ``.<output>.lock`` file beside it on Windows;
+without either, builds do not wait for each other).
 
 ``--strict`` (or ``STRICT=1``) makes content warnings fail the build.
 
@@ -35,10 +38,11 @@ folders; what cannot be deleted is named in a warning, never left unnoticed.
 """
 
 import argparse
+import contextlib
 import ctypes
 import errno
-import fcntl
 import os
+import time
 import shutil
 import subprocess
 import sys
@@ -139,9 +143,11 @@ RENAME_EXCHANGE = 2
 
 def exchange(first, second):
     """Atomically swap two paths (Linux renameat2); False if unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):
         return False
     result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
     if result == 0:
@@ -170,6 +176,43 @@ def swap_in(staging, output):
         os.rename(staging, output)
 
 
+@contextlib.contextmanager
+def taking_turns(output):
+    """Hold the lock of builds into `output` (see the module's docstring)."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if fcntl is not None:
+        parent = os.open(output.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(parent, fcntl.LOCK_EX)  # released by the kernel even on SIGKILL
+            yield
+        finally:
+            os.close(parent)
+        return
+    try:
+        import msvcrt
+    except ImportError:
+        yield  # no lock to be had: builds into one folder do not wait for each other
+        return
+    lock = os.open(output.parent / f".{output.name}.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        while True:
+            try:
+                msvcrt.locking(lock, msvcrt.LK_NBLCK, 1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            os.lseek(lock, 0, os.SEEK_SET)
+            msvcrt.locking(lock, msvcrt.LK_UNLCK, 1)
+    finally:
+        os.close(lock)
+
+
 def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False, extra_settings=()):
     settings = (ROOT / settings).resolve()
     output = Path(os.path.abspath(output))  # not resolved: a link named output is refused, not followed
@@ -179,12 +222,8 @@ def build(settings="pelicanconf.py", output="output", content=ROOT / "content", 
     except (OutputError, OSError) as error:
         print(f"error: {error}; nothing was built", file=sys.stderr)
         return 1
-    parent = os.open(output.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(parent, fcntl.LOCK_EX)  # released by the kernel even on SIGKILL
+    with taking_turns(output):
         return locked_build(settings, output, Path(content).resolve(), strict, extra_settings)
-    finally:
-        os.close(parent)
 
 
 def locked_build(settings, output, content, strict, extra_settings):

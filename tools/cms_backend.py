@@ -12,8 +12,9 @@ The preview server answers the CMS on its own origin:
   cross-origin request and /admin/'s Content-Security-Policy
   (``connect-src 'self' https://api.github.com``) is the production one;
 * ``/admin/...`` files are served with the headers the built ``_headers``
-  gives them (the CSP, noindex), and without the live-reload script: saving
-  a story must not reload the editor.
+  gives them (the CSP, noindex), and without the preview's reload and
+  overlay script (tools/preview_server.py adds it to the site's pages only):
+  saving a story must not reload the editor.
 
 The backend stops with the server (and before it restarts itself after a
 settings change).  Without Node.js or admin/node_modules the site is still
@@ -137,9 +138,6 @@ class AdminFiles(web.StaticFileHandler):
         super().initialize(path, default_filename)
         self.output = Path(output)
 
-    def prepare(self):
-        self._transforms = []  # livereload's script injection: not in the editor
-
     def set_extra_headers(self, path):
         url_path = self.request.path
         for pattern, headers in read_headers_file(self.output / "_headers"):
@@ -150,7 +148,7 @@ class AdminFiles(web.StaticFileHandler):
 
 
 def admin_handlers(output, admin_path, backend):
-    """Tornado handlers for /<admin_path>/ (before livereload's catch-all)."""
+    """Tornado handlers for /<admin_path>/ (before the preview's catch-all)."""
     prefix = f"/{admin_path.strip('/')}"
     handlers = [(rf"{prefix}", web.RedirectHandler, {"url": f"{prefix}/"})]
     if backend is not None:

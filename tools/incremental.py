@@ -26,16 +26,18 @@ file falls back to a full atomic build, which also removes stale pages.
 """
 
 import gc
+import hashlib
 import itertools
 import json
-from datetime import date
-from typing import NamedTuple
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from pelican import Pelican, signals
 from pelican.contents import Content
@@ -268,12 +270,75 @@ class IncrementalPelican(Pelican):
         return writer
 
 
+# A file system's clock ticks in steps (a few milliseconds on Linux, seconds
+# on some file systems): two saves within one step can leave the same mtime
+# and size.  The stamp of a file changed less than this long ago also holds a
+# digest of its bytes (git's "racy timestamp" rule).
+RACY_NS = 3_000_000_000
+
+
+def source_stamp(path):
+    """What tells whether a source file changed since it was read: its mtime,
+    size, inode and ctime, and, while the file is recent (RACY_NS), a digest
+    of its bytes."""
+    try:
+        status = os.stat(path)
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
+        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_NS:
+            stamp += (digest_of(path),)
+        return stamp
+    except OSError:
+        return object()  # equal to no other stamp: read again
+
+
+def digest_of(path):
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).digest()
+
+
+def unchanged(cached, current, path):
+    """Whether a file stamped `cached` before is the same file as stamped
+    `current` now.  A stamp taken while the file was recent holds a digest:
+    the same metadata is trusted only if the bytes still have that digest."""
+    if cached == current:
+        return True
+    if isinstance(cached, tuple) and isinstance(current, tuple) and len(cached) == 5 and cached[:4] == current[:4]:
+        try:
+            return digest_of(path) == cached[4]
+        except OSError:
+            return False
+    return False
+
+
 def keep_content_in_memory(generator):
-    """Give the generator the session's in-memory content cache."""
+    """Give the generator the session's in-memory content cache.  A file's
+    stamp is taken before it is read, never after: a save that lands while
+    the file is being read leaves a stamp that no longer matches, so the next
+    build reads the file again instead of keeping what it read half-way."""
     if _SESSION is None or not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
         return
     key = (generator.settings["DEFAULT_LANG"], type(generator).__name__)
-    generator._cache = _SESSION.content_caches.setdefault(key, {})
+    generator._cache = cache = _SESSION.content_caches.setdefault(key, {})
+    stamps_before_reading = {}
+
+    def stamp_of(filename):
+        return source_stamp(os.path.join(generator.path, filename))
+
+    def get_cached_data(filename, default=None):
+        stamp = stamps_before_reading[filename] = stamp_of(filename)
+        cached_stamp, data = cache.get(filename, (None, default))
+        if cached_stamp is None or not unchanged(cached_stamp, stamp, os.path.join(generator.path, filename)):
+            return default
+        if len(stamp) == 4:
+            cache[filename] = (stamp, data)  # no longer recent: its metadata suffices from now on
+        return data
+
+    def cache_data(filename, data):
+        cache[filename] = (stamps_before_reading.pop(filename, None) or stamp_of(filename), data)
+
+    generator._get_file_stamp = stamp_of
+    generator.get_cached_data = get_cached_data
+    generator.cache_data = cache_data
     generator.save_cache = lambda: None
     _SESSION.generators[key] = generator
 
@@ -281,7 +346,8 @@ def keep_content_in_memory(generator):
 class Session:
     """One preview site, rebuilt in place by `build()`."""
 
-    def __init__(self, output, content=ROOT / "content", settings_file=ROOT / "pelicanconf.py", theme=None):
+    def __init__(self, output, content=ROOT / "content", settings_file=ROOT / "pelicanconf.py", theme=None,
+                 log_handler=None):
         self.output = Path(output).resolve()
         self.content = Path(content).resolve()
         self.settings_file = Path(settings_file).resolve()
@@ -296,10 +362,12 @@ class Session:
         self.stats = {}
         self.last_duration = None
         self.unused_variables = set()
-        init_logging(level=logging.WARNING, fatal="errors")
+        self._urdu_source_characters = self._urdu_font_coverage = self._urdu_font_stamp = None
+        init_logging(level=logging.WARNING, fatal="errors", **({"handler": log_handler} if log_handler else {}))
         signals.article_generator_init.connect(keep_content_in_memory)
         signals.page_generator_init.connect(keep_content_in_memory)
         self._find_unused_variables()
+        self._settings()  # a mistake in the settings shows now, not at the first build
 
     def _settings(self):
         override = {
@@ -374,6 +442,9 @@ class Session:
             pelican = IncrementalPelican(self._settings())
             self.main_settings = pelican.settings
             pelican.run()
+        except BaseException:
+            self.generators = {}  # what this build recorded is incomplete: the next one is a full build
+            raise
         finally:
             os.chdir(cwd)
             _SESSION = None
@@ -392,12 +463,14 @@ class Session:
         each edition's story object is refreshed in place from the file, so
         every list that holds it sees the new text, and the pages and feeds
         recorded as showing it are rendered again.  Returns False (nothing
-        done) when a full `build()` is needed."""
+        done) when a full `build()` is needed.  The edited files are checked
+        (plugins/validation.py) before Pelican's reader sees them: a mistake
+        is reported as `path:line: message`, and nothing is written."""
         global _SESSION
         if not self.generators or not paths:
             return False
         started = time.perf_counter()
-        refreshed = []  # (edition generator, cache key, old object, new object)
+        stories = []  # (edition generator, cache key, cached object)
         for path in paths:
             path = Path(path).resolve()
             if not path.is_file() or not path.is_relative_to(self.content):
@@ -411,30 +484,37 @@ class Session:
                 if kind != "ArticlesGenerator":
                     return False
                 found = True
-                new = generator.readers.read_file(
-                    base_path=generator.path, path=key, content_class=type(cached[1]), context=generator.context)
-                if placement(new) != placement(cached[1]):
-                    return False
-                refreshed.append((generator, key, cached[1], new))
+                stories.append((generator, key, cached[1]))
             if not found:
                 return False
         if "validation" in self.main_settings["PLUGINS"]:
-            sys.modules["validation"].validate_changed(self.main_settings, paths)  # SystemExit: nothing written
+            sys.modules["validation"].validate_changed(self.main_settings, paths)  # raises: nothing written
+        refreshed = []  # (edition generator, cache key, old object, new object, stamp before reading)
+        for generator, key, cached in stories:
+            stamp = generator._get_file_stamp(key)
+            new = generator.readers.read_file(
+                base_path=generator.path, path=key, content_class=type(cached), context=generator.context)
+            if placement(new) != placement(cached):
+                return False
+            refreshed.append((generator, key, cached, new, stamp))
         _SESSION = self
         self.stats = {"rendered": 0, "kept": 0}
         self.stop_search_index()
+        completed = False
         try:
             outputs = set()
-            for generator, key, old, new in refreshed:
+            for generator, key, old, new, stamp in refreshed:
                 old_token = token(old)
                 for name, value in new.__dict__.items():
                     if name not in ("translations", "_render_token", "_context"):
                         old.__dict__[name] = value
                 old.__dict__["_render_token"] = next(_TOKENS)
+                # Pelican memoizes a story's HTML and summary by object: drop
+                # them before anything derives from the new text.
+                forget_memoized([old])
                 if "structured_data" in sys.modules:  # values the plugin derives from the text
                     sys.modules["structured_data"].annotate(old, generator.settings)
-                forget_memoized([old])
-                generator._cache[key] = (generator._get_file_stamp(key), old)
+                generator._cache[key] = (stamp, old)
                 shown = self.dependents.pop(old_token, set())
                 self.dependents.setdefault(token(old), set()).update(shown)
                 outputs |= shown
@@ -453,26 +533,77 @@ class Session:
                 self.stats["rendered"] += 1
             self._refresh_urdu_font(outputs)
             self._refresh_search_index()
+            completed = True
         finally:
             _SESSION = None
+            if not completed:
+                self.generators = {}  # pages may be half done: the next rebuild is a full build
         self.last_duration = time.perf_counter() - started
         return True
 
-    def remember_urdu_characters(self):
-        """Read the characters of every Urdu page now (the first build made the
-        font in another process), so that the first Urdu edit is as quick as
-        the next ones."""
-        if self.main_settings and "ur" in self.main_settings["EDITIONS"] and "urdu_font" in self.main_settings["PLUGINS"]:
-            import urdu_font
-            urdu_font.characters_of(sorted((self.output / self.main_settings["EDITIONS"]["ur"]["path"]).rglob("*.html")))
+    # -- the Urdu font ------------------------------------------------------
+    # The build subsets the font to the Urdu edition's text (plugins/urdu_font.py).
+    # A quick edit almost never brings a character the served font lacks, so
+    # the edit path only compares the rewritten pages' characters with the
+    # font's character map, read at start-up (and after each full build), and
+    # subsets again only for a character the font lacks but the source has.
+
+    def _urdu_font_paths(self):
+        """(source TTF, served WOFF2) when this session's settings use the Urdu font."""
+        settings = self.main_settings
+        if not settings or "ur" not in settings.get("EDITIONS", {}) or "urdu_font" not in settings["PLUGINS"]:
+            return None
+        return (Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"],
+                self.output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"])
+
+    def remember_urdu_font(self):
+        """Read, once, what the edit path needs about the Urdu font: the
+        characters of every Urdu page and the character maps of the source and
+        the served font (start-up work, off the edit path)."""
+        paths = self._urdu_font_paths()
+        if paths is None:
+            return
+        import urdu_font
+
+        urdu_font.characters_of(sorted((self.output / self.main_settings["EDITIONS"]["ur"]["path"]).rglob("*.html")))
+        self._font_coverage(paths)
+
+    def _font_coverage(self, paths):
+        """(characters the source font has, characters the served font has)."""
+        from fontTools.ttLib import TTFont
+
+        source, served = paths
+        try:
+            status = served.stat()
+            stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+        except OSError:
+            stamp = None
+        if self._urdu_font_stamp != stamp or self._urdu_font_coverage is None:
+            if self._urdu_source_characters is None:
+                with TTFont(source, lazy=True) as font:
+                    self._urdu_source_characters = frozenset(map(chr, font.getBestCmap()))
+            try:
+                with TTFont(served, lazy=True) as font:
+                    served_characters = frozenset(map(chr, font.getBestCmap()))
+            except (OSError, ValueError):
+                served_characters = frozenset()
+            self._urdu_font_stamp, self._urdu_font_coverage = stamp, served_characters
+        return self._urdu_source_characters, self._urdu_font_coverage
 
     def _refresh_urdu_font(self, outputs):
-        editions = self.main_settings["EDITIONS"]
-        if "ur" not in editions or "urdu_font" not in self.main_settings["PLUGINS"]:
+        paths = self._urdu_font_paths()
+        if paths is None:
             return
-        urdu_root = self.output / editions["ur"]["path"]
-        if any(Path(path).is_relative_to(urdu_root) and path.endswith(".html") for path in outputs):
-            import urdu_font
+        urdu_root = self.output / self.main_settings["EDITIONS"]["ur"]["path"]
+        pages = [Path(path) for path in outputs if Path(path).is_relative_to(urdu_root) and path.endswith(".html")]
+        if not pages:
+            return
+        import urdu_font
+
+        source_characters, served_characters = self._font_coverage(paths)
+        missing = {char for char in urdu_font.characters_of(pages)
+                   if ord(char) > 0x7F and char in source_characters and char not in served_characters}
+        if missing:
             from types import SimpleNamespace
             urdu_font.subset_urdu_font(SimpleNamespace(settings=self.main_settings))
 
@@ -500,15 +631,41 @@ class Session:
             search_index.wait_for_background()
 
     def full_build(self):
-        """The atomic staging build of tools/build.py (removes stale pages)."""
+        """The atomic staging build of tools/build.py (removes stale pages), in
+        another process; its problem lines are printed here.  Raises
+        BuildFailed (output/ is then as it was)."""
         self.stop_search_index()
         self.forget_content()
+        self.generators = {}  # the next edit rebuilds in process from scratch
         extra_settings = [f"{key}={json.dumps(value)}" for key, value in PREVIEW_SETTINGS.items()]
         if self.theme:
             extra_settings.append(f"THEME={json.dumps(str(self.theme))}")
-        status = build.build(str(self.settings_file), str(self.output), str(self.content),
-                             extra_settings=extra_settings)
-        return status
+        command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(self.settings_file),
+                   "--output", str(self.output), "--content", str(self.content)]
+        if extra_settings:
+            command += ["--extra-settings", *extra_settings]
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        for line in run.stderr.splitlines():
+            if ": warning: " in line:
+                print(line, file=sys.stderr, flush=True)
+        if run.returncode != 0:
+            raise BuildFailed(run.stdout + run.stderr)
+        self.stats = {"rendered": sum(1 for _ in self.output.rglob("*.html")), "kept": 0}
+
+    def summary(self):
+        """"2 stories, 45 pages written" of the last build."""
+        stories = sum(len(generator.articles) for (lang, kind), generator in self.generators.items()
+                      if kind == "ArticlesGenerator")
+        return (f"{stories} {'story' if stories == 1 else 'stories'} in {len({lang for lang, _ in self.generators})} "
+                f"editions, {self.stats.get('rendered', 0)} pages written")
+
+
+class BuildFailed(Exception):
+    """tools/build.py failed; `output` is what it printed."""
+
+    def __init__(self, output):
+        super().__init__("the full build failed")
+        self.output = output
 
 
 def main(argv=None):

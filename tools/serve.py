@@ -1,45 +1,80 @@
 """Preview server with live reload: `make serve`.
 
-Serves output/ at http://127.0.0.1:8000.  Changes in content/, theme/,
-plugins/ or the settings are seen at once (inotify, through watchfiles) and
-rebuilt in this process by tools/incremental.py: only changed files are read
-again and only the pages that show them are rendered; then the browser reloads
-itself (the livereload script is injected by the server only, never written
-into output/).  A settings or plugin change restarts the server; a deleted
-source file triggers a full atomic build (tools/build.py); a changed photo
-makes every story be read again (their pages name the photo's variants).
+    python tools/serve.py [--host 127.0.0.1] [--port 8000] [--content content] [--output output]
+
+Serves output/ at http://127.0.0.1:8000 (tools/preview_server.py).  Changes in
+content/, theme/, plugins/ or pelicanconf.py are seen at once (watchfiles:
+inotify, FSEvents or ReadDirectoryChangesW) and rebuilt in this process by
+tools/incremental.py: only changed files are read again and only the pages
+that show them are rendered; then every open page reloads itself.
+
+Saves: editors save in many ways (truncate and write, write in chunks, write
+a temporary file and rename it, delete and create again, several saves in a
+burst).  A batch of changes is taken once the changed files have stopped
+changing (SETTLE_SECONDS without a new size or mtime), temporary files of
+editors are left out, and the content cache trusts no file stamp that may
+predate a save (tools/incremental.py), so the page always ends up showing the
+last save, as a full build would.
+
+Mistakes: a problem in a story, a template or the settings is printed as one
+line, ``path:line: message`` (tools/problems.py), and shown in an overlay in
+every open page until a save fixes it; the site stays as it was, the last
+good version.  Only a crash in our own code prints a traceback.
+
+A change to the settings or a plugin needs a new process: the settings are
+first tried in a separate process; if they load, this process ends and the
+supervising process (the one `make serve` started) starts a new one, which
+the open pages reconnect to; if they do not, the problem is shown and the
+server carries on with the settings it has.  A deleted source file triggers a
+full atomic build (tools/build.py), which also removes its pages; a changed
+photo makes every story be read again (their pages name the photo's variants).
+
 The preview shows drafts too (``Status: draft``, listed at /drafts/; see
 plugins/drafts.py), which ``make publish`` leaves out.
 
-The CMS at /admin/ saves through Decap's local backend, which this server
-starts beside the site and proxies (tools/cms_backend.py); it stops with it.
+The CMS at /admin/ saves through Decap's local backend (decap-server), which
+this server starts beside the site and answers for at /admin/api/v1
+(tools/cms_backend.py); the backend stops with the server process.
 """
 
 import argparse
-import atexit
+import json
+import logging
 import os
+import queue
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
 import traceback
 from pathlib import Path
 
-import watchfiles
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from tornado import ioloop
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+TOOLS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TOOLS))
 from cms_backend import LocalBackend, admin_handlers  # noqa: E402
 from incremental import ROOT, Session  # noqa: E402
+from preview_server import PreviewServer  # noqa: E402
+import problems as problem_reports  # noqa: E402
 
 SETTINGS = ROOT / "pelicanconf.py"
-IGNORED_SUFFIXES = (".mo", ".mo.tmp", ".tmp", "~", ".swp", ".swx")
+# Exit status of a server process that wants to be started again (settings or
+# plugins changed); the supervising process does so.
+RESTART = 3
+CHILD = "LANTERN_SERVE_CHILD"
+# Editors' temporary and backup files (vim, emacs, JetBrains, sed -i, ...).
+IGNORED_SUFFIXES = (".mo", ".tmp", "~", ".swp", ".swx", ".swo", "___jb_tmp___", "___jb_old___", ".crswap",
+                    ".part", ".kate-swp")
+# A batch of changes is rebuilt once the changed files kept their size and
+# mtime this long (an editor writing in chunks is done), at most SETTLE_LIMIT.
+SETTLE_SECONDS = 0.05
+SETTLE_LIMIT = 2.0
 
 
-def watched_paths(session):
-    return [session.content, session.theme_folder, ROOT / "plugins", SETTINGS]
+def say(line, error=False):
+    """One line on the terminal, at once."""
+    print(line, file=sys.stderr if error else sys.stdout, flush=True)
 
 
 def is_within(path, folder):
@@ -48,22 +83,120 @@ def is_within(path, folder):
 
 def is_temporary(path):
     name = os.path.basename(path)
-    return name.endswith(IGNORED_SUFFIXES) or name.startswith(".") or "." not in name
+    return (name.endswith(IGNORED_SUFFIXES) or name.startswith((".", "#")) or "." not in name)
+
+
+class OneLineLog(logging.Handler):
+    """Pelican's and the plugins' log records as single lines.  Errors logged
+    during a rebuild are kept for its report (Pelican raises after logging
+    one), not printed here."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.errors = []
+        self.rebuilding = False
+
+    def emit(self, record):
+        message = " | ".join(line.strip() for line in record.getMessage().splitlines() if line.strip())
+        if record.levelno >= logging.ERROR and self.rebuilding:
+            self.errors.append(record.getMessage())
+        else:
+            say(f"{'error' if record.levelno >= logging.ERROR else 'warning'}: {message}", error=True)
+
+
+def quiet_pelican():
+    """Pelican prints "Done: Processed N articles ..." once per edition and
+    run; make serve prints one line of its own per rebuild instead."""
+    import pelican
+
+    class Silent:
+        def print(self, *args, **kwargs):
+            pass
+
+    pelican.console = Silent()
+
+
+# -- watching ------------------------------------------------------------
+
+def snapshot(paths):
+    found = {}
+    for path in paths:
+        try:
+            status = os.stat(path)
+            found[path] = (status.st_mtime_ns, status.st_size)
+        except OSError:
+            found[path] = None
+    return found
+
+
+def settle(paths, quiet=SETTLE_SECONDS, limit=SETTLE_LIMIT):
+    """Wait until the files at `paths` stop changing (a save in chunks, a
+    delete then a create), at most `limit` seconds."""
+    deadline = time.monotonic() + limit
+    before = snapshot(paths)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        after = snapshot(paths)
+        if after == before:
+            return
+        before = after
+
+
+def changes_of(folders, files, stop):
+    """Batches of changed paths ({(Change, path)}) under `folders` (recursive)
+    and of `files`, each batch once its files settled.  A single file is
+    watched through its folder: an editor that saves by renaming a new file
+    into place would leave a watch on the file itself with the old one."""
+    import watchfiles
+
+    batches = queue.Queue()
+    parents = sorted({str(Path(file).parent) for file in files})
+    wanted = {str(Path(file)) for file in files}
+
+    def feed(paths, recursive, keep):
+        try:
+            for changes in watchfiles.watch(*paths, step=20, debounce=1600, stop_event=stop, recursive=recursive,
+                                            watch_filter=lambda change, path: keep(path)):
+                batches.put(changes)
+        except Exception as error:  # noqa: BLE001: told to the loop below
+            batches.put(error)
+
+    threading.Thread(target=feed, args=(folders, True, lambda path: not is_temporary(path)), daemon=True).start()
+    if parents:
+        threading.Thread(target=feed, args=(parents, False, lambda path: path in wanted), daemon=True).start()
+    while not stop.is_set():
+        try:
+            changes = batches.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if isinstance(changes, Exception):
+            raise changes
+        changes = set(changes)
+        settle({path for _, path in changes})
+        while not batches.empty():  # what came in while the files settled
+            more = batches.get()
+            if isinstance(more, Exception):
+                raise more
+            changes |= more
+        yield changes
+
+
+# -- rebuilding ----------------------------------------------------------
+
+class Restart(Exception):
+    """Settings or plugins changed: a new process must take over."""
 
 
 def rebuild(session, changes):
-    """Rebuild after `changes` (watchfiles' set of (Change, path)); returns
-    False when the server must restart."""
+    """Rebuild after `changes`; raises Restart for settings or plugin changes."""
     paths = {path for _, path in changes}
-    if any(is_within(path, ROOT / "plugins") or Path(path) == SETTINGS for path in paths):
-        return False
-    # Editors (and sed -i) save through a temporary file: a path is gone
-    # only if it still does not exist once the batch of changes is over.
-    if any(change == watchfiles.Change.deleted and is_within(path, session.content) and not os.path.exists(path)
-           and not is_temporary(path) for change, path in changes):
-        if session.full_build() != 0:
-            print("build failed; still serving the previous output", file=sys.stderr)
-        return True
+    if any(is_within(path, ROOT / "plugins") or Path(path).resolve() == session.settings_file for path in paths):
+        raise Restart()
+    # A path is gone only if it is still missing once the batch settled
+    # (editors and `sed -i` save through a temporary file and a rename).
+    if any(is_within(path, session.content) and not os.path.exists(path) for path in paths):
+        session.full_build()
+        return
     from photos import is_photo_path  # plugins/ is on sys.path once the settings are read
 
     if any(is_within(path, session.content) and is_photo_path(path) for path in paths):
@@ -74,99 +207,278 @@ def rebuild(session, changes):
     if catalogs or any(is_within(path, session.theme_folder / "templates") for path in paths):
         session.forget_pages()
     elif all(is_within(path, session.content) for path in paths) and session.quick_update(paths):
-        return True
+        return
     session.build(catalogs=catalogs)
-    return True
 
 
-class PreviewServer(Server):
-    """livereload's server, with the CMS's /admin/ routes first."""
-
-    def __init__(self, extra_handlers):
-        super().__init__()
-        self.extra_handlers = extra_handlers
-
-    def get_web_handlers(self, script):
-        return self.extra_handlers + super().get_web_handlers(script)
-
-
-def start_cms_backend(session, port, site_url):
-    """decap-server for the CMS at /admin/ (None when the site has no CMS)."""
-    settings = session.main_settings or {}
-    if not settings.get("CMS_PATH") or not settings.get("CMS_LOCAL_BACKEND"):
-        return None
-    backend = LocalBackend(session.content.parent, port=port)
-    if not backend.start():
-        return None
-    print(f"CMS: {site_url}/{settings['CMS_PATH']}/ saves into {session.content} "
-          f"(decap-server on {backend.url})", flush=True)
-    return backend
+def settings_problems(settings_file):
+    """Load the settings and plugins in a new process: [] if they work."""
+    run = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--check-settings",
+                          "--settings", str(settings_file)], cwd=ROOT, capture_output=True, text=True)
+    if run.returncode == 0:
+        return []
+    try:
+        return [problem_reports.Problem(**found) for found in json.loads(run.stdout)]
+    except (ValueError, TypeError):
+        return [problem_reports.Problem("pelicanconf.py", 1, "the settings could not be loaded", "",
+                                        "crash", run.stdout + run.stderr)]
 
 
-def watch(session, loop, stop, backend=None):
-    for changes in watchfiles.watch(*watched_paths(session), step=20, stop_event=stop,
-                                    watch_filter=lambda change, path: not path.endswith(IGNORED_SUFFIXES)):
+def check_settings(settings_file):
+    """`--check-settings`: exit 0 if the settings and their plugins load,
+    else print the problems as JSON and exit 1."""
+    from pelican.plugins._utils import load_plugins
+    from pelican.settings import read_settings
+
+    os.chdir(ROOT)
+    try:
+        settings = read_settings(str(settings_file))
+        load_plugins(settings)
+    except Exception as error:  # noqa: BLE001: any error is the settings' or a plugin's
+        found = problem_reports.classify(error, settings_files=[settings_file])
+        print(json.dumps([{**problem.for_browser(), "details": problem.details} for problem in found]))
+        return 1
+    return 0
+
+
+class Preview:
+    """The server process: one Session, one HTTP server, one watcher."""
+
+    def __init__(self, args):
+        self.args = args
+        self.settings_file = Path(args.settings).resolve()
+        self.log = OneLineLog()
+        self.session = None
+        self.server = PreviewServer(args.output, args.host, args.port)
+        self.failed = False  # the current rebuild failed
+        self.problems_shown = False  # the open pages show problems
+        self.cms_backend = None
+
+    def report(self, error, printed_by_plugin=False):
+        """Print `error`'s problems (one line each) and show them in the pages."""
+        templates = [self.session.theme_folder / "templates"] if self.session else []
+        found = problem_reports.classify(error, templates=templates, settings_files=[self.settings_file],
+                                         content=self.session.content if self.session else None,
+                                         logged_errors=self.log.errors)
+        for problem in found:
+            if problem.kind == "crash":
+                say(problem.details.rstrip(), error=True)
+            if not (printed_by_plugin and problem.kind == "content"):
+                say(str(problem), error=True)
+        self.server.show_problems(found)
+        self.failed = self.problems_shown = True
+        return found
+
+    def succeeded(self, message):
+        say(("fixed: " if self.problems_shown else "") + message)
+        self.problems_shown = False
+        self.server.show_problems([])
+        self.server.reload()
+
+    def first_build(self):
+        started = time.perf_counter()
+        try:
+            self.session = Session(self.args.output, self.args.content, self.settings_file, theme=self.args.theme,
+                                   log_handler=self.log)
+        except Exception as error:  # noqa: BLE001: broken settings at start
+            self.report(error)
+            return False
+        self.start_cms()
+        self.log.errors.clear()
+        self.log.rebuilding = True
+        try:
+            self.session.build(catalogs=True, fresh=True)
+            self.session.remember_urdu_font()
+        except (Exception, SystemExit) as error:
+            self.report(error, printed_by_plugin=isinstance(error, SystemExit))
+            return True
+        finally:
+            self.log.rebuilding = False
+        say(f"built in {time.perf_counter() - started:.1f} s: {self.session.summary()}")
+        return True
+
+    def start_cms(self):
+        """Answer for the CMS at /<CMS_PATH>/: its files as a host serves them
+        and, with CMS_LOCAL_BACKEND, decap-server saving into the content
+        folder (none of it when the site has no CMS)."""
+        settings = self.session.main_settings or {}
+        admin = settings.get("CMS_PATH")
+        if not admin:
+            return
+        if settings.get("CMS_LOCAL_BACKEND"):
+            backend = LocalBackend(self.session.content.parent, port=self.args.cms_port)
+            if backend.start():
+                self.cms_backend = backend
+                say(f"CMS: {self.server.url}{admin}/ saves into {self.session.content} (decap-server on {backend.url})")
+        self.server.add_routes(admin_handlers(self.session.output, admin, self.cms_backend))
+
+    def watched(self):
+        """(folders, single files) to watch."""
+        if self.session is None:
+            return [ROOT / "plugins"], [self.settings_file]
+        return [self.session.content, self.session.theme_folder, ROOT / "plugins"], [self.settings_file]
+
+    def on_changes(self, changes):
+        self.server.rebuilding()
+        self.failed = False
+        self.log.rebuilding = True
+        try:
+            return self._rebuild(changes)
+        finally:
+            self.log.rebuilding = False
+            self.server.rebuilt(failed=self.failed)
+
+    def _rebuild(self, changes):
         started = time.perf_counter()
         if os.environ.get("SERVE_DEBUG"):
-            print(sorted(changes), flush=True)
+            say(str(sorted(changes)))
+        self.log.errors.clear()
         try:
-            keep_running = rebuild(session, changes)
-        except (Exception, SystemExit):  # a broken edit (or a content error) must not stop the preview
+            if self.session is None:
+                raise Restart()
+            rebuild(self.session, changes)
+        except Restart:
+            found = settings_problems(self.settings_file)
+            if not found:
+                say("settings or plugins changed: restarting")
+                return RESTART
+            for problem in found:
+                if problem.kind == "crash":
+                    say(problem.details.rstrip(), error=True)
+                say(str(problem), error=True)
+            self.server.show_problems(found)
+            self.failed = self.problems_shown = True
+            return None
+        except (Exception, SystemExit) as error:  # an editor's mistake must not stop the preview
+            self.report(error, printed_by_plugin=isinstance(error, SystemExit))
+            return None
+        stats = self.session.stats
+        self.succeeded(f"rebuilt in {time.perf_counter() - started:.2f} s: {stats.get('rendered', 0)} pages rendered, "
+                       f"{stats.get('kept', 0)} unchanged")
+        return None
+
+    def watch(self, stop):
+        try:
+            for changes in changes_of(*self.watched(), stop):
+                if self.on_changes(changes) == RESTART:
+                    self.exit_status = RESTART
+                    break
+        except Exception:  # noqa: BLE001: the watcher itself failed
             traceback.print_exc()
-            print("build failed; still serving the previous output", file=sys.stderr)
-            continue
-        if not keep_running:
-            print("settings or plugins changed: restarting", flush=True)
-            session.stop_search_index()  # exec skips atexit handlers
-            if backend is not None:
-                backend.stop()  # the restarted server starts its own
-            os.execv(sys.executable, [sys.executable, *sys.argv])
-        changed = sorted(path for _, path in changes)[0]
-        loop.add_callback(LiveReloadHandler.reload_waiters, changed)
-        print(f"rebuilt in {time.perf_counter() - started:.2f} s: {session.stats['rendered']} pages rendered, "
-              f"{session.stats['kept']} unchanged", flush=True)
+            self.exit_status = 1
+        self.server.stop()
+
+    def run(self):
+        self.exit_status = 0
+        stop_with_parent(self.server)
+        if hasattr(signal, "SIGTERM"):  # stop as after Ctrl-C: no Pagefind left running
+            signal.signal(signal.SIGTERM, stop_on_signal(self.server))
+        stop = threading.Event()
+        try:
+            self.first_build()
+            self.server.rebuilt(failed=self.failed)
+            say(f"Serving {Path(self.args.output).resolve()} at {self.server.url} (Ctrl-C to stop)")
+            watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True)
+            watcher.start()
+            self.server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            if self.session is not None:
+                self.session.stop_search_index()
+            if self.cms_backend is not None:
+                self.cms_backend.stop()  # a restarted server starts its own
+        return self.exit_status
+
+
+def free_port(host):
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def supervise(args, argv):
+    """Run the server in a child process and start it again when it asks
+    (exit status RESTART): a portable restart (no exec, which Windows lacks).
+    The child's standard input is a pipe from this process: if this process
+    ends in any way, the child sees the pipe close and stops too."""
+    port = args.port or free_port(args.host)
+    command = [sys.executable, str(Path(__file__).resolve()), *argv, "--port", str(port)]
+    environment = {**os.environ, CHILD: "1"}
+    stopping = []
+    child = None
+
+    def stop(signum, frame):
+        stopping.append(signum)
+        if child is not None and child.poll() is None:
+            child.terminate()
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    while not stopping:
+        child = subprocess.Popen(command, env=environment, stdin=subprocess.PIPE)
+        if stopping:  # a signal came while the child was starting
+            child.terminate()
+        try:
+            status = child.wait()
+        except KeyboardInterrupt:  # Ctrl-C reaches the child as well
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            return 0
+        if stopping:
+            return 0
+        if status != RESTART:
+            return status
+    return 0
+
+
+def stop_on_signal(server):
+    """SIGTERM: stop the loop if it runs, else the first build (as Ctrl-C)."""
+    def handler(signum, frame):
+        if server.loop is None:
+            raise KeyboardInterrupt
+        server.stop()
+    return handler
+
+
+def stop_with_parent(server):
+    """In the child: stop when the supervising process's pipe closes."""
+    def wait_for_end_of_input():
+        try:
+            descriptor = sys.stdin.fileno()
+            while os.read(descriptor, 1024):  # unbuffered: no lock held at interpreter exit
+                pass
+        except (OSError, ValueError):
+            pass
+        server.stop()  # or, during the first build, right after it
+
+    threading.Thread(target=wait_for_end_of_input, daemon=True).start()
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=8000, help="0: any free port")
     parser.add_argument("--output", default=str(ROOT / "output"))
     parser.add_argument("--content", default=str(ROOT / "content"))
     parser.add_argument("--theme", default=None, help="another copy of theme/ (the benchmark edits one)")
+    parser.add_argument("--settings", default=str(SETTINGS), help="the settings file (default pelicanconf.py)")
     parser.add_argument("--cms-port", type=int, default=int(os.environ.get("CMS_BACKEND_PORT") or 0),
                         help="port of the CMS's local backend on 127.0.0.1 (default: a free one; CMS_BACKEND_PORT)")
+    parser.add_argument("--check-settings", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    session = Session(args.output, args.content, SETTINGS, theme=args.theme)
-    started = time.perf_counter()
-    session.build(catalogs=True, fresh=True)
-    session.remember_urdu_characters()
-    print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
-
-    backend = start_cms_backend(session, args.cms_port, f"http://{args.host}:{args.port}")
-    if backend is not None:
-        atexit.register(backend.stop)
-    # A terminated server (a test, a closed terminal) still stops the backend.
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), lambda number, frame: sys.exit(0))
-    settings = session.main_settings or {}
-    extra = admin_handlers(session.output, settings["CMS_PATH"], backend) if settings.get("CMS_PATH") else []
-    server = PreviewServer(extra)
-    # livereload polls its own watch list; ours is watchfiles.  One
-    # never-reloading entry keeps it from watching the working directory.
-    server.watch(str(SETTINGS), delay="forever")
-    stop = threading.Event()
-    loop = ioloop.IOLoop.current()
-    threading.Thread(target=watch, args=(session, loop, stop, backend), daemon=True).start()
-    print(f"Serving {session.output} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    try:
-        server.serve(root=str(session.output), host=args.host, port=args.port, open_url_delay=None, restart_delay=0)
-    finally:
-        stop.set()
-        if backend is not None:
-            backend.stop()
+    if args.check_settings:
+        return check_settings(Path(args.settings).resolve())
+    if os.environ.get(CHILD) != "1":
+        return supervise(args, argv)
+    quiet_pelican()
+    return Preview(args).run()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,7 +3,7 @@
 tools/serve.py starts on a free port with a fixture content folder (one
 English story); it starts Decap's local backend (decap-server).  Headless
 Chromium opens /admin/, logs in (the local backend needs no account), writes
-an English story (with a lead photo when the build accepts `Image`) and its
+an English story with a lead photo and its
 Urdu translation through the form, and publishes both.  Then:
 
 * the files are exactly what an editor would write by hand (TEAM.md's contract);
@@ -191,7 +191,8 @@ def publish(page):
 @pytest.fixture(scope="module")
 def edited(serve, browser, screenshots_dir):
     """Write the English story and its Urdu translation through the CMS."""
-    with_photo = "image" in metadata_keys()
+    with_photo = True
+    assert "image" in metadata_keys(), "the CMS offers the lead photo only when the build accepts Image"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD)
     page = context.new_page()

@@ -77,3 +77,68 @@ def test_keyboard_gate_names_a_missing_focus_ring(browser, tmp_path):
         problems, stops = tab_through(browser, f"{server.url}/")
     assert stops == 3
     assert problems == ['no visible focus indicator on a "اردو" (outline/box-shadow unchanged)']
+
+
+REFERENCE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Story</title>
+<style>body {{ font: 18px/1.5 serif; margin: 24px; }} .box {{ width: 4px; height: 1px; }} {extra_css}</style>
+</head><body><h1>US-backed alliance launches final battle against IS in Syria</h1>
+<form><input name="q" value="Syria" autofocus></form>
+<p>DEIR EZZOR: The alliance said on Tuesday it had begun the last phase of its campaign.</p>
+<div class="box"></div>{extra_html}</body></html>"""
+
+SAME_BUT_NOISE = {
+    # Not defects: a one-pixel caret-like line, a 4x1-pixel edge like the one
+    # that failed CI at the search field's focus ring, colour noise of 2/255.
+    "caret line": ("", '<div style="position:absolute; left:40px; top:90px; width:1px; height:18px; background:#000"></div>'),
+    "4x1 focus edge": (".box { background: #1d4ed8 }", ""),
+    "colour noise": ("p { color: rgb(2 2 2) }", ""),
+}
+DEFECTS = {
+    "one letter": ("", "", ("in Syria</h1>", "in Syrla</h1>")),
+    "missing space": ("", "", ("the last phase", "the lastphase")),
+    "two pixels lower": ("h1 { margin-top: 2.2em }", "", None),
+    "another colour": ("h1 { color: #444 }", "", None),
+}
+
+
+def serve_page(tmp_path, name, extra_css="", extra_html="", replace=None):
+    folder = tmp_path / name
+    folder.mkdir()
+    html = REFERENCE_PAGE.format(extra_css=extra_css, extra_html=extra_html)
+    if replace:
+        html = html.replace(*replace)
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """check(extra...) -> the minified gate's result for the reference page
+    against a variant of it."""
+    from gates.minified import check_minified_rendering
+
+    servers = []
+
+    def check(browser, **variant):
+        plain, changed = SiteServer(), SiteServer()
+        servers.extend([plain, changed])
+        plain.serve(serve_page(tmp_path, f"plain-{len(servers)}"))
+        changed.serve(serve_page(tmp_path, f"changed-{len(servers)}", **variant))
+        return check_minified_rendering(browser, changed.url, plain.url, [("", "story", "")], attempts=1)
+
+    yield check
+    for server in servers:
+        server.__exit__()
+
+
+@pytest.mark.parametrize("noise", list(SAME_BUT_NOISE))
+def test_minified_gate_ignores_caret_focus_edge_and_colour_noise(browser, pair, noise):
+    extra_css, extra_html = SAME_BUT_NOISE[noise]
+    assert pair(browser, extra_css=extra_css, extra_html=extra_html).failures == []
+
+
+@pytest.mark.parametrize("defect", list(DEFECTS))
+def test_minified_gate_catches_a_real_rendering_change(browser, pair, defect):
+    extra_css, extra_html, replace = DEFECTS[defect]
+    failures = pair(browser, extra_css=extra_css, extra_html=extra_html, replace=replace).failures
+    assert len(failures) == 1 and "renders differently" in failures[0]

@@ -11,7 +11,8 @@ import pytest
 
 from gates.server import SiteServer
 from newsroom import published_stories
-from served import SITEURL, Nginx, nginx_available, route_site
+from nginx_server import running_nginx
+from served import SITEURL, route_site
 from sitebuild import ARTICLE_SLUG, SCALE_COMMON_WORD, SCALE_MARKER_EN, SCALE_MARKER_UR
 from test_urdu_pages import GLYPH_CHECK
 from visits import opener, wait_until
@@ -23,16 +24,14 @@ SEARCH_DONE = ("document.querySelector('.search-status').textContent.length > 0"
 
 
 @pytest.fixture(scope="module", params=["_headers", "nginx"])
-def host(request, published):
+def host(request, published, tmp_path_factory):
     """The publish build behind each kind of host we document."""
     if request.param == "_headers":
         with SiteServer() as server:
             server.serve(published.root)
             yield server.url
     else:
-        if not nginx_available():
-            pytest.fail("nginx is not installed (make test installs it with Chromium)")
-        with Nginx(published.root) as url:
+        with running_nginx(published.root, tmp_path_factory.mktemp("nginx")) as url:
             yield url
 
 

@@ -151,11 +151,14 @@ class SiteServer:
 
 
 if __name__ == "__main__":  # python tools/gates/server.py FOLDER: look at a publish build by hand
-    import sys
+    import argparse
 
+    parser = argparse.ArgumentParser(description="Serve a publish build as the gates do (precompressed copies, _headers).")
+    parser.add_argument("folder", help="a built site, such as the root/ folder of `tools/check.py --keep FOLDER`")
+    args = parser.parse_args()
     with SiteServer() as server:
-        server.serve(sys.argv[1])
-        print(f"Serving {sys.argv[1]} at {server.url}/ (Ctrl-C to stop)")
+        server.serve(args.folder)
+        print(f"Serving {args.folder} at {server.url}/ (Ctrl-C to stop)")
         try:
             server.thread.join()
         except KeyboardInterrupt:

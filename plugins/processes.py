@@ -1,0 +1,38 @@
+"""How many processes a build may use, and how to start them, on any laptop.
+
+Not a plugin (nothing to register): helpers for the plugins that share work
+between processes (read_once, compressed_copies).
+
+* `available_cpus()`: the CPUs this process may run on.  Linux has
+  ``os.sched_getaffinity`` (a container or ``taskset`` may allow fewer CPUs
+  than the machine has); Python 3.13 has ``os.process_cpu_count``; macOS and
+  Windows otherwise only ``os.cpu_count``.
+* `can_fork()`: whether a forked copy of the build may do part of it.  Only
+  on Linux: Windows has no fork, and on macOS a fork of a process that has
+  started threads or loaded system frameworks may crash (Python's default
+  there is "spawn").
+* `pool_context()`: the multiprocessing start method for a process pool:
+  "fork" where `can_fork()`, else "spawn" (a new interpreter that imports the
+  worker function's module by name).
+"""
+
+import multiprocessing
+import os
+import sys
+
+
+def available_cpus():
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    if hasattr(os, "process_cpu_count"):
+        return max(1, os.process_cpu_count() or 1)
+    return max(1, os.cpu_count() or 1)
+
+
+def can_fork():
+    return sys.platform.startswith("linux") and hasattr(os, "fork") \
+        and "fork" in multiprocessing.get_all_start_methods()
+
+
+def pool_context():
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")

@@ -1,0 +1,128 @@
+"""`make serve`: whatever way a story is saved, the page shows the last save,
+byte for byte as a full build writes it; mistakes are one line each; the
+terminal stays quiet; nothing of the preview reaches a publish build."""
+
+import filecmp
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from serving import wait_until
+
+STORY = "fixture-morning-syria"
+PAGE = f"2024/03/02/{STORY}/"
+
+
+def differences(served, full):
+    """Files that differ between the served output and a full build, less
+    Pagefind's index (rebuilt in the background from these same pages)."""
+    def files(root):
+        return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file()
+                and not p.relative_to(root).parts[0].startswith(("pagefind", ".pagefind"))}
+    left, right = files(served), files(full)
+    different = left ^ right
+    different |= {name for name in left & right
+                  if not filecmp.cmp(Path(served) / name, Path(full) / name, shallow=False)}
+    return sorted(different)
+
+
+def story_text(marker):
+    """The fixture story without a Summary, so that its page's description
+    comes from the body (Pelican's memoized summary: the bug of issue 13)."""
+    return (f"Title: Fixture: ‘quoted’ words & an ampersand <b>not bold</b>\nDate: 2024-03-02 09:00\n"
+            f"Category: Syria\nTags: Fixture roads\nSlug: {STORY}\n\n"
+            f"{marker} opens this story.\n\nSecond paragraph of the generated fixture, written for tests.\n")
+
+
+def truncate_and_write(path, text):
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def in_chunks(path, text):
+    data = text.encode("utf-8")
+    with open(path, "wb") as file:
+        for start in range(0, len(data), 16):
+            file.write(data[start:start + 16])
+            file.flush()
+            os.fsync(file.fileno())
+
+
+def atomic_rename(path, text):
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def delete_and_recreate(path, text):
+    path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
+def burst(path, text):
+    for number in range(5):
+        path.write_text(text.replace("opens this story", f"opens this story (draft {number})"), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+
+
+SAVES = [truncate_and_write, in_chunks, atomic_rename, delete_and_recreate, burst]
+
+
+@pytest.mark.parametrize("save", SAVES, ids=[save.__name__ for save in SAVES])
+def test_every_way_of_saving_shows_the_last_save_as_a_full_build_would(preview, save):
+    path = preview.story(STORY)
+    for number, marker in enumerate((f"FIRST{save.__name__.upper()}", f"SECOND{save.__name__.upper()}")):
+        before = preview.status()["rebuilds"]
+        save(path, story_text(marker))
+        preview.wait_for_rebuild(before, f"{marker} on the page",
+                                 lambda: marker in preview.get(PAGE)[1] and f'content="{marker} opens' in preview.get(PAGE)[1])
+    assert preview.status()["problems"] == []
+    assert differences(preview.output, preview.full_build(f"full-{save.__name__}")) == []
+
+
+LINE_FORMS = [
+    r"built in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages written",
+    r"Serving \S+ at http://\S+/ \(Ctrl-C to stop\)",
+    r"(fixed: )?rebuilt in [\d.]+ s: \d+ pages rendered, \d+ unchanged",
+    r"settings or plugins changed: restarting",
+    r"[^\s:][^:]*:\d+: \S.*",  # a problem: path:line: message
+    r"(warning|error): \S.*",  # a log record of Pelican or a plugin
+]
+
+
+def test_the_terminal_says_each_thing_once_on_a_line_of_its_own(preview):
+    seen = len(preview.log().splitlines())
+    before = preview.status()["rebuilds"]
+    truncate_and_write(preview.story(STORY), story_text("QUIETLY"))
+    preview.wait_for_rebuild(before, "the edit", lambda: "QUIETLY" in preview.get(PAGE)[1])
+    log = preview.log()
+    assert "Traceback" not in log
+    assert not re.search(r"Done: Processed|SITEURL|Docutils|waiters", log), log
+    lines = log.splitlines()
+    assert lines[0].startswith("built in ") and lines[1].startswith("Serving ")
+    for line in lines:
+        assert any(re.fullmatch(form, line) for form in LINE_FORMS), f"not a line of its own: {line!r}"
+    new = lines[seen:]
+    assert len(new) == 1 and re.match(r"rebuilt in ", new[0]), new
+
+
+def test_nothing_of_the_preview_server_reaches_a_build(published, site):
+    """The overlay and live reload exist only in the preview server's
+    responses: no built file names them, in the publish or the preview build."""
+    for built_site in (published, site):
+        for path in built_site.root.rglob("*"):
+            if path.is_file() and path.suffix in (".html", ".js", ".css", ".json", ".xml", ".txt", ""):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert "__preview__" not in text and "lantern-preview-errors" not in text, path
+        assert not list(built_site.root.rglob("overlay.js"))
+
+
+def test_the_preview_server_adds_its_script_only_to_what_it_sends(preview):
+    status, html = preview.get(PAGE)
+    assert status == 200 and '<script src="/__preview__/overlay.js" defer></script></head>' in html
+    on_disk = (preview.output / PAGE / "index.html").read_text(encoding="utf-8")
+    assert "__preview__" not in on_disk
+    status, missing = preview.get("ur/no-such-page/")
+    assert status == 404 and 'lang="ur"' in missing and "__preview__/overlay.js" in missing
