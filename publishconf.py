@@ -3,10 +3,10 @@
 SITEURL is read from the environment so that the same build can be deployed
 at a domain root or under a sub-path (for example a GitHub Pages project site).
 
-The deployed site is also minified (pelican-minify: HTML through minify-html;
-plugins/minify_stylesheets.py: the stylesheet) and precompressed (plugins/compressed_copies.py: a `.br` and a
-`.gz` next to every text file, for servers that send precompressed files, such
-as nginx's `gzip_static`/`brotli_static`).  Precompression runs on
+The deployed site is also minified (plugins/minify_site.py: pages and the
+stylesheet through minify-html) and precompressed (plugins/compressed_copies.py:
+a `.br` and a `.gz` next to every text file, for servers that send
+precompressed files, such as nginx's `gzip_static`/`brotli_static`).  Precompression runs on
 pelican-granular-signals' `compress` signal, which is sent after every
 `finalized` receiver and after `minify`, so the sitemap, the Urdu font subset,
 the search bundle and the minified pages are written before it.
@@ -26,25 +26,17 @@ DELETE_OUTPUT_DIRECTORY = True
 CMS_LOCAL_BACKEND = False
 
 PLUGINS = PLUGINS + [  # noqa: F405
-    "pelican.plugins.minify",
-    "minify_stylesheets",  # after pelican-minify, which leaves .css files as written
+    "minify_site",
     "compressed_copies",
 ]
-# minify-html keeps the markup valid (no unquoted attribute values that the
-# HTML standard forbids, doctype kept as written).
+# plugins/minify_site.py: pages (end tags kept) and the stylesheet through
+# minify-html, which keeps the markup valid (no unquoted attribute values that
+# the HTML standard forbids).  Scripts are left as written: ours are small and
+# Pagefind's are minified already.
 HTML_MIN = True
 CSS_MIN = True
-# Off: pelican-minify 2.0.2 runs .js files through minify-html as HTML text,
-# which joins lines and lets a `//` comment swallow the rest of the script.
-# Our one script is small and Pagefind's are minified already.
-JS_MIN = False
 INLINE_CSS_MIN = True
 INLINE_JS_MIN = True
-# The main site's pelican-minify walks the whole output folder, the Urdu
-# edition's folder included, once both editions are written: the subsite does
-# not minify its pages a first time on its own.
-I18N_SUBSITES = {lang: {**overrides, "HTML_MIN": False, "CSS_MIN": False}  # noqa: F405
-                 for lang, overrides in I18N_SUBSITES.items()}  # noqa: F405
 PRECOMPRESS_GZIP = True
 PRECOMPRESS_BROTLI = True
 PRECOMPRESS_MIN_SIZE = 20

@@ -11,7 +11,7 @@ from the text of the rendered Urdu pages (plugins/urdu_font.py, on
 ``finalized``), the stylesheet names the font, and every page names the
 stylesheet, so neither name can be known while templates render.  On the main
 site's pelican-granular-signals ``minify`` signal (after every ``finalized``
-receiver, so after ``urdu_font`` and pelican-minify; before compressed_copies),
+receiver, so after ``urdu_font`` and ``minify_site``; before compressed_copies),
 this plugin, inside the build's output folder:
 
 1. renames the font to its hashed name;
@@ -103,7 +103,7 @@ def fingerprint_assets(pelican):
 
 def register():
     # pelican-granular-signals sends "minify" after every `finalized` receiver
-    # (the font subset, the search index, pelican-minify) and before
+    # (the font subset, the search index, minify_site) and before
     # "compress" (compressed_copies): names are hashed from the final bytes.
     granular_signals.register()
     blinker.signal("minify").connect(fingerprint_assets)
