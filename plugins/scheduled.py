@@ -13,7 +13,8 @@ were not there:
 * every translation of such a story, whatever its own date: a translation
   never appears before its original (nor links to a page that is not there).
 
-The main site prints one line per held story on standard output, e.g.::
+The main site prints one line per held story on standard output (once per
+process: `make serve` does not repeat it at every rebuild), e.g.::
 
     scheduled: content/articles/2024/budget.md appears at 2024-06-12T09:00:00+05:00 (Asia/Karachi), with its translation content/articles/2024/budget.ur.md
 
@@ -36,6 +37,11 @@ from pelican import signals
 
 from editions import is_main_site
 from validation import shown_path
+
+
+# Lines said by this process: `make serve` rebuilds many times in one process
+# and says each held story once, not at every rebuild.
+_ANNOUNCED = set()
 
 
 def held_back(stories, moment):
@@ -75,7 +81,10 @@ def hold_scheduled_stories(generator):
     if not held:
         return
     if is_main_site(settings):
-        print("\n".join(notices(held, settings)), flush=True)
+        news = [line for line in notices(held, settings) if line not in _ANNOUNCED]
+        _ANNOUNCED.update(news)
+        if news:
+            print("\n".join(news), flush=True)
     generator.articles = [story for story in generator.articles if story not in held]
     generator.translations = [story for story in generator.translations if story not in held]
     for story in generator.articles + generator.translations:

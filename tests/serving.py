@@ -18,7 +18,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from sitebuild import REFERENCE_EPOCH, ROOT, built, write_fixture_content
+from newsroom import write_newsroom
+from sitebuild import REFERENCE_EPOCH, ROOT, built
 
 DEADLINE = 120  # seconds: generous, for a loaded two-core machine
 
@@ -49,7 +50,7 @@ CACHE_PATH = {cache!r}
 class Preview:
     def __init__(self, folder):
         self.folder = Path(folder)
-        self.content = write_fixture_content(self.folder / "content")
+        self.content = write_newsroom(self.folder / "content")
         self.theme = self.folder / "theme"
         shutil.copytree(ROOT / "theme", self.theme, ignore=shutil.ignore_patterns("*.mo"))
         self.settings = self.folder / "settings.py"
@@ -113,9 +114,14 @@ class Preview:
         return wait_until(done, what)
 
     def story(self, slug, lang="en"):
-        return self.content / "articles" / f"{slug}{'.ur' if lang == 'ur' else ''}.md"
+        name = f"{slug}{'.ur' if lang == 'ur' else ''}.md"
+        return next((self.content / "articles").glob(f"*/{name}"))
 
     def full_build(self, name):
         """A full preview build of the same content, for byte comparison."""
+        from incremental import PREVIEW_SETTINGS  # what the preview shows beyond the site (drafts)
+
+        preview_settings = [f"{key}={json.dumps(value)}" for key, value in PREVIEW_SETTINGS.items()]
         return built(self.folder / name, content=self.content,
-                     extra_settings=[f"THEME={json.dumps(str(self.theme))}", "FINGERPRINT_ASSETS=false"])
+                     extra_settings=[f"THEME={json.dumps(str(self.theme))}", "FINGERPRINT_ASSETS=false",
+                                     *preview_settings])

@@ -15,7 +15,8 @@ import pytest
 
 import build
 import processes
-from sitebuild import ROOT, build_site, write_fixture_content
+from newsroom import write_newsroom
+from sitebuild import ROOT, build_site
 
 NOT_LINUX = Path(__file__).resolve().parent / "not_linux"
 
@@ -57,10 +58,10 @@ def test_builds_take_turns_without_fcntl(monkeypatch, tmp_path):
         pass
 
 
-def test_the_publish_build_without_linux_only_calls_writes_the_same_site(fixture_site, tmp_path):
-    content = write_fixture_content(tmp_path / "content")
+def test_the_publish_build_without_linux_only_calls_writes_the_same_site(published, tmp_path):
+    content = write_newsroom(tmp_path / "content")
     cache = tmp_path / "cache"
-    fonts = ROOT / "cache" / "ur" / "fonts"  # the fixture's font subset, made by fixture_site: not what is tested
+    fonts = ROOT / "cache" / "ur" / "fonts"  # the fixture's font subset, made by `published`: not what is tested
     if fonts.is_dir():
         shutil.copytree(fonts, cache / "ur" / "fonts")
     environment = {"PYTHONPATH": os.pathsep.join(filter(None, [str(NOT_LINUX), os.environ.get("PYTHONPATH")]))}
@@ -70,7 +71,7 @@ def test_the_publish_build_without_linux_only_calls_writes_the_same_site(fixture
     assert result.returncode == 0, result.stdout + result.stderr
     assert "simulating a machine without Linux-only calls" in result.stderr
     assert "a spawned worker process" in result.stderr, "compressed copies are made in spawned processes"
-    comparison = filecmp.dircmp(fixture_site.root, tmp_path / "output")
+    comparison = filecmp.dircmp(published.root, tmp_path / "output")
     different = []
 
     def collect(node, prefix=""):

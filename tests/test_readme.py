@@ -67,6 +67,7 @@ def test_python_commands_run_as_written(command):
 
 def test_paths_the_readme_names_exist():
     for path in set(re.findall(r"`((?:tools|plugins|deploy|tests|docs|theme|content|\.github)/[\w./-]+)`", README)):
-        if "*" in path or "YYYY" in path or "<" in path:
+        # Examples of an editor's files (content/articles/...) are the newsroom's, not the project's.
+        if "*" in path or "YYYY" in path or "<" in path or path.startswith("content/articles/"):
             continue
         assert (ROOT / path).exists(), path

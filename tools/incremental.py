@@ -497,6 +497,8 @@ class Session:
             if placement(new) != placement(cached):
                 return False
             refreshed.append((generator, key, cached, new, stamp))
+        if "validation" in self.main_settings["PLUGINS"]:
+            sys.modules["validation"].validate_changed_bodies(self.main_settings, paths)  # raises: nothing written
         _SESSION = self
         self.stats = {"rendered": 0, "kept": 0}
         self.stop_search_index()

@@ -283,7 +283,6 @@ class Preview:
         except Exception as error:  # noqa: BLE001: broken settings at start
             self.report(error)
             return False
-        self.start_cms()
         self.log.errors.clear()
         self.log.rebuilding = True
         try:
@@ -294,6 +293,7 @@ class Preview:
             return True
         finally:
             self.log.rebuilding = False
+            self.start_cms()  # the settings are known once the build has begun, even a failed one
         say(f"built in {time.perf_counter() - started:.1f} s: {self.session.summary()}")
         return True
 
@@ -301,7 +301,7 @@ class Preview:
         """Answer for the CMS at /<CMS_PATH>/: its files as a host serves them
         and, with CMS_LOCAL_BACKEND, decap-server saving into the content
         folder (none of it when the site has no CMS)."""
-        settings = self.session.main_settings or {}
+        settings = self.session.main_settings or {}  # None: the settings did not load
         admin = settings.get("CMS_PATH")
         if not admin:
             return

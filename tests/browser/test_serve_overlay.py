@@ -79,7 +79,7 @@ def test_a_story_mistake_is_one_terminal_line_and_an_overlay_until_mended(previe
     headline = page.locator("h1").inner_text()
     assert page.locator("#lantern-preview-errors").count() == 0
 
-    shown = f"content/articles/{path.name}"
+    shown = f"content/{path.relative_to(preview.content).as_posix()}"
     text, lines = break_and_mend(preview, page, path, good.replace("Date: 2024-03-02 00:10", "Date: 2024-03-32 00:10"),
                                  "the broken date", f"{shown}:2")
     assert lines == [f'{shown}:2: Date "2024-03-32 00:10 +05:00" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM']
