@@ -30,6 +30,8 @@ SECTIONS = [
     {"slug": "opinion", "en": "Opinion", "ur": "رائے"},
 ]
 FRONT_PAGE_STORIES_PER_SECTION = 4
+# Stories beside the lead at the top of the front page (and of a section's).
+FRONT_PAGE_SECONDARY_STORIES = 3
 
 # Words a minute used for "N min read".
 READING_SPEED_WPM = 265
@@ -88,6 +90,7 @@ PLUGINS = [
     "read_once",
     "fixed_urls",
     "dates",
+    "edition_typography",  # before the plugins that read titles and summaries
     "corrections",  # after dates
     "authors",  # after i18n_subsites: pairs the editions' bylines
     "drafts",  # after i18n_subsites: each edition keeps its own drafts
@@ -100,6 +103,7 @@ PLUGINS = [
     "sitemap",
     "feeds",
     "todays_paper",
+    "archives",
     "related_stories",
     "structured_data",
     "urdu_font",
@@ -246,20 +250,25 @@ SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 PAGEFIND_OUTPUT_SUBDIR = "pagefind"
 
 # Today's Paper: the day's edition at /paper/YYYY-MM-DD/ (days in TIMEZONE),
-# the latest at /paper/, every edition by month at /paper/archive/.
+# the latest at /paper/, every edition in month calendars at /paper/archive/.
 PAPER_URL = "paper/"
 PAPER_SAVE_AS = PAPER_URL + "index.html"
 PAPER_DAY_URL = "paper/{date:%Y-%m-%d}/"
 PAPER_DAY_SAVE_AS = PAPER_DAY_URL + "index.html"
 PAPER_ARCHIVE_URL = "paper/archive/"
 PAPER_ARCHIVE_SAVE_AS = PAPER_ARCHIVE_URL + "index.html"
+# One calendar page a year; /paper/archive/ shows the latest year.
+PAPER_ARCHIVE_YEAR_URL = "paper/archive/{date:%Y}/"
+PAPER_ARCHIVE_YEAR_SAVE_AS = PAPER_ARCHIVE_YEAR_URL + "index.html"
 TODAYS_PAPER_URL = PAPER_URL
 
 # Stories listed under an article: same section first, then shared topics.
 RELATED_STORIES_MAX = 4
 
 DEFAULT_PAGINATION = False
-PAGINATED_TEMPLATES = {"category": 20, "tag": 20, "author": 20, "archives": None}
+# Stories a page: sections, topics and authors (a front page of cards),
+# archives (one line a story; /archive/, /archive/YYYY/, /archive/YYYY/MM/).
+PAGINATED_TEMPLATES = {"category": 20, "tag": 20, "author": 20, "archives": 50, "period_archives": 50}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -304,9 +313,19 @@ LOAD_CONTENT_CACHE = False
 # Language editions in masthead order.  `path` is the edition's folder below
 # the main site; `locale` is the edition's OpenGraph locale; `text_locale` the
 # Babel locale of text the plugins write (a list of names: "A, B and C").
+# `digits` (plugins/dates.py, plugins/edition_typography.py) is the CLDR
+# numbering system of every number the edition prints, dates and story text
+# included: "latn" (0123…) or "arabext" (Extended Arabic-Indic ۰۱۲۳…).  The
+# Urdu edition's default is "latn", as BBC Urdu, Dawn News and ARY print online;
+# "arabext" is the style of many printed Urdu papers.
+# `quotes` (plugins/edition_typography.py): opening and closing single, then
+# double quotation marks.  Urdu opens with ’ and closes with ‘ (the English
+# marks mirrored, as BBC Urdu and Dawn News print them).
 EDITIONS = {
-    "en": {"name": "English", "dir": "ltr", "path": "", "locale": "en_US", "text_locale": "en_PK"},
-    "ur": {"name": "اردو", "dir": "rtl", "path": "ur", "locale": "ur_PK", "text_locale": "ur_PK"},
+    "en": {"name": "English", "dir": "ltr", "path": "", "locale": "en_US", "text_locale": "en_PK",
+           "digits": "latn", "quotes": "‘’“”"},
+    "ur": {"name": "اردو", "dir": "rtl", "path": "ur", "locale": "ur_PK", "text_locale": "ur_PK",
+           "digits": "latn", "quotes": "’‘”“"},
 }
 
 _SLUG_CLEANUP = [

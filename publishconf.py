@@ -3,10 +3,10 @@
 SITEURL is read from the environment so that the same build can be deployed
 at a domain root or under a sub-path (for example a GitHub Pages project site).
 
-The deployed site is also minified (pelican-minify: HTML and CSS through
-minify-html) and precompressed (plugins/compressed_copies.py: a `.br` and a
-`.gz` next to every text file, for servers that send precompressed files, such
-as nginx's `gzip_static`/`brotli_static`).  Precompression runs on
+The deployed site is also minified (plugins/minify_site.py: pages and the
+stylesheet through minify-html) and precompressed (plugins/compressed_copies.py:
+a `.br` and a `.gz` next to every text file, for servers that send
+precompressed files, such as nginx's `gzip_static`/`brotli_static`).  Precompression runs on
 pelican-granular-signals' `compress` signal, which is sent after every
 `finalized` receiver and after `minify`, so the sitemap, the Urdu font subset,
 the search bundle and the minified pages are written before it.
@@ -26,17 +26,15 @@ DELETE_OUTPUT_DIRECTORY = True
 CMS_LOCAL_BACKEND = False
 
 PLUGINS = PLUGINS + [  # noqa: F405
-    "pelican.plugins.minify",
+    "minify_site",
     "compressed_copies",
 ]
-# minify-html keeps the markup valid (no unquoted attribute values that the
-# HTML standard forbids, doctype kept as written).
+# plugins/minify_site.py: pages (end tags kept) and the stylesheet through
+# minify-html, which keeps the markup valid (no unquoted attribute values that
+# the HTML standard forbids).  Scripts are left as written: ours are small and
+# Pagefind's are minified already.
 HTML_MIN = True
 CSS_MIN = True
-# Off: pelican-minify 2.0.2 runs .js files through minify-html as HTML text,
-# which joins lines and lets a `//` comment swallow the rest of the script.
-# Our one script is small and Pagefind's are minified already.
-JS_MIN = False
 INLINE_CSS_MIN = True
 INLINE_JS_MIN = True
 PRECOMPRESS_GZIP = True

@@ -18,8 +18,16 @@ Adds:
 * the Jinja filters ``groupby_month`` (stories, newest first, as
   ``[(first day of month, [stories])]``), ``month_year`` ("May 2018") and
   ``period_label`` (a Pelican archive period ``(2018,)`` or ``(2018, 5)``).
+* the Jinja filters ``number`` (a count: ``{{ count|number(DEFAULT_LANG) }}``),
+  ``digits`` (a year or a day, not grouped) and ``month_name`` ("Mar").
+* ``NUMBER_LOCALE``, the edition's BCP 47 locale with its numbering system
+  (``ur-u-nu-latn``), for scripts that print numbers and dates.
 
-Settings read: ``TIMEZONE``.
+Every date and number filter takes the language of the text it goes into and
+prints that edition's ``digits`` (``EDITIONS``: ``latn`` 0123…, the default,
+or ``arabext`` ۰۱۲۳…).
+
+Settings read: ``TIMEZONE``, ``EDITIONS``, ``DEFAULT_LANG``.
 """
 
 import os
@@ -27,6 +35,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from pelican import signals
 
 
@@ -101,18 +110,50 @@ def groupby_month(stories):
     return sorted(months.items(), key=lambda item: item[0], reverse=True)
 
 
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def in_digits(text, digits):
+    """`text` with its Western digits in the numbering system `digits`."""
+    return text.translate(ARABIC_INDIC_DIGITS) if digits == "arabext" else text
+
+
+def number(value, lang="en"):
+    """A count: "1,250" (grouped as the language groups digits)."""
+    return format_decimal(value, locale=lang)
+
+
+def digits(value, lang="en"):
+    """A number as it is, no grouping: a year, a day of the month."""
+    return str(value)
+
+
+def month_name(moment, lang="en"):
+    """The month's short name on its own: "Mar" ("مارچ" in Urdu)."""
+    return format_date(moment, format="LLL", locale=lang)
+
+
+def in_edition_digits(function, editions):
+    """`function(value, lang, ...)` printing the digits of edition `lang`."""
+    def localized(value, lang="en", *args):
+        return in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
+    localized.__name__ = function.__name__
+    return localized
+
+
 def add_settings(pelican):
     settings = pelican.settings
     if "EDITION_DATE" not in settings:
         settings["EDITION_DATE"] = build_time(settings["TIMEZONE"])
+    editions = settings.get("EDITIONS", {})
+    lang = settings["DEFAULT_LANG"]
+    settings["NUMBER_LOCALE"] = f"{lang}-u-nu-{editions.get(lang, {}).get('digits', 'latn')}"
     settings["JINJA_FILTERS"] = {
         **settings.get("JINJA_FILTERS", {}),
-        "edition_date": edition_date,
-        "long_date": long_date,
+        **{function.__name__: in_edition_digits(function, editions)
+           for function in (edition_date, long_date, month_year, period_label, number, digits, month_name)},
         "iso_date": iso_date,
         "iso_datetime": iso_datetime,
-        "month_year": month_year,
-        "period_label": period_label,
         "groupby_month": groupby_month,
     }
 

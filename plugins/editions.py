@@ -12,7 +12,8 @@ Adds:
   there is one, else to the same listing (section, archive, paper, search…)
   when the other edition has it, else to that edition's home page.  A page
   that every edition has may say so by rendering with ``edition_path`` (its
-  URL inside any edition).
+  URL inside any edition).  A topic (tag) page leads to the same topic in the
+  other edition (see ``paired_tag``), else to that edition's topics index.
 
 URLs are built from each edition's own ``SITEURL`` and the translation's native
 URL, never from relative ``../`` paths (pelican-i18n-subsites would give
@@ -35,6 +36,13 @@ from pelican.generators import ArticlesGenerator
 # lang -> output paths ("section/syria/index.html") the edition writes, so that
 # the switch can send a reader to the same listing in the other edition.
 _PAGES_BY_EDITION = {}
+# lang -> {tag name: (Tag, [stories])} of each edition, and the tag pairs found.
+_TAGS_BY_EDITION = {}
+_PAIRED_TAGS = {}
+# A topic pairs with the other edition's topic whose translated stories are
+# the most alike (Jaccard index of the story pairs), if at least this alike,
+# the only one that alike, and the pairing holds both ways.
+TAG_PAIRING_MIN_OVERLAP = 0.5
 PAGINATION_SUFFIX = re.compile(r"page/\d+/(?=index\.html$)")
 
 
@@ -57,14 +65,55 @@ def edition_url(context, content):
     return f"{edition_siteurl(content.lang, context)}/{native_url(content)}"
 
 
+def _best_match(name, lang, other):
+    """The tag of edition `other` most like tag `name` of edition `lang`, or None."""
+    tags = _TAGS_BY_EDITION.get(lang, {})
+    if name not in tags:
+        return None
+    translated = {t.slug for story in tags[name][1] for t in story.translations if t.lang == other}
+    if not translated:
+        return None
+    scores = {}
+    for candidate, (_, stories) in _TAGS_BY_EDITION.get(other, {}).items():
+        paired = {story.slug for story in stories if any(t.lang == lang for t in story.translations)}
+        if paired & translated:
+            scores[candidate] = len(paired & translated) / len(paired | translated)
+    if not scores:
+        return None
+    best = max(scores.values())
+    winners = [candidate for candidate, score in scores.items() if score == best]
+    return winners[0] if best >= TAG_PAIRING_MIN_OVERLAP and len(winners) == 1 else None
+
+
+def paired_tag(name, lang, other):
+    """The Tag of edition `other` that is the same topic as tag `name` of
+    edition `lang`: the stories of the one are the translations of the
+    stories of the other (most of them, and no other tag as much); or None."""
+    key = (name, lang, other)
+    if key not in _PAIRED_TAGS:
+        match = _best_match(name, lang, other)
+        back = _best_match(match, other, lang) if match else None
+        _PAIRED_TAGS[key] = _TAGS_BY_EDITION[other][match][0] if match and back == name else None
+    return _PAIRED_TAGS[key]
+
+
 def counterparts(context):
     """``{lang: url}`` of this page in every edition that has it: the story
-    and its translations, or the same listing (section, archive, home…)."""
+    and its translations, the same topic, or the same listing (section,
+    archive, home…)."""
     current = context["DEFAULT_LANG"]
     content = context.get("article") or context.get("page")
     if content is not None:
         versions = {current: content, **{t.lang: t for t in content.translations}}
         return {lang: edition_url(context, item) for lang, item in versions.items()}
+    tag = context.get("tag")
+    if tag is not None:
+        found = {current: f"{edition_siteurl(current, context)}/{tag.url}"}
+        for lang in context["EDITIONS"]:
+            other = paired_tag(tag.name, current, lang) if lang != current else None
+            if other is not None:
+                found[lang] = f"{edition_siteurl(lang, context)}/{other.url}"
+        return found
     if context.get("edition_path"):
         return {lang: f"{edition_siteurl(lang, context)}/{context['edition_path']}" for lang in context["EDITIONS"]}
     listing = PAGINATION_SUFFIX.sub("", context.get("output_file") or "")
@@ -75,6 +124,14 @@ def counterparts(context):
     }
 
 
+def fallback_url(context, lang):
+    """Where the switch leads when edition `lang` has no counterpart of this
+    page: its topics index from a topic page, else its home page."""
+    if context.get("tag") is not None and context.get("TAGS_URL"):
+        return f"{edition_siteurl(lang, context)}/{context['TAGS_URL']}"
+    return edition_siteurl(lang, context) + "/"
+
+
 @pass_context
 def language_switch(context):
     current = context["DEFAULT_LANG"]
@@ -83,7 +140,7 @@ def language_switch(context):
         {
             "lang": lang,
             "name": edition["name"],
-            "url": None if lang == current else found.get(lang, edition_siteurl(lang, context) + "/"),
+            "url": None if lang == current else found.get(lang) or fallback_url(context, lang),
             "current": lang == current,
         }
         for lang, edition in context["EDITIONS"].items()
@@ -121,6 +178,8 @@ def is_main_site(settings):
 def reset_pages(pelican):
     if is_main_site(pelican.settings):
         _PAGES_BY_EDITION.clear()
+        _TAGS_BY_EDITION.clear()
+        _PAIRED_TAGS.clear()
 
 
 def record_listings(generators):
@@ -140,6 +199,9 @@ def record_listings(generators):
     for archives in generator.period_archives.values():
         pages.update(archive["save_as"] for archive in archives)
     pages.update(edition["save_as"] for edition in getattr(generator, "paper_editions", ()))
+    pages.update(year["save_as"] for year in getattr(generator, "paper_years", ()))
+    _TAGS_BY_EDITION[settings["DEFAULT_LANG"]] = {tag.name: (tag, stories) for tag, stories in generator.tags.items()}
+    _PAIRED_TAGS.clear()
 
 
 def add_settings(pelican):

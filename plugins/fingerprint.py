@@ -11,7 +11,7 @@ from the text of the rendered Urdu pages (plugins/urdu_font.py, on
 ``finalized``), the stylesheet names the font, and every page names the
 stylesheet, so neither name can be known while templates render.  On the main
 site's pelican-granular-signals ``minify`` signal (after every ``finalized``
-receiver, so after ``urdu_font`` and pelican-minify; before compressed_copies),
+receiver, so after ``urdu_font`` and ``minify_site``; before compressed_copies),
 this plugin, inside the build's output folder:
 
 1. renames the font to its hashed name;
@@ -21,7 +21,8 @@ this plugin, inside the build's output folder:
    ``href="{THEME_URL}/{STYLESHEET}"`` that base.html writes (quoted or, once
    minified, unquoted) with the hashed URL.
    Scripts in ``theme/js/`` are renamed the same way and their exact
-   ``src="{THEME_URL}/js/<name>"`` attributes replaced.
+   ``src="{THEME_URL}/js/<name>"`` attributes replaced, and so is the
+   font's ``href`` in the Urdu pages' ``<link rel="preload">``.
    Nothing else in a page is touched; the build fails if a page that
    links the stylesheet is missed or the font reference is not found.
 
@@ -69,16 +70,19 @@ def fingerprint_assets(pelican):
     stylesheet = theme / "css" / settings["CSS_FILE"]
     css = stylesheet.read_text(encoding="utf-8")
 
+    theme_url = settings["THEME_URL"]
+    renames = {}
     font = theme / "fonts" / settings.get("URDU_FONT_FILE", "")
     if settings.get("URDU_FONT_FILE") and font.is_file():
         reference = f"../fonts/{font.name}"
         if reference not in css:
             raise FingerprintError(f"{stylesheet} does not load {reference}")
-        css = css.replace(reference, f"../fonts/{fingerprinted(font).name}")
+        hashed = fingerprinted(font).name
+        css = css.replace(reference, f"../fonts/{hashed}")
         stylesheet.write_text(css, encoding="utf-8")
+        renames[f"{theme_url}/fonts/{font.name}"] = f"{theme_url}/fonts/{hashed}"  # the Urdu pages' preload
 
-    theme_url = settings["THEME_URL"]
-    renames = {f"{theme_url}/{settings['STYLESHEET']}": f"{theme_url}/css/{fingerprinted(stylesheet).name}"}
+    renames[f"{theme_url}/{settings['STYLESHEET']}"] = f"{theme_url}/css/{fingerprinted(stylesheet).name}"
     for script in sorted((theme / "js").glob("*.js")):
         renames[f"{theme_url}/js/{script.name}"] = f"{theme_url}/js/{fingerprinted(script).name}"
     # The attribute value exactly, quoted or (after minification) not.
@@ -99,7 +103,7 @@ def fingerprint_assets(pelican):
 
 def register():
     # pelican-granular-signals sends "minify" after every `finalized` receiver
-    # (the font subset, the search index, pelican-minify) and before
+    # (the font subset, the search index, minify_site) and before
     # "compress" (compressed_copies): names are hashed from the final bytes.
     granular_signals.register()
     blinker.signal("minify").connect(fingerprint_assets)

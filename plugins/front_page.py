@@ -2,9 +2,11 @@
 
 Adds to the template context:
 
-* ``front_page``: ``{"lead": Article, "sections": [(Category, [Article, ...])]}``:
-  the newest story leads; then, for each section in ``SECTIONS`` order that has
-  stories, its latest ``FRONT_PAGE_STORIES_PER_SECTION`` stories (the lead
+* ``front_page``: ``{"lead": Article, "secondary": [Article, ...],
+  "sections": [(Category, [Article, ...])]}``: the newest story leads, the next
+  ``FRONT_PAGE_SECONDARY_STORIES`` stand beside it; then, for each section in
+  ``SECTIONS`` order that has stories, its latest
+  ``FRONT_PAGE_STORIES_PER_SECTION`` stories (those already at the top
   excluded).
 * ``section_nav``: the sections that have stories, in ``SECTIONS`` order, as
   Pelican ``Category`` objects, for the masthead navigation.
@@ -12,7 +14,7 @@ Adds to the template context:
   listing pages (for ``aria-current="page"``), not on its stories.
 
 Settings read: ``SECTIONS`` (names per language), ``DEFAULT_LANG``,
-``FRONT_PAGE_STORIES_PER_SECTION``.
+``FRONT_PAGE_STORIES_PER_SECTION``, ``FRONT_PAGE_SECONDARY_STORIES`` (default 3).
 """
 
 from jinja2 import pass_context
@@ -30,12 +32,14 @@ def add_front_page(generator):
     articles = generator.articles  # newest first (ARTICLE_ORDER_BY)
     sections = ordered_sections(generator.categories, settings.get("SECTIONS", []), settings["DEFAULT_LANG"])
     lead = articles[0] if articles else None
+    secondary = articles[1:1 + settings.get("FRONT_PAGE_SECONDARY_STORIES", 3)]
+    at_the_top = {id(story) for story in [lead, *secondary]}
     front_sections = []
     for category, stories in sections:
-        shown = [story for story in stories if story is not lead][:per_section]
+        shown = [story for story in stories if id(story) not in at_the_top][:per_section]
         if shown:
             front_sections.append((category, shown))
-    generator.context["front_page"] = {"lead": lead, "sections": front_sections}
+    generator.context["front_page"] = {"lead": lead, "secondary": secondary, "sections": front_sections}
     generator.context["section_nav"] = [category for category, _ in sections]
 
 

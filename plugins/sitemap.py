@@ -1,10 +1,11 @@
 """``sitemap.xml`` for every edition, with hreflang alternates.
 
 Collects the URL of every article, page, section page, tag page, author page
-and day of Today's Paper, plus each edition's home page and archive, from
-every edition built (the main site and the pelican-i18n-subsites subsites),
-and writes one ``sitemap.xml`` at the root of the main site when the main
-build finishes.  Translated stories list each
+and day of Today's Paper, the archive's year and month pages and the paper's
+calendar pages, plus each edition's home page and archive, from every edition
+built (the main site and the pelican-i18n-subsites subsites), and writes one
+``sitemap.xml`` at the root of the main site when the main build finishes.
+Translated stories list each
 other as ``<xhtml:link rel="alternate" hreflang>``, with ``x-default`` pointing
 at the main edition.  A story's ``lastmod`` is its last change (the later of
 Modified and Correction_Date, see ``corrections``), else its date.  Entries
@@ -18,7 +19,7 @@ Why our own: pelican-sitemap 1.2.2 writes ``ref=`` instead of ``href=`` for
 hreflang alternates.
 
 Settings read: ``MAIN_SITEURL`` (from ``editions``), ``DEFAULT_LANG``, ``EDITIONS``,
-``ARCHIVES_URL``, ``OUTPUT_PATH``, ``SITEMAP_SAVE_AS``.
+``ARCHIVES_URL``, ``PAPER_ARCHIVE_URL``, ``OUTPUT_PATH``, ``SITEMAP_SAVE_AS``.
 """
 
 import os
@@ -88,6 +89,13 @@ def collect(generators):
                 _add(settings, author.url)
             for edition in getattr(generator, "paper_editions", ()):
                 _add(settings, edition["url"])
+            for granularity in ("year", "month"):
+                for archive in generator.period_archives.get(granularity, ()):
+                    _add(settings, archive["url"])
+            if getattr(generator, "paper_years", None):
+                _add(settings, settings["PAPER_ARCHIVE_URL"])
+                for year in generator.paper_years:
+                    _add(settings, year["url"])
         elif isinstance(generator, PagesGenerator):
             for page in generator.pages:
                 _content_entry(settings, page)

@@ -1,12 +1,24 @@
-"""Self-hosted Noto Nastaliq Urdu, subset to what the Urdu edition prints.
+"""Self-hosted Noto Nastaliq Urdu, subset to the Urdu alphabet and what the edition prints.
+
+The subset always holds ``URDU_CHARACTERS``: every letter of the Urdu
+alphabet (with the Arabic letters Urdu text quotes: ك ي ه ة ى إ), its
+diacritics and honorifics, its punctuation, Urdu and Arabic-Indic digits,
+and the Latin digits and punctuation the font draws to sit with Nastaliq.  So
+whatever a reader types into search and whatever tomorrow's story says is
+drawn in Nastaliq, not in a fallback face, without a new build.  To that it
+adds any other character of visible text in the Urdu edition's HTML
+(``output/ur/``) that the stylesheet's ``unicode-range`` sends to the font
+(``URDU_FONT_RANGES``; characters outside it are never drawn by the font):
+so the subset of an ordinary day is always the same file, made once and then
+taken from the cache.
 
 When the whole build has been written (the ``finalized`` signal of the main
-site, which comes after every subsite), this plugin collects every character
-of visible text in the Urdu edition's HTML (``output/ur/``), adds the space,
-the Urdu digits and the Arabic-script punctuation, and writes a WOFF2 subset of
-the source font to ``<THEME_STATIC_DIR>/fonts/<URDU_FONT_FILE>``.  The
+site, which comes after every subsite), this plugin writes the WOFF2 subset
+of the source font to ``<THEME_STATIC_DIR>/fonts/<URDU_FONT_FILE>``.  The
 stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
-``font-display: swap``; English pages never download it.
+``font-display: swap``; English pages never download it.  The source font
+(Noto Nastaliq Urdu 2.000, Regular) has one weight; the stylesheet never asks
+for another.
 
 Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set;
 they keep the source font's timestamp, so they do not depend on the build time.
@@ -15,9 +27,14 @@ has been written, while the main edition renders.  Pages' characters are
 remembered by path, mtime and size, so ``make serve`` reads again only the
 pages it rewrote.
 
+Every page of the Urdu edition asks for the font at once
+(``<link rel="preload">``, from the ``URDU_FONT_PRELOAD`` setting this plugin
+gives the Urdu edition) rather than when the stylesheet has been read, so that
+Nastaliq replaces the fallback face sooner.
+
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
-``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``.
+``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``).
 """
 
 import hashlib
@@ -33,13 +50,33 @@ from pelican import signals
 
 from editions import is_main_site
 
-ALWAYS_INCLUDED = (
-    " \u00a0"  # space, no-break space (typogrify's widont)
-    "۰۱۲۳۴۵۶۷۸۹"  # Urdu digits
-    "،؛؟۔٪٫٬"  # Arabic-script punctuation
-    "\u200c\u200d\u200e\u200f"  # joiners and direction marks
-    "‘’“”…"
+URDU_LETTERS = (
+    "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىيٹپچڈڑژکگںھہۂۃیےۓ"
 )
+URDU_MARKS = (
+    "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"  # tanwin, zabar, zer, pesh, tashdid, jazm
+    "\u0654\u0655\u0656\u0657\u0658\u0670"  # hamza above and below, khari zabar…
+    "\u0610\u0611\u0612\u0613\u0614"  # honorifics (ؐ ؑ ؒ ؓ ؔ)
+)
+URDU_PUNCTUATION = "،؛؟۔٪٫٬" + "«»‘’“”" + "!():-.,/[]·"
+URDU_DIGITS = "۰۱۲۳۴۵۶۷۸۹" + "٠١٢٣٤٥٦٧٨٩" + "0123456789"
+SPACES_AND_JOINERS = " \u00a0\u200b\u200c\u200d\u200e\u200f"  # typogrify's widont, ZWNJ, direction marks
+# Always in the subset, whatever the pages say.
+URDU_CHARACTERS = URDU_LETTERS + URDU_MARKS + URDU_PUNCTUATION + URDU_DIGITS + SPACES_AND_JOINERS
+# The stylesheet's unicode-range (theme/static/css/site.css): the characters
+# the browser may ask the font for; a test keeps the two alike.
+URDU_FONT_RANGES = (
+    (0x20, 0x21), (0x28, 0x29), (0x2B, 0x3A), (0x3D, 0x3D), (0x5B, 0x5D),
+    (0xA0, 0xA0), (0xAB, 0xAB), (0xB7, 0xB7), (0xBB, 0xBB), (0xD7, 0xD7), (0xF7, 0xF7),
+    (0x600, 0x6FF), (0x750, 0x77F), (0x200B, 0x2011), (0x2013, 0x2014), (0x2018, 0x2019),
+    (0x201C, 0x201D), (0x2039, 0x203A), (0x2212, 0x2212), (0x25CC, 0x25CC),
+    (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),
+)
+
+
+def in_font_ranges(character):
+    code = ord(character)
+    return any(low <= code <= high for low, high in URDU_FONT_RANGES)
 SKIPPED_ELEMENTS = {"script", "style", "title", "head"}
 
 
@@ -115,7 +152,7 @@ def cached_subset(urdu_root, source, cache_dir):
     import fontTools  # only here: the build process itself never loads fontTools
 
     urdu_pages = sorted(Path(urdu_root).rglob("*.html"))
-    characters = {char for char in characters_of(urdu_pages) if ord(char) > 0x7F} | set(ALWAYS_INCLUDED)
+    characters = {char for char in characters_of(urdu_pages) if in_font_ranges(char)} | set(URDU_CHARACTERS)
     # Subsetting Nastaliq takes seconds; the same text gives the same font.
     key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + b"source-timestamp"
                          + "".join(sorted(characters)).encode())
@@ -169,7 +206,14 @@ def subset_urdu_font(pelican):
     shutil.copyfile(cached, destination)
 
 
+def preload_in_urdu_pages(pelican):
+    settings = pelican.settings
+    if settings["DEFAULT_LANG"] == "ur":
+        settings["URDU_FONT_PRELOAD"] = f"{settings['THEME_URL']}/fonts/{settings['URDU_FONT_FILE']}"
+
+
 def register():
+    signals.initialized.connect(preload_in_urdu_pages)
     signals.finalized.connect(start_subset)
     signals.finalized.connect(subset_urdu_font)
 

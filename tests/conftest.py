@@ -7,6 +7,7 @@ newsroom's own and changes every day).  `site` is its preview build
 with SOURCE_DATE_EPOCH=1713484800 (19 April 2024, the reference page's
 edition date), so the fixture's scheduled story is held back and its draft
 is left out.
+`scale_site` is the publish build of a generated newsroom of some 300 stories.
 """
 
 import http.server
@@ -22,7 +23,7 @@ sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), st
 
 from hostile import write_hostile_content  # noqa: E402
 from newsroom import write_newsroom  # noqa: E402
-from sitebuild import REFERENCE, Site, build_site, built  # noqa: E402
+from sitebuild import REFERENCE, Site, build_site, built, write_scale_content  # noqa: E402
 from photo_fixture import photo_sites  # noqa: E402,F401  (the photo newsroom's builds, tests/photo_fixture.py)
 
 
@@ -55,6 +56,16 @@ class RecordingHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture(scope="session")
+def scale_site(tmp_path_factory):
+    """The publish build of a generated newsroom of some 300 stories in two
+    editions over three years (sitebuild.write_scale_content): archives,
+    pagination and search at scale."""
+    folder = tmp_path_factory.mktemp("scale-site")
+    content = write_scale_content(folder / "content")
+    return Site.build(folder / "output", content=content, settings="publishconf.py")
 
 
 @pytest.fixture(scope="session")

@@ -65,3 +65,48 @@ class Site:
         """The readers' pages (the CMS at /admin/ is not one: tests/test_admin.py)."""
         return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html")
                       if not p.relative_to(self.root).as_posix().startswith(ADMIN_FOLDER))
+
+
+# A newsroom at scale for archives, pagination and search: the generated
+# corpus of tools/bench_corpus.py (lorem-ipsum English, common-word Urdu, about
+# three in ten stories translated, over three years), plus a few written
+# stories whose topics pair across the editions and whose bodies carry words
+# found nowhere else.
+SCALE_STORIES = 300
+SCALE_SEED = 16
+SCALE_MARKER_EN = "kestrel"  # in one English story's body only
+SCALE_MARKER_UR = "ثقافت"  # in its Urdu translation's body only
+SCALE_PAIRED_TAGS = {"en": "Fixture rivers", "ur": "آزمائشی دریا"}
+SCALE_COMMON_WORD = "heron"  # in the body of one English story in eight
+SCALE_COMMON_EVERY = 8
+
+
+def write_scale_content(folder):
+    from bench_corpus import write_corpus
+
+    folder = Path(folder)
+    written = write_corpus(folder, SCALE_STORIES, seed=SCALE_SEED)
+    english = sorted(path for path in written if not path.name.endswith(".ur.md"))
+    for path in english[::SCALE_COMMON_EVERY]:
+        with path.open("a", encoding="utf-8") as story:
+            story.write(f"\nA grey {SCALE_COMMON_WORD} stood in the shallows.\n")
+    articles = folder / "articles" / "2024"
+    articles.mkdir(parents=True, exist_ok=True)
+    for number in range(3):
+        slug = f"fixture-river-story-{number}"
+        date = f"2024-04-1{number} 09:00"
+        marker = f" A {SCALE_MARKER_EN} was seen over the water." if number == 0 else ""
+        urdu_marker = f" اس علاقے کی {SCALE_MARKER_UR} پرانی ہے۔" if number == 0 else ""
+        (articles / f"{slug}.md").write_text(
+            f"Title: Generated fixture river story number {number}\nDate: {date}\nCategory: Pakistan\n"
+            f"Tags: {SCALE_PAIRED_TAGS['en']}, Fixture weather {number}\nSlug: {slug}\n"
+            f"Summary: A generated fixture story about rivers, number {number}.\n\n"
+            f"**FIXTURE:** The generated river story number {number} says nothing true.{marker}\n\n"
+            "Second paragraph of a generated fixture story.\n", encoding="utf-8")
+        (articles / f"{slug}.ur.md").write_text(
+            f"Title: دریا کی آزمائشی خبر نمبر {number}\nDate: {date}\nCategory: پاکستان\n"
+            f"Tags: {SCALE_PAIRED_TAGS['ur']}, آزمائشی موسم {number}\nSlug: {slug}\nLang: ur\nTranslated_From: en\n"
+            f"Summary: دریاؤں کے بارے میں آزمائشی خبر۔\n\n"
+            f"**آزمائش:** یہ دریا کی آزمائشی خبر ہے اور اس میں کچھ سچ نہیں۔{urdu_marker}\n\n"
+            "آزمائشی خبر کا دوسرا پیراگراف۔\n", encoding="utf-8")
+    return folder

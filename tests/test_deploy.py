@@ -10,7 +10,8 @@ from sitebuild import ROOT
 
 REQUIRED_CSP = {
     "default-src": ["'self'"], "img-src": ["'self'", "data:"], "style-src": ["'self'"],
-    "script-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
+    # 'wasm-unsafe-eval': search (Pagefind) compiles WebAssembly; no JavaScript eval.
+    "script-src": ["'self'", "'wasm-unsafe-eval'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
     "form-action": ["'self'"], "frame-ancestors": ["'none'"],
 }
 SECURITY_HEADERS = ["Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
@@ -98,7 +99,7 @@ def test_fingerprinted_assets_are_immutable_and_pages_revalidate(published, rule
             assert file.name.split(".")[-2] == digest, f"{path} is not named after its content"
         else:
             assert cache_control == "no-cache", path
-    assert seen_assets == 3  # stylesheet, Urdu font, search script
+    assert seen_assets == 4  # stylesheet, Urdu font, search script, masthead date script
 
 
 def test_pages_link_the_fingerprinted_stylesheet_which_loads_the_fingerprinted_font(published):
@@ -107,7 +108,7 @@ def test_pages_link_the_fingerprinted_stylesheet_which_loads_the_fingerprinted_f
     assert len(stylesheets) == 1 and re.fullmatch(r"site\.[0-9a-f]{12}\.css", stylesheets[0].name)
     assert len(fonts) == 1 and re.fullmatch(r"noto-nastaliq-urdu\.[0-9a-f]{12}\.woff2", fonts[0].name)
     css = stylesheets[0].read_text(encoding="utf-8")
-    assert re.findall(r'url\("([^"]+)"\)', css) == [f"../fonts/{fonts[0].name}"]
+    assert re.findall(r'url\("?([^")]+)"?\)', css) == [f"../fonts/{fonts[0].name}"]
     pages = published.pages()
     assert len(pages) > 10
     # The CMS's preview uses the same stylesheet (named in a <template>).
@@ -159,3 +160,13 @@ def test_github_pages_workflow_is_current_checked_cached_and_scheduled():
     cron = re.search(r'schedule:\s+- cron: "([^"]+)"', workflow)
     assert cron and cron[1].startswith("*/15 "), "scheduled stories appear within 15 minutes of their time"
     assert "SOURCE_DATE_EPOCH=$(date +%s)" in workflow, "a scheduled run builds as of now"
+
+
+def test_urdu_pages_ask_for_the_font_at_once_and_english_pages_never(published):
+    [font] = published.path("theme/fonts").glob("*.woff2")
+    for page in published.pages():
+        preloads = [link["href"] for link in published.html(page).select('link[rel="preload"]')]
+        if page.startswith("ur/"):
+            assert preloads == [f"https://lantern-gazette.example/theme/fonts/{font.name}"], page
+        else:
+            assert preloads == [], page

@@ -109,17 +109,45 @@ def test_paper_is_the_latest_edition_and_says_so_when_it_is_not_today(published)
     assert text(published.html(f"paper/{newest_day}/index.html").select_one(".page-heading-label")) == "The day's paper"
 
 
-def test_archive_lists_editions_by_month_newest_first(published):
+def calendar_links(page):
+    return [a["href"] for a in page.select("table.calendar td a")]
+
+
+def test_archive_is_month_calendars_with_every_edition_a_link(published):
+    import calendar as calendars_module
+    from datetime import date
+
     archive = published.html("paper/archive/index.html")
-    months = archive.select(".archive-month")
-    expected_months = sorted({day[:7] for day in days_of()}, reverse=True)
-    assert [text(m.find("h2")) for m in months] == [
-        datetime.strptime(month, "%Y-%m").strftime("%B %Y") for month in expected_months]
-    links = [a["href"] for month in months for a in month.select("a")]
-    assert links == [f"{SITEURL}/paper/{day}/" for day in reversed(paper_days(published))]
-    counts = [text(span) for month in months for span in month.select(".archive-section")]
-    assert counts == [f"{len(days_of()[day])} {'story' if len(days_of()[day]) == 1 else 'stories'}"
-                      for day in sorted(days_of(), reverse=True)]
+    days = days_of()
+    latest_year = max(days)[:4]
+    months = sorted({day[:7] for day in days if day.startswith(latest_year)}, reverse=True)
+    tables = archive.select("table.calendar")
+    assert [" ".join(text(t.caption).split()[:2]) for t in tables] == [
+        datetime.strptime(month, "%Y-%m").strftime("%B %Y") for month in months]
+    for table, month in zip(tables, months):
+        year, number = int(month[:4]), int(month[5:])
+        assert [text(th) for th in table.select("thead th")] == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        assert all(len(row.find_all("td")) == 7 for row in table.select("tbody tr"))
+        cells = [cell.find("time") for row in table.select("tbody tr") for cell in row.find_all("td")]
+        shown = [int(text(time)) for time in cells if time]
+        assert shown == list(range(1, calendars_module.monthrange(year, number)[1] + 1)), month
+        # Weeks start on Sunday (en_US): the first day sits under its weekday.
+        first = (date(year, number, 1).weekday() + 1) % 7
+        assert cells[:first] == [None] * first and text(cells[first]) == "1"
+        with_paper = [day for day in days if day.startswith(month)]
+        assert f"{len(with_paper)} edition" in text(table.caption)
+        for link in table.select("td a"):
+            day = link.find("time")["datetime"]
+            count = len(days[day])
+            assert text(link) == f"{int(day[-2:])} {datetime.strptime(month, '%Y-%m').strftime('%B %Y')}: " \
+                                 f"{count} {'story' if count == 1 else 'stories'}"
+    assert calendar_links(archive) == [f"{SITEURL}/paper/{day}/"
+                                       for month in months for day in sorted(d for d in days if d.startswith(month))]
+    # The latest year's own page is the same calendar; the years bar links every year.
+    year_page = published.html(f"paper/archive/{latest_year}/index.html")
+    assert calendar_links(year_page) == calendar_links(archive)
+    years = sorted({day[:4] for day in days}, reverse=True)
+    assert [a["href"] for a in archive.select(".archive-jump a")] == [f"{SITEURL}/paper/archive/{y}/" for y in years]
 
 
 def test_urdu_paper_lists_only_urdu_stories(published):

@@ -174,13 +174,15 @@ def test_front_page_and_section_fronts_show_the_photos(photo_sites):
     lead_image = lead.select_one("picture.story-card-photo img")
     assert lead_image["fetchpriority"] == "high" and lead_image["alt"] == "Stalls and shoppers under a clearing sky"
     cards = {card.select_one(".story-card-headline a")["href"].rstrip("/").rsplit("/", 1)[-1]: card
-             for card in home.select(".front-section .story-card")}
+             for card in home.select(".front-secondary .story-card, .front-section .story-card")}
     card_image = cards[CARD_SLUG].select_one("picture.story-card-photo img")
     assert card_image["loading"] == "lazy" and card_image["alt"] == ""
     assert srcset(card_image["srcset"])[0][1] == 400 and "18rem" in card_image["sizes"]
     assert cards[PLAIN_SLUG].select_one("picture") is None
     section = photo_sites.root.html("section/world/index.html")
-    assert section.select_one(".story-list picture.story-card-photo img")["loading"] == "lazy"
+    # On a section's front only its lead's photo is fetched at once.
+    loading = [img.get("loading") for img in section.select("main .story-card:not(.story-card--lead) picture img")]
+    assert loading and set(loading) == {"lazy"}
     urdu_home = photo_sites.root.html("ur/index.html")
     assert urdu_home.select_one(".lead-story picture img")["srcset"] == lead_image["srcset"]
 

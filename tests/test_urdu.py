@@ -1,7 +1,9 @@
 """The Urdu edition at /ur/: right to left, Urdu interface, paired with English."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import PurePosixPath
 
 import pytest
@@ -70,7 +72,8 @@ def test_no_english_interface_words_on_urdu_pages(site, tmp_path):
 def test_urdu_article_is_the_translation_under_the_syria_section(site):
     page = site.html(URDU_ARTICLE)
     headline = page.find("h1").get_text().replace("\xa0", " ")
-    assert headline == "امریکی حمایت یافتہ اتحاد نے شام میں داعش کے خلاف ‘حتمی’ جنگ کا آغاز کر دیا"
+    # Urdu quotation marks: ’ opens and ‘ closes (plugins/edition_typography.py).
+    assert headline == "امریکی حمایت یافتہ اتحاد نے شام میں داعش کے خلاف ’حتمی‘ جنگ کا آغاز کر دیا"
     paragraphs = page.select(".story-body > p")
     assert len(paragraphs) == len(site.html(ENGLISH_ARTICLE).select(".story-body > p")) == 7
     assert all(URDU_LETTERS.search(p.get_text()) for p in paragraphs)
@@ -89,7 +92,8 @@ def test_urdu_dates_and_reading_time(site):
     words = len(page.select_one(".story-body").get_text().replace("\xa0", " ").split())
     assert words == 486  # 486 / 265 = 1.83 minutes
     minutes = 2
-    assert page.select_one(".reading-time").get_text() == f"{minutes} منٹ"
+    # "Reading time: 2 minutes", never "2 minutes" alone (which reads as "2 minutes ago").
+    assert page.select_one(".reading-time").get_text() == f"پڑھنے کا وقت: {minutes} منٹ"
 
 
 def test_translated_pairs_have_hreflang_both_ways_and_x_default(site):
@@ -115,9 +119,14 @@ def test_language_switch_round_trips_from_every_page(site):
         assert target.is_file(), f"{page}: {switch['href']}"
         back = site.html(target.relative_to(site.root).as_posix()).select_one("nav.language-switch a[hreflang]")
         back_target = file_for(site, back["href"])
-        other_home = "index.html" if page.startswith("ur/") else "ur/index.html"
-        if target != site.path(other_home):
+        other = "" if page.startswith("ur/") else "ur/"
+        # Without a counterpart the switch leads to the other edition's home
+        # page, or from a topic to its topics index; otherwise it comes back.
+        fallbacks = {site.path(f"{other}index.html"), site.path(f"{other}tag/index.html")}
+        if target not in fallbacks:
             assert back_target == site.path(page), f"{page} -> {switch['href']} -> {back['href']}"
+        if "/tag/" in f"/{page}" and not page.endswith("tag/index.html") and target in fallbacks:
+            assert target == site.path(f"{other}tag/index.html"), f"{page}: a topic without a counterpart leads to the topics index"
 
 
 def test_subsite_links_the_stylesheet_and_no_url_climbs_out_of_ur(site):
@@ -194,3 +203,104 @@ def test_stylesheet_mirrors_with_logical_properties_only():
     assert physical == []
     assert "font-display: swap" in css
 
+
+
+# The Urdu alphabet, typed out here (not taken from the plugin, so that the test
+# fails if the plugin's list shrinks), with the letters Urdu text borrows from
+# Arabic, the diacritics, punctuation and digits.
+URDU_ALPHABET = "ا آ ب پ ت ٹ ث ج چ ح خ د ڈ ذ ر ڑ ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن ں و ہ ھ ء ی ے".split()
+URDU_EXTRA_LETTERS = "أ إ ؤ ئ ۂ ۃ ۓ ة ك ي ه ى".split()
+URDU_MARKS = ["\u064b", "\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u0654", "\u0670", "\u0610", "\u0612", "\u0613"]
+URDU_PUNCTUATION_AND_DIGITS = list("،؛؟۔٪٫٬«»‘’“”()-:.!") + list("۰۱۲۳۴۵۶۷۸۹") + list("0123456789")
+
+
+def shipped_font(site):
+    [font] = site.path("theme/fonts").glob("noto-nastaliq-urdu.*.woff2")
+    return font
+
+
+def test_the_font_subset_holds_the_whole_alphabet_its_punctuation_and_digits(site):
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(shipped_font(site)).getBestCmap()
+    wanted = URDU_ALPHABET + URDU_EXTRA_LETTERS + URDU_MARKS + URDU_PUNCTUATION_AND_DIGITS + [" ", "\u00a0", "\u200c"]
+    missing = [f"{char} U+{ord(char):04X}" for char in wanted if ord(char) not in cmap]
+    assert missing == []
+    # ث ژ ظ ۓ: letters the reference story never uses.
+    assert not set("ثژظۓ") & set(site.text(URDU_ARTICLE))
+
+
+def test_the_font_subset_does_not_depend_on_the_days_stories(site, scale_site):
+    """Two newsrooms, two sets of stories, the same font file: nothing to
+    re-subset when a story is added (and `make serve` takes it from the cache)."""
+    assert shipped_font(site).read_bytes() == shipped_font(scale_site).read_bytes()
+
+
+def test_the_urdu_article_page_is_light_with_its_font(published):
+    font = shipped_font(published).stat().st_size
+    assert font < 100_000, f"{font} bytes"
+    page = published.path(f"{URDU_ARTICLE}.br")
+    [stylesheet] = published.path("theme/css").glob("site.*.css.br")
+    total = font + page.stat().st_size + stylesheet.stat().st_size
+    assert total < 115_000, f"{total} bytes over the wire (brotli) with the font"
+
+
+def test_the_stylesheet_sends_the_font_the_characters_the_subset_covers():
+    from urdu_font import URDU_CHARACTERS, URDU_FONT_RANGES, in_font_ranges
+
+    css = (ROOT / "theme/static/css/site.css").read_text(encoding="utf-8")
+    declared = re.search(r"unicode-range:\s*([^;]+);", css)[1]
+    ranges = []
+    for part in declared.split(","):
+        low, _, high = part.strip().removeprefix("U+").partition("-")
+        ranges.append((int(low, 16), int(high or low, 16)))
+    assert ranges == sorted(URDU_FONT_RANGES)
+    assert all(in_font_ranges(char) for char in URDU_CHARACTERS)
+
+
+def test_urdu_quotation_marks_open_with_the_mirrored_mark(site, published):
+    page = site.html(URDU_ARTICLE)
+    body = page.select_one(".story-body").get_text()
+    # ”…“ around a quotation, ’…‘ around a word: the English marks mirrored.
+    assert "کہا: ”ہماری فورسز" in body and "آغاز کر دیا ہے۔“" in body.replace("\xa0", " ")
+    assert not re.search(r"(^|\s)[“‘]", body), "no English opening mark before an Urdu word"
+    assert not re.search(r"[”’](\s|$)", body), "no English closing mark after an Urdu word"
+    assert "’حتمی‘" in page.title.get_text()
+    [data] = [json.loads(s.string) for s in published.html(URDU_ARTICLE).find_all("script", type="application/ld+json")
+              if json.loads(s.string).get("@type") == "NewsArticle"]
+    assert "’حتمی‘" in data["headline"]
+    # The English edition keeps its own marks.
+    assert "‘final’" in site.html(ENGLISH_ARTICLE).find("h1").get_text()
+
+
+@pytest.mark.parametrize("typed, printed", [
+    ("اس نے ‘حتمی’ کہا", "اس نے ’حتمی‘ کہا"),  # English curly marks
+    ("اس نے 'حتمی' کہا", "اس نے ’حتمی‘ کہا"),  # straight marks
+    ("اس نے ’حتمی‘ کہا", "اس نے ’حتمی‘ کہا"),  # already Urdu: unchanged
+    ("<p>کہا: “<strong>ہم</strong> آئیں گے۔”</p>", "<p>کہا: ”<strong>ہم</strong> آئیں گے۔“</p>"),
+    ("SDF’s اتحاد", "SDF’s اتحاد"),  # an apostrophe in a Latin word
+    ("<code>'x'</code> 'ی'", "<code>'x'</code> ’ی‘"),
+])
+def test_quotation_marks_take_the_urdu_form_by_their_place(typed, printed):
+    from edition_typography import convert
+
+    assert convert(typed, "’‘”“", "latn") == printed
+
+
+def test_digits_are_a_setting_western_by_default():
+    import pelicanconf
+    from dates import in_edition_digits, long_date, number
+    from edition_typography import convert
+
+    assert pelicanconf.EDITIONS["ur"]["digits"] == "latn"
+    urdu_digits = {"ur": {"digits": "arabext"}}
+    assert in_edition_digits(long_date, urdu_digits)(datetime(2018, 5, 2), "ur") == "۲ مئی، ۲۰۱۸"
+    assert in_edition_digits(long_date, {"ur": {"digits": "latn"}})(datetime(2018, 5, 2), "ur") == "2 مئی، 2018"
+    assert in_edition_digits(number, urdu_digits)(1250, "ur") == "۱,۲۵۰"
+    assert convert("23 شہری، COVID-19 اور F16 میں 10-12", "’‘”“", "arabext") == "۲۳ شہری، COVID-19 اور F16 میں ۱۰-۱۲"
+
+
+def test_dates_and_counts_print_the_editions_digits(site):
+    page = site.html(URDU_ARTICLE)
+    assert page.select_one(".reading-time").get_text() == "پڑھنے کا وقت: 2 منٹ"
+    assert site.html("ur/paper/index.html").select_one(".paper-count").get_text() == "1 خبر"

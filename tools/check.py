@@ -44,7 +44,7 @@ from gates.weight import check_weight  # noqa: E402
 SUB_PATH = "news"
 BROWSER_GATES = {"axe", "minified", "keyboard", "weight"}
 ALL_GATES = ["links", "feeds", "compressed", "vnu", "axe", "minified", "keyboard", "weight", "lighthouse"]
-# The same publish build, as it would be without pelican-minify and precompression.
+# The same publish build, as it would be without minification (plugins/minify_site.py) and precompression.
 UNMINIFIED = ["HTML_MIN=false", "CSS_MIN=false", "JS_MIN=false", "PRECOMPRESS_GZIP=false", "PRECOMPRESS_BROTLI=false"]
 
 

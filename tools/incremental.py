@@ -159,6 +159,9 @@ class SkipUnchanged:
             context.get("SITEURL"),
             edition_date.date().isoformat() if edition_date else None,
             tuple((str(section), section.url) for section in context.get("section_nav", ())),
+            # The archive's years and months (plugins/archives.py): every page's footer.
+            tuple((year["url"], tuple(month["url"] for month in year["months"]))
+                  for year in context.get("archive_years", ())),
         )
 
     def _listing_signature(self, kwargs):

@@ -2,11 +2,13 @@
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from gates.browser import CHROMIUM, CHROMIUM_ARGS  # one launch recipe for tests and gates
+from gates.server import SiteServer
+from visits import BROWSER_NOW, Visit, opener
+
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", Path(__file__).resolve().parents[2] / "screenshots"))
 
 
@@ -26,33 +28,13 @@ def browser():
         chromium.close()
 
 
-class Visit:
-    """A page opened in Chromium, with what it logged and requested."""
-
-    def __init__(self, page, server):
-        self.page = page
-        self.server_host = urlparse(server).netloc
-        self.console_errors = []
-        self.failed_requests = []
-        self.foreign_requests = []
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
-        page.on("requestfailed", lambda request: self.failed_requests.append(request.url))
-        page.on("response", lambda response: response.status >= 400 and self.failed_requests.append(response.url))
-        page.on("request", self._record_request)
-
-    def _record_request(self, request):
-        parsed = urlparse(request.url)
-        if parsed.scheme in ("http", "https") and parsed.netloc != self.server_host:
-            self.foreign_requests.append(request.url)
-
-
 @pytest.fixture
 def open_page(browser, server):
     contexts = []
 
     def _open(path, width=1280, height=900, color_scheme="light"):
         context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
+        context.clock.set_fixed_time(BROWSER_NOW)
         contexts.append(context)
         page = context.new_page()
         visit = Visit(page, server)
@@ -60,6 +42,38 @@ def open_page(browser, server):
         return visit
 
     yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def published_host(published):
+    """The publish build served with its own _headers rules (Netlify, Cloudflare Pages)."""
+    with SiteServer() as server:
+        server.serve(published.root)
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def scale_host(scale_site):
+    """The 300-story publish build served with its own _headers rules."""
+    with SiteServer() as server:
+        server.serve(scale_site.root)
+        yield server.url
+
+
+@pytest.fixture
+def open_published(browser, published_host):
+    contexts = []
+    yield opener(browser, published_host, contexts)
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def open_scale(browser, scale_host):
+    contexts = []
+    yield opener(browser, scale_host, contexts)
     for context in contexts:
         context.close()
 

@@ -30,7 +30,8 @@ def test_no_script_runs_and_no_dialog_opens(browser, hostile_servers, server_kin
             assert response.status == 200, path
             page.wait_for_timeout(50)
             assert page.evaluate("typeof window.__pwned") == "undefined", path
-            assert page.evaluate("document.querySelectorAll('script:not([type=\"application/ld+json\"])').length") == 0, path
+            # No script but the theme's own (the masthead's date, search).
+            assert page.evaluate("document.querySelectorAll('script:not([type=\"application/ld+json\"]):not([src^=\"/theme/js/\"])').length") == 0, path
             assert page.evaluate("document.querySelectorAll('img, plaintext, textarea').length") == 0, path
             if path == f"2018/05/02/{SLUG}/":
                 assert page.title() == f"{TITLE} — The Lantern Gazette"

@@ -1,71 +1,167 @@
-"""Search in Chromium: Pagefind finds stories in the reader's language."""
+"""Search in Chromium on the publish build (minified, fingerprinted), served as
+hosts serve it, with our own response headers: the rules of the build's
+``_headers`` file and deploy/nginx.conf in a real nginx.  Pagefind finds the
+words of a story's body in the reader's language, shows where they are, and
+pages through many results."""
 
-import json
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 
+from gates.server import SiteServer
 from newsroom import published_stories
-from sitebuild import ARTICLE_SLUG
+from nginx_server import running_nginx
+from served import SITEURL, route_site
+from sitebuild import ARTICLE_SLUG, SCALE_COMMON_WORD, SCALE_MARKER_EN, SCALE_MARKER_UR
+from test_urdu_pages import GLYPH_CHECK
+from visits import opener, wait_until
 
 ENGLISH_ARTICLE = f"/2018/05/02/{ARTICLE_SLUG}/"
 URDU_ARTICLE = f"/ur/2018/05/02/{ARTICLE_SLUG}/"
+SEARCH_DONE = ("document.querySelector('.search-status').textContent.length > 0"
+               " && !document.querySelector('.search-status').textContent.endsWith('…')")
 
 
-def search(open_page, path, query, width=1280):
-    visit = open_page(path, width=width)
+@pytest.fixture(scope="module", params=["_headers", "nginx"])
+def host(request, published, tmp_path_factory):
+    """The publish build behind each kind of host we document."""
+    if request.param == "_headers":
+        with SiteServer() as server:
+            server.serve(published.root)
+            yield server.url
+    else:
+        with running_nginx(published.root, tmp_path_factory.mktemp("nginx")) as url:
+            yield url
+
+
+@pytest.fixture
+def open_hosted(browser, host):
+    contexts = []
+    yield opener(browser, host, contexts)
+    for context in contexts:
+        context.close()
+
+
+def search(open_site, path, query, width=1280):
+    visit = open_site(path, width=width)
     page = visit.page
     page.fill("#search-query", query)
     page.press("#search-query", "Enter")
-    page.wait_for_function(
-        "document.querySelector('.search-status').textContent.length > 0"
-        " && !document.querySelector('.search-status').textContent.endsWith('…')")
+    wait_until(page, SEARCH_DONE)
     return visit
 
 
 def result_links(page):
-    return page.eval_on_selector_all(".search-results a", "links => links.map(a => new URL(a.href).pathname)")
+    return page.eval_on_selector_all(".search-results h2 a", "links => links.map(a => new URL(a.href).pathname)")
 
 
-def test_urdu_query_finds_the_urdu_translation_only(open_page):
-    visit = search(open_page, "ur/search/", "شام")
-    assert result_links(visit.page) == [URDU_ARTICLE]
-    assert visit.page.locator(".search-results mark").first.inner_text() == "شام"
+def results(page):
+    return page.eval_on_selector_all(".search-results li", """items => items.map(item => ({
+        url: new URL(item.querySelector('h2 a').href).pathname,
+        title: item.querySelector('h2').textContent,
+        section: item.querySelector('.search-result-section')?.textContent,
+        date: item.querySelector('time')?.textContent,
+        datetime: item.querySelector('time')?.getAttribute('datetime'),
+        excerpt: item.querySelector('.search-result-excerpt').textContent,
+        marked: [...item.querySelectorAll('.search-result-excerpt mark')].map(mark => mark.textContent),
+    }))""")
+
+
+def status(page):
+    return page.inner_text(".search-status")
+
+
+@pytest.mark.parametrize("path, queries, url, section, date", [
+    ("search/", ["Observatory", "Yarmuk", "Deir Ezzor"], ENGLISH_ARTICLE, "Syria", "2 May 2018"),
+    ("ur/search/", ["آبزرویٹری", "جہادی", "دیر الزور", "یرموک"], URDU_ARTICLE, "شام", "2 مئی، 2018"),
+])
+def test_words_of_the_story_body_are_found(open_hosted, path, queries, url, section, date):
+    visit = open_hosted(path)
+    page = visit.page
+    for query in queries:
+        page.fill("#search-query", query)
+        page.press("#search-query", "Enter")
+        wait_until(page, SEARCH_DONE + f" && document.querySelector('.search-status').textContent.includes({query!r})")
+        [found] = results(page)
+        assert found["url"] == url, query
+        assert (found["section"], found["date"], found["datetime"]) == (section, date, "2018-05-02")
+        # The excerpt is the story text around the words, never the headline again.
+        assert query.split()[0] in " ".join(found["marked"]), query
+        assert not found["excerpt"].lstrip("… ").startswith(found["title"][:12].strip()), query
+    policy = visit.response.headers["content-security-policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval'" in policy and "unsafe-inline" not in policy
     assert visit.console_errors == [] and visit.failed_requests == [] and visit.foreign_requests == []
 
 
-def test_english_query_finds_the_english_article_only(open_page):
-    visit = search(open_page, "search/", "Deir Ezzor")
-    assert result_links(visit.page) == [ENGLISH_ARTICLE]
-    assert "1 story found" in visit.page.inner_text(".search-status")
-    assert visit.console_errors == [] and visit.failed_requests == [] and visit.foreign_requests == []
+@pytest.mark.parametrize("path, query, url, opening", [
+    ("search/", "final battle", ENGLISH_ARTICLE, "AL TANAK:"),
+    ("ur/search/", "حتمی", URDU_ARTICLE, "التنک:"),
+])
+def test_a_headline_word_finds_the_story_and_the_excerpt_is_its_text(open_published, path, query, url, opening):
+    page = search(open_published, path, query).page
+    [found] = results(page)
+    assert found["url"] == url
+    title_words = found["title"].split()
+    assert " ".join(title_words[:4]) not in found["excerpt"]
+    if not found["marked"]:  # only the headline matched: the story's first words
+        assert found["excerpt"].startswith(opening)
 
 
-def test_each_edition_searches_its_own_language(open_page):
-    assert result_links(search(open_page, "search/", "شام").page) == []
-    assert result_links(search(open_page, "ur/search/", "Deir Ezzor").page) == []
-    visit = search(open_page, "search/", "شام")
-    assert visit.page.inner_text(".search-status").startswith("No stories found")
+def test_each_edition_searches_its_own_language(open_published):
+    assert result_links(search(open_published, "search/", "شام").page) == []
+    assert result_links(search(open_published, "ur/search/", "Deir Ezzor").page) == []
+    page = search(open_published, "search/", "شام").page
+    assert status(page).startswith("No stories found")
 
 
-def test_only_article_headlines_and_bodies_are_indexed(open_page, site):
-    entry = json.loads(site.text("pagefind/pagefind-entry.json"))
+def test_only_headlines_and_bodies_are_indexed(open_published, published):
+    import json
+
+    entry = json.loads(published.text("pagefind/pagefind-entry.json"))
     # Every published story (no listing, no draft, no scheduled story) in its language's index.
     assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {
         "en": len(published_stories("en")), "ur": len(published_stories("ur"))}
     # The paper's name is in every page's masthead, title and footer, never in a story.
-    assert result_links(search(open_page, "search/", "Lantern Gazette").page) == []
-    assert result_links(search(open_page, "ur/search/", "لالٹین گزٹ").page) == []
-    # The headline is searchable.
-    assert result_links(search(open_page, "search/", "final battle").page) == [ENGLISH_ARTICLE]
+    assert result_links(search(open_published, "search/", "Lantern Gazette").page) == []
+    assert result_links(search(open_published, "ur/search/", "لالٹین گزٹ").page) == []
+    # Nor the interface around the story: the translation note, the printed URL.
+    assert result_links(search(open_published, "ur/search/", "ترجمہ").page) == []
+    assert result_links(search(open_published, "search/", "lantern-gazette.example").page) == []
 
 
-def test_query_in_the_address_runs_the_search(open_page):
-    visit = open_page("ur/search/?q=" + quote("دیر الزور"))
-    visit.page.wait_for_selector(".search-results a")
+def test_query_in_the_address_runs_the_search(open_published):
+    visit = open_published("ur/search/?q=" + quote("دیر الزور"))
+    wait_until(visit.page, "document.querySelector('.search-results a')")
     assert result_links(visit.page) == [URDU_ARTICLE]
     assert visit.page.input_value("#search-query") == "دیر الزور"
+
+
+def test_without_wasm_unsafe_eval_search_says_it_is_unavailable(browser, published_host):
+    """The planted defect of the policy above: Chromium refuses Pagefind's
+    WebAssembly, and the page says so instead of "Searching…" for ever."""
+    context = browser.new_context()
+
+    def strip(route, request):
+        response = route.fetch(url=published_host + request.url[len(SITEURL):])
+        headers = {name: value.replace(" 'wasm-unsafe-eval'", "") for name, value in response.headers.items()
+                   if name.lower() not in ("content-encoding", "content-length")}
+        assert "wasm-unsafe-eval" not in str(headers)
+        route.fulfill(status=response.status, headers=headers, body=response.body())
+    # Every response: Pagefind's worker script has its own policy.
+    context.route(re.compile("^" + re.escape(SITEURL) + "/.*"), strip)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.goto(f"{SITEURL}/search/")
+        page.fill("#search-query", "Syria")
+        page.press("#search-query", "Enter")
+        wait_until(page, SEARCH_DONE)
+        assert status(page) == "Search is not available right now."
+        assert any("Content Security Policy" in error or "CompileError" in error for error in errors)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", ["search/", "ur/search/"])
@@ -88,8 +184,8 @@ def test_without_javascript_the_page_explains_and_offers_links(browser, server, 
 
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("path, query, lang", [("search/", "Deir Ezzor", "en"), ("ur/search/", "شام", "ur")])
-def test_search_page_is_labelled_fits_and_uses_our_stylesheet(open_page, screenshots_dir, width, path, query, lang):
-    visit = search(open_page, path, query, width=width)
+def test_search_page_is_labelled_fits_and_uses_our_stylesheet(open_published, width, path, query, lang):
+    visit = search(open_published, path, query, width=width)
     page = visit.page
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     label = page.locator("label[for=search-query]")
@@ -103,4 +199,93 @@ def test_search_page_is_labelled_fits_and_uses_our_stylesheet(open_page, screens
     main = page.locator(".search-page").bounding_box()
     edge = main["x"] + main["width"] - (box["x"] + box["width"]) if lang == "ur" else box["x"] - main["x"]
     assert abs(edge) < 2
-    page.screenshot(path=str(screenshots_dir / f"{lang}-search-{width}.png"), full_page=True)
+
+
+# At scale: some 300 English and 90 Urdu stories (sitebuild.write_scale_content).
+
+def found_count(page):
+    """The count the status gives ("297 stories found…"); "one" and "no" are
+    words (the list shows them all)."""
+    number = re.search(r"\d[\d,]*", status(page))
+    return int(number[0].replace(",", "")) if number else len(results(page))
+
+
+def test_more_results_show_every_match_once_and_move_focus(open_scale):
+    page = search(open_scale, "search/", "lorem").page
+    total = found_count(page)
+    assert total > 250, "the query of the issue: hundreds of stories"
+    assert len(results(page)) == 10
+    assert page.inner_text(".search-shown") == f"Showing 10 of {total}"
+    button = page.locator(".search-more button")
+    assert button.is_visible() and button.inner_text() == "More results"
+    button.click()
+    wait_until(page, "document.querySelectorAll('.search-results li').length === 20")
+    # Focus moves to the first new result, so a keyboard reader goes on from there.
+    focused = page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('.search-results li')[10]")
+    assert focused
+    # A word of one story in eight: page through every result.
+    page.fill("#search-query", SCALE_COMMON_WORD)
+    page.press("#search-query", "Enter")
+    wait_until(page, SEARCH_DONE + f" && document.querySelector('.search-status').textContent.includes({SCALE_COMMON_WORD!r})")
+    total = found_count(page)
+    assert 20 < total < 60
+    for _ in range(total):
+        if not button.is_visible():
+            break
+        shown = len(results(page))
+        button.click()
+        wait_until(page, f"document.querySelectorAll('.search-results li').length > {shown}")
+    urls = [found["url"] for found in results(page)]
+    assert len(urls) == len(set(urls)) == total
+    assert page.inner_text(".search-shown") == f"Showing {total} of {total}"
+    assert not [url for url in urls if url.startswith("/ur/")]
+    assert all(SCALE_COMMON_WORD in found["marked"] for found in results(page))
+
+
+def test_newest_first_orders_results_by_date_and_is_kept_in_the_address(open_scale):
+    page = search(open_scale, "search/", "lorem").page
+    relevant = [found["datetime"] for found in results(page)]
+    page.select_option("select[name=sort]", "newest")
+    wait_until(page, SEARCH_DONE + " && new URL(location.href).searchParams.get('sort') === 'newest'")
+    wait_until(page, "document.querySelectorAll('.search-results li').length === 10")
+    page.locator(".search-more button").click()
+    wait_until(page, "document.querySelectorAll('.search-results li').length === 20")
+    newest = [found["datetime"] for found in results(page)]
+    assert newest == sorted(newest, reverse=True) and newest != relevant[:len(newest)]
+    assert newest[0] >= max(relevant)
+    again = open_scale("search/?q=lorem&sort=newest").page
+    wait_until(again, "document.querySelectorAll('.search-results li').length === 10")
+    assert again.input_value("select[name=sort]") == "newest"
+    assert [found["datetime"] for found in results(again)] == newest[:10]
+
+
+def test_the_two_indexes_never_mix_at_scale(open_scale, scale_site):
+    urdu = search(open_scale, "ur/search/", "اور").page
+    urdu_total = found_count(urdu)
+    translated = len([p for p in scale_site.pages() if re.match(r"ur/\d{4}/\d\d/\d\d/[^/]+/index\.html$", p)])
+    assert urdu_total == translated, "every Urdu story has اور; only Urdu stories are found"
+    assert all(found["url"].startswith("/ur/") for found in results(urdu))
+    assert found_count(search(open_scale, "ur/search/", "lorem").page) == 0
+    english = search(open_scale, "search/", "lorem").page
+    assert not [found for found in results(english) if found["url"].startswith("/ur/")]
+
+
+@pytest.mark.parametrize("path, marker, slug", [
+    ("search/", SCALE_MARKER_EN, "fixture-river-story-0"),
+    ("ur/search/", SCALE_MARKER_UR, "fixture-river-story-0"),
+])
+def test_a_word_of_one_story_finds_that_story(open_scale, path, marker, slug):
+    page = search(open_scale, path, marker).page
+    [found] = results(page)
+    assert urlsplit(found["url"]).path.rstrip("/").endswith(slug)
+    assert found["marked"] == [marker]
+
+
+def test_a_typed_urdu_query_is_drawn_in_nastaliq(open_scale):
+    """Letters that no story of the day uses (ث ظ ژ…) are in the font too."""
+    page = open_scale("ur/search/").page
+    query = "ثقافت اور ظلم ژالہ باری"
+    page.fill("#search-query", query)
+    assert page.evaluate("getComputedStyle(document.querySelector('#search-query')).fontFamily").startswith(
+        '"Noto Nastaliq Urdu"')
+    assert page.evaluate(GLYPH_CHECK, sorted(set(query) - {" "})) == []

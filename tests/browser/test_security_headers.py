@@ -61,5 +61,5 @@ def test_theme_files_are_served_as_immutable(browser, headers_server):
         page.evaluate("document.fonts.ready")
     finally:
         context.close()
-    assert sorted(url.rsplit(".", 1)[-1] for url in assets) == ["css", "woff2"]
+    assert sorted(url.rsplit(".", 1)[-1] for url in assets) == ["css", "js", "woff2"]
     assert set(assets.values()) == {"public, max-age=31536000, immutable"}

@@ -22,6 +22,7 @@ PAGE_TYPES = [
     ("authors", r"author/index\.html"),
     ("archive", r"archive/index\.html"),
     ("archive-period", r"archive/\d{4}/(?:\d{2}/)?index\.html"),
+    ("paper-calendar", r"paper/archive/(?:\d{4}/)?index\.html"),
     ("paper", r"paper/(?:.+/)?index\.html"),
     ("search", r"search/index\.html"),
     ("pagination", r".+/page/\d+/index\.html"),

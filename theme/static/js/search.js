@@ -1,13 +1,26 @@
 // Search page: queries the Pagefind index of this page's language (Pagefind
-// picks it from <html lang>) and lists the matching stories.  Without this
-// script the page shows links to browse the paper instead.
+// picks it from <html lang>) and lists the matching stories, a page of results
+// at a time, with their section, date and an excerpt of the story's text.
+// Without this script the page shows links to browse the paper instead.
 const root = document.querySelector("[data-search]");
 const form = root.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
+const sortChoice = form.querySelector("select[name=sort]");
 const status = root.querySelector(".search-status");
 const list = root.querySelector(".search-results");
+const more = root.querySelector(".search-more");
+const moreButton = more.querySelector("button");
+const shownText = more.querySelector(".search-shown");
 const strings = root.dataset;
-const MAX_RESULTS = 20;
+const numbers = new Intl.NumberFormat(strings.numberLocale);
+const PAGE_SIZE = 10;
+const EXCERPT_WORDS = 30;
+// The story text starts at this element of the article (templates/article.html);
+// the words before it are the headline.
+const BODY_ANCHOR = "story-text";
+// A word that ends a sentence: . ! ? and the Urdu full stop and question mark,
+// maybe followed by a closing quotation mark.
+const SENTENCE_END = /[.!?۔؟][’‘”“"']?$/;
 
 function say(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
@@ -16,48 +29,151 @@ function say(template, values) {
 function countText(count, query) {
   if (count === 0) return say(strings.noResults, { query });
   if (count === 1) return say(strings.oneResult, { query });
-  return say(strings.manyResults, { count: count.toLocaleString(document.documentElement.lang), query });
+  return say(strings.manyResults, { count: numbers.format(count), query });
 }
 
-function render(results) {
-  list.replaceChildren(...results.map((result) => {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = result.meta.title;
-    const heading = document.createElement("h2");
-    heading.className = "search-result-headline";
-    heading.append(link);
-    const excerpt = document.createElement("p");
-    excerpt.className = "search-result-excerpt";
-    // Pagefind escapes the page text and adds only <mark> around matches.
-    excerpt.innerHTML = result.excerpt;
-    item.append(heading, excerpt);
-    return item;
-  }));
-  list.hidden = results.length === 0;
+// Pagefind's words of the page: split as Pagefind counts them (by zero-width
+// spaces where it segmented the text itself, else by white space).
+function wordsOf(data) {
+  const text = data.raw_content.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  return text.includes("\u200B") ? text.split("\u200B") : text.split(/[\r\n\s]+/g);
+}
+
+// The densest run of matches in the story's text (not in its headline, which
+// the result already shows), or the text's first words when only the
+// headline matched.
+function excerptOf(data) {
+  const words = wordsOf(data);
+  const anchor = (data.anchors || []).find((a) => a.id === BODY_ANCHOR);
+  const start = anchor ? anchor.location : 0;
+  const hits = (data.weighted_locations || []).filter((hit) => hit.location >= start);
+  let from = start;
+  if (hits.length) {
+    let best = -1;
+    for (const hit of hits) {
+      const windowStart = Math.max(start, hit.location - 5);
+      const score = hits
+        .filter((other) => other.location >= windowStart && other.location < windowStart + EXCERPT_WORDS)
+        .reduce((sum, other) => sum + other.balanced_score, 0);
+      if (score > best) {
+        best = score;
+        from = windowStart;
+      }
+    }
+    // Start at the beginning of the sentence when it is near.
+    for (let index = from; index > Math.max(start, from - 12); index -= 1) {
+      if (SENTENCE_END.test(words[index - 1])) {
+        from = index;
+        break;
+      }
+    }
+  }
+  const to = Math.min(words.length, from + EXCERPT_WORDS);
+  const marked = new Set(hits.map((hit) => hit.location));
+  const excerpt = document.createElement("p");
+  excerpt.className = "search-result-excerpt";
+  if (from > start) excerpt.append("… ");
+  for (let index = from; index < to; index += 1) {
+    if (index > from) excerpt.append(" ");
+    if (marked.has(index)) {
+      const mark = document.createElement("mark");
+      mark.textContent = words[index];
+      excerpt.append(mark);
+    } else {
+      excerpt.append(words[index]);
+    }
+  }
+  if (to < words.length) excerpt.append(" …");
+  return excerpt;
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  const meta = document.createElement("p");
+  meta.className = "search-result-meta";
+  if (data.meta.section) {
+    const section = document.createElement("span");
+    section.className = "search-result-section";
+    section.textContent = data.meta.section;
+    meta.append(section);
+  }
+  if (data.meta.date) {
+    const time = document.createElement("time");
+    time.dateTime = data.meta.date_iso || "";
+    time.textContent = data.meta.date;
+    meta.append(time);
+  }
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title;
+  const heading = document.createElement("h2");
+  heading.className = "search-result-headline";
+  heading.append(link);
+  item.append(heading, meta, excerptOf(data));
+  return item;
 }
 
 let pagefind;
 let latest = 0;
+let current = { results: [], shown: 0 };
+
+function showProgress() {
+  const { results, shown } = current;
+  more.hidden = results.length <= PAGE_SIZE;
+  moreButton.hidden = shown >= results.length;
+  shownText.textContent = say(strings.shown, { shown: numbers.format(shown), count: numbers.format(results.length) });
+}
+
+async function showMore(ticket) {
+  const { results, shown } = current;
+  const batch = await Promise.all(results.slice(shown, shown + PAGE_SIZE).map((result) => result.data()));
+  if (ticket !== latest) return null;
+  const items = batch.map(resultItem);
+  list.append(...items);
+  current.shown = shown + batch.length;
+  list.hidden = current.shown === 0;
+  showProgress();
+  return items[0] || null;
+}
+
+function options() {
+  const chosen = {};
+  if (sortChoice.value === "newest") chosen.sort = { date: "desc" };
+  return chosen;
+}
+
+function remember(query) {
+  const url = new URL(location.href);
+  for (const [name, value] of [["q", query], ["sort", sortChoice.value]]) {
+    if (value) url.searchParams.set(name, value); else url.searchParams.delete(name);
+  }
+  history.replaceState(null, "", url);
+}
 
 async function search(query) {
   const ticket = ++latest;
   query = query.trim();
-  const url = new URL(location.href);
-  if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-  history.replaceState(null, "", url);
+  remember(query);
+  list.replaceChildren();
+  list.hidden = true;
+  more.hidden = true;
   if (!query) {
     status.textContent = "";
-    render([]);
     return;
   }
   status.textContent = strings.searching;
-  const found = await pagefind.search(query);
-  const results = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
-  if (ticket !== latest) return;
-  render(results);
-  status.textContent = countText(found.results.length, query);
+  try {
+    const found = await pagefind.search(query, options());
+    if (ticket !== latest || !found) return;
+    current = { results: found.results, shown: 0 };
+    await showMore(ticket);
+    if (ticket !== latest) return;
+    status.textContent = countText(found.results.length, query);
+  } catch (error) {
+    // The index or its WebAssembly did not load (a host's policy, the network).
+    if (ticket === latest) status.textContent = strings.failed;
+    throw error;
+  }
 }
 
 async function start() {
@@ -80,7 +196,21 @@ async function start() {
     clearTimeout(timer);
     search(input.value);
   });
-  const query = new URLSearchParams(location.search).get("q");
+  sortChoice.addEventListener("change", () => search(input.value));
+  moreButton.addEventListener("click", async () => {
+    if (moreButton.disabled) return;
+    moreButton.disabled = true;
+    try {
+      const first = await showMore(latest);
+      // Keyboard and screen-reader users continue from the first new result.
+      first?.querySelector("a")?.focus();
+    } finally {
+      moreButton.disabled = false;
+    }
+  });
+  const params = new URLSearchParams(location.search);
+  sortChoice.value = params.get("sort") === "newest" ? "newest" : "";
+  const query = params.get("q");
   if (query) {
     input.value = query;
     search(query);

@@ -1,0 +1,67 @@
+"""Minified pages and stylesheet in the publish build, through minify-html.
+
+On the main site's ``finalized`` signal (after the search index and the font
+subset, before ``fingerprint`` names files after their bytes on
+pelican-granular-signals' ``minify`` signal), every ``.html`` file of the
+output, both editions, is minified once, and so is every stylesheet.
+
+Pages keep their end tags (``keep_closing_tags``, and the ``<html>`` and
+``<head>`` start tags): the HTML standard lets a minifier leave out ``</p>``
+or ``</li>``, but a streaming reader such as Pagefind's does not infer them,
+and joined "Omar SampleCorrection" as one word, or hid a story's whole body
+after an unclosed ``data-pagefind-ignore`` element.  Kept, they cost a few
+hundred bytes a page before compression.
+
+Why our own: pelican-minify 2.0.2, the ecosystem's plugin, has no setting
+for minify-html's options, minifies the Urdu subsite's pages twice (once in
+its own run, again in the main site's), and passes a stylesheet to
+minify-html as if it were an HTML document, which leaves it as written
+(comments, spaces and all).  A stylesheet is minified here as the content
+of a ``<style>`` element, by minify-html's CSS minifier (lightningcss).
+
+Settings read (pelican-minify's names, so that ``make check`` can build
+without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
+``INLINE_CSS_MIN`` and ``INLINE_JS_MIN`` (default true), ``OUTPUT_PATH``.
+"""
+
+from pathlib import Path
+
+from pelican import signals
+
+from editions import is_main_site
+
+STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
+
+
+def minified_page(html, inline_css=True, inline_js=True):
+    import minify_html
+
+    return minify_html.minify(html, minify_css=inline_css, minify_js=inline_js, keep_closing_tags=True,
+                              keep_html_and_head_opening_tags=True)
+
+
+def minified_stylesheet(css):
+    import minify_html
+
+    result = minify_html.minify(STYLE_OPEN + css + STYLE_CLOSE, minify_css=True, minify_js=False)
+    if not (result.startswith(STYLE_OPEN) and result.endswith(STYLE_CLOSE)):
+        raise RuntimeError("minify-html did not return the stylesheet as one <style> element")
+    return result[len(STYLE_OPEN):-len(STYLE_CLOSE)]
+
+
+def minify_site(pelican):
+    settings = pelican.settings
+    if not is_main_site(settings):
+        return  # the main site's run walks the Urdu edition's folder too
+    output = Path(settings["OUTPUT_PATH"])
+    if settings.get("HTML_MIN", True):
+        inline_css, inline_js = settings.get("INLINE_CSS_MIN", True), settings.get("INLINE_JS_MIN", True)
+        for page in sorted(output.rglob("*.html")):
+            page.write_text(minified_page(page.read_text(encoding="utf-8"), inline_css, inline_js), encoding="utf-8")
+    if settings.get("CSS_MIN", True):
+        for stylesheet in sorted(output.rglob("*.css")):
+            stylesheet.write_text(minified_stylesheet(stylesheet.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def register():
+    signals.finalized.connect(minify_site)
