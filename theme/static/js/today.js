@@ -1,6 +1,4 @@
-// The masthead's date: today in the paper's time zone.  The page carries its
-// build's date for readers without JavaScript; this replaces it once the day
-// has changed, in the words of plugins/dates.py (edition_date).
+// The masthead's date, once the day has changed: see partials/masthead.html.
 const time = document.querySelector("time[data-today]");
 
 function ordinal(day) {
