@@ -24,6 +24,7 @@ without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
 ``INLINE_CSS_MIN`` and ``INLINE_JS_MIN`` (default true), ``OUTPUT_PATH``.
 """
 
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -60,7 +61,12 @@ def minify_site(pelican):
             page.write_text(minified_page(page.read_text(encoding="utf-8"), inline_css, inline_js), encoding="utf-8")
     if settings.get("CSS_MIN", True):
         for stylesheet in sorted(output.rglob("*.css")):
-            stylesheet.write_text(minified_stylesheet(stylesheet.read_text(encoding="utf-8")), encoding="utf-8")
+            minified = minified_stylesheet(stylesheet.read_text(encoding="utf-8"))
+            # Replaced, not written into: Pagefind's stylesheets are hard
+            # links to its cache (plugins/search_index.py).
+            written = stylesheet.with_name(f".{stylesheet.name}.tmp")
+            written.write_text(minified, encoding="utf-8")
+            os.replace(written, stylesheet)
 
 
 def register():

@@ -14,6 +14,24 @@ an Urdu page searches the Urdu stories and an English page the English ones.
 
 A failed indexing run fails the build.
 
+A build (every build but ``make serve``'s) whose pages are the same as a
+previous build's does not run Pagefind again (several CPU seconds at a
+thousand stories): the bundle is kept in ``CACHE_PATH/pagefind/<key>/``, where
+``<key>`` is the SHA-256 of the Pagefind version, the bundle's folder name
+and the path and bytes of every ``.html`` file of the output at the moment
+Pagefind would run (after ``urdu_font``, before ``minify_site`` rewrites
+them), and it is put back as hard links (copies where links are not
+possible).  Pagefind names its files by content and we sort its entry file,
+so the bundle put back is byte for byte the one it would write.  A file
+``complete`` with the SHA-256 of each file of the bundle is written last;
+an entry without it, or whose files no longer match it, is ignored (and
+removed) and Pagefind runs.  The cache keeps the bundles of the last two
+sets of pages (a build that undoes a change finds the previous one), and
+a cache that cannot be read or written never fails the build: it is a
+warning, and Pagefind runs.  A step after this one that rewrites a file of
+the bundle (minify_site, the stylesheets) must replace the file, not write
+into it, or it would write into the cache through the link.
+
 ``make serve`` (tools/incremental.py sets ``SEARCH_INDEX_IN_BACKGROUND``)
 does not wait for Pagefind: the browser reloads as soon as the pages are
 written; a second later, if no other rebuild came, Pagefind indexes into a
@@ -23,12 +41,14 @@ finished; ``wait_for_background()`` waits for the current one.
 
 Why our own: there is no maintained Pelican plugin for Pagefind.
 
-Settings read: ``OUTPUT_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
+Settings read: ``OUTPUT_PATH``, ``CACHE_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
 ``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``), ``SEARCH_INDEX_IN_BACKGROUND``
 (default False).
 """
 
 import atexit
+import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -37,6 +57,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from pelican import signals
@@ -72,11 +93,139 @@ def index_site(pelican):
     # Pagefind names its files by content hash; a build in place would
     # otherwise keep the previous index's files beside the new ones.
     shutil.rmtree(output / subdir, ignore_errors=True)
+    cache = Path(settings["CACHE_PATH"]) / CACHE_FOLDER
+    try:
+        key = bundle_key(output, subdir)
+    except OSError as error:
+        logger.warning("Pagefind cache not used: %s", error)
+        key = None
+    if key is not None and restore_bundle(cache, key, output / subdir):
+        logger.info("Pagefind index reused (same pages as a previous build)")
+        return
     result = subprocess.run(pagefind_command(output, subdir), capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stdout}{result.stderr}")
     sort_entry_file(output / subdir / "pagefind-entry.json")
     logger.info("Pagefind indexed %s", output)
+    if key is not None:
+        store_bundle(cache, key, output / subdir)
+
+
+# The bundle cache (publish builds): CACHE_PATH/pagefind/<key>/ holds
+# bundle/ (Pagefind's files) and COMPLETE, written last.
+CACHE_FOLDER = "pagefind"
+COMPLETE = "complete"
+KEPT_BUNDLES = 2
+# Changed when what this plugin does to Pagefind's output changes (sort_entry_file).
+BUNDLE_FORMAT = b"sorted entry file 1"
+# Pagefind reads a configuration file from its working folder and PAGEFIND_*
+# variables; none is used here, but one added later must change the key.
+CONFIG_FILES = ("pagefind.json", "pagefind.toml", "pagefind.yml", "pagefind.yaml")
+
+
+def installed_version(name):
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def bundle_key(output, subdir):
+    """SHA-256 of all Pagefind's run depends on: its version, our options and
+    the path and bytes of every page it reads (every .html outside its bundle)."""
+    digest = hashlib.sha256(BUNDLE_FORMAT)
+    for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
+        digest.update(f"\0{name} {installed_version(name)}".encode())
+    digest.update(f"\0{pagefind_command('', subdir)[3:]}".encode())
+    for name, value in sorted(os.environ.items()):
+        if name.startswith("PAGEFIND_"):
+            digest.update(f"\0{name}={value}".encode())
+    for name in CONFIG_FILES:
+        if Path(name).is_file():
+            digest.update(f"\0{name}\0".encode() + Path(name).read_bytes())
+    pages = []
+    for folder, folders, files in os.walk(output):
+        relative = Path(folder).relative_to(output)
+        if relative == Path("."):
+            folders[:] = [name for name in folders if name != subdir]
+        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
+    for page in sorted(pages):
+        data = (output / page).read_bytes()
+        # The length keeps one page's end from reading as the next one's name.
+        digest.update(f"\0{page}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def file_digests(folder):
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target)
+
+
+def restore_bundle(cache, key, target):
+    """Put the cached bundle of `key` at `target`; False when there is none to use."""
+    entry = cache / key
+    try:
+        expected = json.loads((entry / COMPLETE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if entry.exists():  # a store that did not finish
+            shutil.rmtree(entry, ignore_errors=True)
+        return False
+    except (OSError, ValueError) as error:
+        logger.warning("Pagefind cache entry %s not used: %s", entry, error)
+        shutil.rmtree(entry, ignore_errors=True)
+        return False
+    try:
+        # Checked, not trusted: a file of it changed in place (through a link
+        # in an output folder) or lost must not reach the site.
+        if file_digests(entry / "bundle") != expected:
+            raise ValueError("its files do not match its list")
+        shutil.copytree(entry / "bundle", target, copy_function=link_or_copy)
+        os.utime(entry)  # recently used: kept when older entries go
+    except (OSError, ValueError) as error:
+        logger.warning("Pagefind cache entry %s not used: %s", entry, error)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(entry, ignore_errors=True)
+        return False
+    return True
+
+
+def store_bundle(cache, key, bundle):
+    """Keep a copy of `bundle` under `key`; a failure is a warning, never the build's."""
+    staging = None
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=cache, prefix=".store-"))
+        # Copies, not links: the steps after this one may change the output's files.
+        shutil.copytree(bundle, staging / "bundle")
+        (staging / COMPLETE).write_text(json.dumps(file_digests(staging / "bundle"), sort_keys=True), encoding="utf-8")
+        shutil.rmtree(cache / key, ignore_errors=True)  # an incomplete one
+        os.replace(staging, cache / key)
+        staging = None
+        prune(cache, keep=key)
+    except OSError as error:
+        logger.warning("Pagefind index not cached in %s: %s", cache, error)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def prune(cache, keep):
+    """Keep the KEPT_BUNDLES most recently used entries (`keep` among them)."""
+    for leftover in cache.glob(".store-*"):  # of a killed build; another build's is younger
+        if time.time() - leftover.stat().st_mtime > 3600:
+            shutil.rmtree(leftover, ignore_errors=True)
+    entries = sorted((entry for entry in cache.iterdir() if entry.name != keep and not entry.name.startswith(".")),
+                     key=lambda entry: entry.stat().st_mtime, reverse=True)
+    for entry in entries[KEPT_BUNDLES - 1:]:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 # make serve: one indexing run at a time.  A run starts after BACKGROUND_DELAY

@@ -6,6 +6,7 @@ time, its output path or the order a file system lists files in.
 """
 
 import hashlib
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -27,9 +28,13 @@ def tree_hashes(root):
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory, published, newsroom):
-    """The session's publish build of the fixture newsroom and a second one, elsewhere."""
-    second = built(tmp_path_factory.mktemp("second-with-another-name") / "public", settings="publishconf.py",
-                   content=newsroom)
+    """The session's publish build of the fixture newsroom and a second one,
+    elsewhere, with empty caches: Pagefind, the font subset and the compressed
+    copies run again, and must write what the first build wrote or took
+    from its cache."""
+    folder = tmp_path_factory.mktemp("second-with-another-name")
+    second = built(folder / "public", settings="publishconf.py", content=newsroom,
+                   extra_settings=[f"CACHE_PATH={json.dumps(str(folder / 'cache'))}"])
     return published, Site(second)
 
 
