@@ -43,5 +43,6 @@ PRECOMPRESS_MIN_SIZE = 20
 PRECOMPRESS_TEXT_EXTENSIONS = {".atom", ".css", ".html", ".js", ".json", ".svg", ".txt", ".xml"}
 # plugins/compressed_copies.py: brotli 11 (45 times slower than 6, about 13 %
 # smaller) only for the stylesheet, scripts and icon, which are few and cached
-# for a year; pages and feeds use 6, nginx's default brotli_comp_level.
+# for a year; pages and feeds use 6, nginx's default brotli_comp_level; files
+# over 1 MB (the CMS's script) at most 6 (PRECOMPRESS_BROTLI_LARGE_FILE_*).
 PRECOMPRESS_BROTLI_QUALITY = {".atom": 6, ".html": 6, ".json": 6, ".txt": 6, ".xml": 6}
