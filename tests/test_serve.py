@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from serving import wait_until
-
 STORY = "fixture-morning-syria"
 PAGE = f"2024/03/02/{STORY}/"
 
