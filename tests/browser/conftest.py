@@ -64,18 +64,14 @@ def scale_host(scale_site):
 
 @pytest.fixture
 def open_published(browser, published_host):
-    contexts = []
-    yield opener(browser, published_host, contexts)
-    for context in contexts:
-        context.close()
+    with opener(browser, published_host) as open_page:
+        yield open_page
 
 
 @pytest.fixture
 def open_scale(browser, scale_host):
-    contexts = []
-    yield opener(browser, scale_host, contexts)
-    for context in contexts:
-        context.close()
+    with opener(browser, scale_host) as open_page:
+        yield open_page
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pytest
 from gates.server import SiteServer
 from newsroom import published_stories
 from nginx_server import running_nginx
-from served import SITEURL, route_site
+from served import SITEURL
 from sitebuild import ARTICLE_SLUG, SCALE_COMMON_WORD, SCALE_MARKER_EN, SCALE_MARKER_UR
 from test_urdu_pages import GLYPH_CHECK
 from visits import opener, wait_until
@@ -37,10 +37,8 @@ def host(request, published, tmp_path_factory):
 
 @pytest.fixture
 def open_hosted(browser, host):
-    contexts = []
-    yield opener(browser, host, contexts)
-    for context in contexts:
-        context.close()
+    with opener(browser, host) as open_page:
+        yield open_page
 
 
 def search(open_site, path, query, width=1280):

@@ -1,5 +1,6 @@
 """Pages opened in Chromium, and waiting for what they show."""
 
+import contextlib
 import time
 from datetime import datetime, timezone
 from urllib.parse import urlparse
@@ -47,9 +48,13 @@ def wait_until(page, expression, deadline=30):
         time.sleep(0.1)
 
 
-def opener(browser, local_url, contexts):
+@contextlib.contextmanager
+def opener(browser, local_url):
     """open(path, width): a page of the publish build at its own address,
-    answered by `local_url` (see tests/served.py)."""
+    answered by `local_url` (see tests/served.py); every browser context it
+    opened is closed on leaving."""
+    contexts = []
+
     def _open(path, width=1280, height=900, color_scheme="light", **options):
         context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme, **options)
         context.clock.set_fixed_time(BROWSER_NOW)
@@ -59,6 +64,10 @@ def opener(browser, local_url, contexts):
         visit = Visit(page, SITEURL)
         visit.response = page.goto(f"{SITEURL}/{path}", wait_until="load")
         return visit
-    return _open
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()
 
 
