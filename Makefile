@@ -3,7 +3,8 @@
 #                 the CMS at http://127.0.0.1:8000/admin/ saves into content/
 #   make test     install the test tools and run every test, then `make check`
 #   make check    build the deployable site and run the quality gates on it
-#   make publish  build the deployable site into output/
+#   make publish  build the deployable site into output/ (FORCE=1: even when
+#                 nothing changed since the last build)
 #   make new SLUG=budget-vote-delayed [SECTION=business] [LANG=ur]
 #                 start a story (a draft) in content/articles/; LANG=ur starts
 #                 the Urdu translation of the English story with that slug
@@ -47,7 +48,7 @@ $(ADMIN): admin/package.json admin/package-lock.json
 admin: $(ADMIN)
 
 html: $(BIN)/.installed $(ADMIN)
-	$(PY) tools/build.py --settings pelicanconf.py --output output
+	$(PY) tools/build.py --settings pelicanconf.py --output output $(if $(FORCE),--force)
 
 # serve builds in its own process (tools/incremental.py) and keeps what it read.
 serve: $(BIN)/.installed $(ADMIN)
@@ -55,7 +56,7 @@ serve: $(BIN)/.installed $(ADMIN)
 
 publish: $(BIN)/.installed $(ADMIN)
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
-	  $(PY) tools/build.py --settings publishconf.py --output output
+	  $(PY) tools/build.py --settings publishconf.py --output output $(if $(FORCE),--force)
 
 # LANG only from the command line: the environment's LANG is the locale (en_US.UTF-8).
 NEW_LANG := $(if $(filter command line,$(origin LANG)),$(LANG))
@@ -104,4 +105,4 @@ extract-messages: $(BIN)/.installed
 	  --no-wrap --ignore-pot-creation-date
 
 clean:
-	rm -rf output $(VENV) .pytest_cache
+	rm -rf output .output.build-record.json $(VENV) .pytest_cache

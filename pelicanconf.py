@@ -86,6 +86,7 @@ PLUGINS = [
     "build_log",  # first: every warning and error of what follows reaches the editor
     "validation",
     "scheduled",  # before i18n_subsites: held stories never reach an edition
+    "build_record",  # when this build's pages go stale by time alone (tools/uptodate.py)
     "i18n_subsites",
     "read_once",
     "fixed_urls",

@@ -13,8 +13,9 @@ Writer subclass (``get_writer`` signal) that:
   and Correction_Date (``last_modified``, see ``corrections``);
 * sets the feed's ``language`` (``xml:lang``) to the edition's ``DEFAULT_LANG``;
 * dates a feed with no entries (an edition or section without stories yet)
-  ``EDITION_DATE`` (``SOURCE_DATE_EPOCH``, see ``dates``) where feedgenerator
-  would write the time of the build, so that builds are reproducible.
+  at the start of the edition's day (``EDITION_DATE``, ``SOURCE_DATE_EPOCH``,
+  see ``dates``) where feedgenerator would write the time of the build, so
+  that builds are reproducible and a build later the same day changes nothing.
 
 Self links: ``editions`` sets each edition's ``FEED_DOMAIN`` to its own
 ``SITEURL``, so an Urdu feed's self link points at the Urdu feed.
@@ -47,6 +48,8 @@ class NewsWriter(Writer):
         feed.feed["language"] = context["DEFAULT_LANG"]
         latest_entry_date = feed.latest_post_date
         edition_date = context.get("EDITION_DATE") or self.settings.get("EDITION_DATE")
+        if edition_date:  # the edition's day: a build later that day makes the same feed
+            edition_date = edition_date.replace(hour=0, minute=0, second=0, microsecond=0)
         feed.latest_post_date = lambda: latest_entry_date() if feed.items or not edition_date else edition_date
         return feed
 

@@ -20,7 +20,9 @@ process: `make serve` does not repeat it at every rebuild), e.g.::
 
 Nothing of it is written; the first build after that moment publishes it
 (the publish workflow rebuilds on a schedule, with the time of the run as its
-date).  Drafts are left to ``drafts``.  Validation refuses a Date more than
+date).  ``first_scheduled`` in the edition's context is the earliest such
+moment: a build's record stops being up to date there (``build_record``).
+Drafts are left to ``drafts``.  Validation refuses a Date more than
 ``SCHEDULE_MAX_DAYS_AHEAD`` days ahead (a mistyped year).
 
 It runs before pelican-i18n-subsites sorts the editions (``PLUGINS`` order),
@@ -78,6 +80,8 @@ def hold_scheduled_stories(generator):
     settings = generator.settings
     stories = generator.articles + generator.translations
     held = held_back(stories, settings["EDITION_DATE"])
+    # When this edition's pages change by time alone (``build_record``).
+    generator.context["first_scheduled"] = min(held.values(), default=None)
     if not held:
         return
     if is_main_site(settings):

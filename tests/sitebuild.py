@@ -21,12 +21,12 @@ ARTICLE_PATH = f"2018/05/02/{ARTICLE_SLUG}/index.html"
 ADMIN_FOLDER = "admin/"  # CMS_PATH: the editors' CMS (plugins/admin_cms.py)
 
 
-def build_site(output, *, content, settings="pelicanconf.py", env=None, extra_settings=()):
+def build_site(output, *, content, settings="pelicanconf.py", env=None, extra_settings=(), options=()):
     """Run tools/build.py on a fixture content folder (never content/);
     returns the CompletedProcess (output captured)."""
     environment = {**os.environ, "SOURCE_DATE_EPOCH": REFERENCE_EPOCH, **(env or {})}
     command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", settings, "--output", str(output),
-               "--content", str(content)]
+               "--content", str(content), *options]
     if extra_settings:
         command += ["--extra-settings", *extra_settings]
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)

@@ -8,8 +8,10 @@ folder, then, alternating, builds it
 
 * with our site: tools/build.py with publishconf.py (both editions, font
   subset, feeds, sitemap and whatever else the publish build does), caches
-  empty, into a fresh folder; then once more with the caches it left
-  ("second build");
+  empty, into a fresh folder; then once more with nothing changed ("second
+  build": tools/uptodate.py finds the output up to date), then once more
+  after one word was added to one story ("one story edited": a full build
+  with the caches the first one left);
 * with stock Pelican, same version: default theme, TYPOGRIFY=True,
   PLUGINS=[], on the same files (English and Urdu; Pelican writes the Urdu
   ones as translations).
@@ -104,7 +106,8 @@ def bench_full_builds(size, work, runs):
     files = write_corpus(corpus, size, seed=size)
     stock_settings = work / "stockconf.py"
     stock_settings.write_text(STOCK_SETTINGS, encoding="utf-8")
-    ours, second, stock = [], [], []
+    ours, second, edited, stock = [], [], [], []
+    edited_story = sorted(files)[0]
     for run in range(runs):
         order = ("ours", "stock") if run % 2 == 0 else ("stock", "ours")
         for who in order:
@@ -113,18 +116,25 @@ def bench_full_builds(size, work, runs):
                 ours.append({**run_measured(ours_command(corpus, folder / "output", folder / "cache")),
                              **output_size(folder / "output")})
                 second.append(run_measured(ours_command(corpus, folder / "output", folder / "cache")))
+                original = edited_story.read_bytes()
+                edited_story.write_bytes(original + b"\nOne more word.\n")
+                try:
+                    edited.append(run_measured(ours_command(corpus, folder / "output", folder / "cache")))
+                finally:
+                    edited_story.write_bytes(original)
             else:
                 stock.append({**run_measured(stock_command(corpus, folder / "output", stock_settings)),
                               **output_size(folder / "output")})
             shutil.rmtree(folder)
-        print(f"  N={size} run {run + 1}/{runs}: ours {ours[-1]['wall']:.1f} s, second {second[-1]['wall']:.1f} s, "
-              f"stock {stock[-1]['wall']:.1f} s", flush=True)
+        print(f"  N={size} run {run + 1}/{runs}: ours {ours[-1]['wall']:.1f} s, second {second[-1]['wall']:.2f} s, "
+              f"one story edited {edited[-1]['wall']:.1f} s, stock {stock[-1]['wall']:.1f} s", flush=True)
     return {
         "n": size,
         "files": len(files),
         "urdu": sum(1 for f in files if f.name.endswith(".ur.md")),
         "ours": {key: median(ours, key) for key in ("wall", "cpu", "rss_mb", "pages", "files", "mb")},
         "second": {key: median(second, key) for key in ("wall", "cpu", "rss_mb")},
+        "edited": {key: median(edited, key) for key in ("wall", "cpu", "rss_mb")},
         "stock": {key: median(stock, key) for key in ("wall", "cpu", "rss_mb", "pages", "files", "mb")},
         "runs": runs,
         "corpus": corpus,
@@ -313,7 +323,8 @@ def machine():
 
 def table(results, edits):
     head = ("| N (EN + UR files) | full build s | ms/article | stock Pelican s | ms/article | ratio | "
-            "CPU s ours / stock | second build s | edit-to-reload s | peak RSS MB ours / stock | ratio | "
+            "CPU s ours / stock | second build s (ms/article) | one story edited s | edit-to-reload s | "
+            "peak RSS MB ours / stock | ratio | "
             "output MB ours / stock | pages written ours / stock |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for result in results:
@@ -322,7 +333,8 @@ def table(results, edits):
         rows.append(
             f"| {result['n']} ({result['n']} + {result['urdu']}) | {ours['wall']:.1f} | {1000 * ours['wall'] / result['n']:.1f} "
             f"| {stock['wall']:.1f} | {1000 * stock['wall'] / result['n']:.1f} | {ours['wall'] / stock['wall']:.2f}× "
-            f"| {ours['cpu']:.1f} / {stock['cpu']:.1f} | {second['wall']:.1f} | {edit} "
+            f"| {ours['cpu']:.1f} / {stock['cpu']:.1f} | {second['wall']:.2f} ({1000 * second['wall'] / result['n']:.2f}) "
+            f"| {result['edited']['wall']:.1f} | {edit} "
             f"| {ours['rss_mb']:.0f} / {stock['rss_mb']:.0f} | {ours['rss_mb'] / stock['rss_mb']:.2f}× "
             f"| {ours['mb']:.1f} / {stock['mb']:.1f} | {ours['pages']:.0f} / {stock['pages']:.0f} |")
     return "\n".join(rows)
@@ -366,8 +378,10 @@ def report(results, edits, inproc, profiles, doc, started):
         "caches empty, into a fresh folder.  Stock Pelican (same version, default theme, `TYPOGRIFY = True`, `PLUGINS = []`) gets the "
         "same files, the Urdu ones included (it writes them as translations).  “ms/article” is the build time "
         "divided by N (English stories).  “Second build” is the same publish build again in a new process with "
-        "the caches the first one left.  Peak RSS is the largest process of the build (the Urdu font is "
-        "subset in a second process while the main edition renders).",
+        "nothing changed (`tools/uptodate.py` compares the sources, settings, environment and output with the "
+        "record the first build left, and stops).  “One story edited” adds a word to one story and builds "
+        "again with the caches the first build left (every page is made again).  Peak RSS is the largest "
+        "process of the build (the Urdu font is subset in a second process while the main edition renders).",
         "",
         table(results, edits),
         "",

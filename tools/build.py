@@ -41,6 +41,7 @@ import argparse
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import time
 import shutil
@@ -49,8 +50,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+import uptodate
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGING_PREFIX = ".staging-"
@@ -59,6 +59,9 @@ RETIRED_PREFIX = ".retired-"
 
 def compile_catalogs(translations=ROOT / "theme" / "translations"):
     """Compile every .po catalog to the .mo file gettext loads."""
+    from babel.messages.mofile import write_mo  # here: a build with nothing to do does not need Babel
+    from babel.messages.pofile import read_po
+
     for po_path in sorted(translations.glob("*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
         with po_path.open("rb") as po_file:
@@ -128,8 +131,8 @@ def check_output_folder(output, protected=(), content=None):
                           "as content: build outside it")
 
 
-def run_pelican(settings, output, content=ROOT / "content", extra_args=(), strict=False):
-    environment = {**os.environ, **({"STRICT": "1"} if strict else {})}
+def run_pelican(settings, output, content=ROOT / "content", extra_args=(), strict=False, environ=os.environ):
+    environment = {**environ, **({"STRICT": "1"} if strict else {})}
     command = [
         sys.executable, "-m", "pelican", str(content),
         "--settings", str(settings), "--output", str(output), *extra_args,
@@ -213,7 +216,8 @@ def taking_turns(output):
         os.close(lock)
 
 
-def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False, extra_settings=()):
+def build(settings="pelicanconf.py", output="output", content=ROOT / "content", strict=False, extra_settings=(),
+          force=False):
     settings = (ROOT / settings).resolve()
     output = Path(os.path.abspath(output))  # not resolved: a link named output is refused, not followed
     try:
@@ -223,17 +227,31 @@ def build(settings="pelicanconf.py", output="output", content=ROOT / "content", 
         print(f"error: {error}; nothing was built", file=sys.stderr)
         return 1
     with taking_turns(output):
-        return locked_build(settings, output, Path(content).resolve(), strict, extra_settings)
+        return locked_build(settings, output, Path(content).resolve(), strict, extra_settings, force)
 
 
-def locked_build(settings, output, content, strict, extra_settings):
+def locked_build(settings, output, content, strict, extra_settings, force=False):
     remove_leftovers(output.parent, output.name)
+    key = uptodate.command_key(settings, output, content, strict, extra_settings)
+    if not force and uptodate.why_build(output, key, content, uptodate.build_moment()) is None:
+        print(f"{output} is up to date: nothing changed since its last build (--force builds it again)")
+        return 0
+    stamped_at = time.time()
+    try:
+        inputs = uptodate.input_files(content, output=output)
+    except uptodate.Unstampable:
+        inputs = None  # built, but not recorded: the next build runs in full
+    stamps = uptodate.stamp_inputs(inputs, stamped_at) if inputs is not None else None
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
+    # What the plugins tell the record (plugins/build_record.py); named like
+    # the staging folder, so that the leftovers of a killed build go with it.
+    facts_path = staging.with_name(f"{staging.name}.facts.json")
     swapped = False
     try:
         extra_args = ("--extra-settings", *extra_settings) if extra_settings else ()
-        status = run_pelican(settings, staging, content, extra_args, strict=strict)
+        environ = {**os.environ, "BUILD_RECORD_FACTS": str(facts_path)}
+        status = run_pelican(settings, staging, content, extra_args, strict=strict, environ=environ)
         if status != 0:
             print(f"build failed: {output} was left as it was", file=sys.stderr)
             return status
@@ -247,10 +265,34 @@ def locked_build(settings, output, content, strict, extra_settings):
             print(f"error: could not put the new site in place of {output}: {reason}; {output} was left as it "
                   "was (an immutable or read-only folder? see `lsattr -d` and `ls -ld`)", file=sys.stderr)
             return 1
+        if stamps is not None:
+            record(output, key, stamps, stamped_at, facts_path)
     finally:
         if not swapped and (staging.exists() or staging.is_symlink()):
             warn_if_left(staging, remove_tree(staging))
+        with contextlib.suppress(FileNotFoundError):
+            facts_path.unlink()
     return 0
+
+
+def record(output, key, stamps, stamped_at, facts_path):
+    """Write the record that lets the next build with nothing changed stop at once (tools/uptodate.py)."""
+    try:
+        facts = json.loads(facts_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return  # no edition said how long its pages stay right
+    extra = {}
+    try:
+        for folder in facts["extra_inputs"]:
+            extra.update(uptodate.files_under(folder))
+    except uptodate.Unstampable:
+        return
+    stamps = {**uptodate.stamp_inputs(extra, stamped_at), **stamps}
+    try:
+        uptodate.write_record(output, key, stamps, facts, excluded=facts["excluded"])
+    except OSError as error:
+        print(f"warning: could not write {uptodate.record_path(output)} ({error.strerror or error}); "
+              "the next build runs in full", file=sys.stderr)
 
 
 def main(argv=None):
@@ -261,8 +303,11 @@ def main(argv=None):
     parser.add_argument("--strict", action="store_true", help="content warnings fail the build")
     parser.add_argument("--extra-settings", nargs="*", default=[], metavar="KEY=JSON",
                         help="override settings, as pelican's --extra-settings (`make check` builds without minification)")
+    parser.add_argument("--force", action="store_true",
+                        help="build even when nothing changed since the last build (tools/uptodate.py)")
     args = parser.parse_args(argv)
-    return build(args.settings, args.output, args.content, strict=args.strict, extra_settings=args.extra_settings)
+    return build(args.settings, args.output, args.content, strict=args.strict, extra_settings=args.extra_settings,
+                 force=args.force)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,243 @@
+"""Is the output folder already what a build would make?  (tools/build.py asks before building.)
+
+A build with nothing changed since the last one stops here, in a few
+hundred milliseconds at any size of newsroom, instead of making every page
+again.  "Nothing changed" means all of:
+
+* the same command: settings file, output and content folders, ``--strict``,
+  ``--extra-settings``;
+* the same environment: every environment variable except the few that
+  cannot change a page (``IGNORED_VARIABLES``; ``SOURCE_DATE_EPOCH`` is the
+  build's time, below), the same Python and the same installed packages
+  (the names of the distributions in site-packages carry their versions);
+* the same files: every file of the content folder and of the project
+  (settings, theme, plugins, tools, deploy, admin), except what cannot change
+  a page (hidden files, tests, docs, caches, ``node_modules``, compiled
+  catalogs and byte code), plus the folders outside the project the last build
+  said it read (``plugins/build_record.py``: the CMS bundle, a theme elsewhere).
+  A file is its size, modification time and inode; one modified within
+  ``RACY_SECONDS`` of the last build's stamp is also compared by content (a
+  save in the same clock tick as the stamp has the same time);
+* the same output folder: every file with the size, time and inode the last
+  build left (a file deleted, edited or added by hand means a build);
+* a build time inside the window in which the last build's pages stay right:
+  from its time to the next midnight in the site's time zone (the masthead's
+  date) or to the first scheduled story's time, whichever comes first
+  (``plugins/build_record.py``).  The time is ``SOURCE_DATE_EPOCH`` when
+  set, else the clock.
+
+The record of the last successful build is a JSON file beside the output
+folder (``.output.build-record.json`` for ``output/``).  Only a build that was
+swapped in writes one; a failed build leaves the previous record, which
+still describes the folder that is there.  ``tools/build.py --force`` builds
+whatever the record says.
+
+What this cannot see: a file overwritten in place, keeping its inode, size
+and an old modification time (``cp -p`` onto the same file): use ``--force``.
+"""
+
+import hashlib
+import json
+import os
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = 1
+RACY_SECONDS = 2
+# Project folders no build reads (the content folder and output are named
+# by the command; a test's fixture content is passed as --content).
+SKIPPED_TOP_LEVEL = {"cache", "output", "tests", "docs", "screenshots"}
+SKIPPED_NAMES = {"__pycache__", "node_modules"}
+SKIPPED_SUFFIXES = (".pyc", ".mo", ".tmp")
+# Variables that differ between two runs of the same build without changing it.
+IGNORED_VARIABLES = {
+    "SOURCE_DATE_EPOCH", "BUILD_RECORD_FACTS", "PWD", "OLDPWD", "SHLVL", "_", "TERM", "COLORTERM",
+    "COLUMNS", "LINES", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKE_TERMOUT", "MAKE_TERMERR",
+    "PYTEST_CURRENT_TEST", "SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY",
+    "DISPLAY", "WINDOWID", "TMUX", "TMUX_PANE", "STY", "GPG_TTY", "TERM_PROGRAM", "TERM_PROGRAM_VERSION",
+    "TERM_SESSION_ID", "ITERM_SESSION_ID", "SECURITYSESSIONID", "XPC_SERVICE_NAME", "XPC_FLAGS",
+}
+
+
+def record_path(output):
+    output = Path(output)
+    return output.parent / f".{output.name}.build-record.json"
+
+
+def build_moment(environ=os.environ):
+    """The time a build made now stands for, in seconds since the epoch."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    return float(epoch) if epoch else time.time()
+
+
+def command_key(settings, output, content, strict, extra_settings, environ=os.environ):
+    """Everything but files and time that a build's output depends on."""
+    packages = []
+    for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        try:
+            packages += sorted(name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            pass
+    key = {
+        "settings": str(Path(settings).resolve()),
+        "output": str(Path(os.path.abspath(output))),
+        "content": str(Path(content).resolve()),
+        "strict": bool(strict) or environ.get("STRICT", "") not in ("", "0"),
+        "extra_settings": list(extra_settings),
+        "environment": sorted([name, value] for name, value in environ.items() if name not in IGNORED_VARIABLES),
+        "python": [sys.executable, sys.version],
+        "packages": packages,
+    }
+    return hashlib.blake2b(json.dumps(key, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+
+def file_digest(path):
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Unstampable(Exception):
+    """A symbolic link to a folder: what it holds is not followed, so no record is kept."""
+
+
+def walk_files(folder, skip_top_level=()):
+    """Every file under `folder` the build may read: relative path -> os.stat_result."""
+    files = {}
+    pending = [(Path(folder), "")]
+    while pending:
+        current, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name in SKIPPED_NAMES or (not prefix and name in skip_top_level):
+                continue
+            relative = f"{prefix}{name}"
+            if entry.is_symlink() and entry.is_dir():
+                raise Unstampable(entry.path)
+            if entry.is_dir():
+                pending.append((Path(entry.path), relative + "/"))
+            elif not name.endswith(SKIPPED_SUFFIXES):
+                files[relative] = entry.stat()
+    return files
+
+
+def input_files(content, extra_inputs=(), output=None):
+    """Absolute path -> stat of every input file (see the module's docstring)."""
+    content = Path(content).resolve()
+    skipped = set(SKIPPED_TOP_LEVEL)
+    if output is not None and Path(os.path.abspath(output)).parent == ROOT:
+        skipped.add(Path(output).name)
+    if content.parent == ROOT:
+        skipped.add(content.name)
+    files = {**files_under(ROOT, skipped), **files_under(content)}
+    for folder in extra_inputs:
+        files.update(files_under(folder))
+    return files
+
+
+def files_under(folder, skip_top_level=()):
+    """Absolute path -> stat of the input files in `folder` (or of the file `folder`)."""
+    folder = Path(folder)
+    if folder.is_file():
+        return {str(folder): os.stat(folder)}
+    return {str(folder / relative): stat for relative, stat in walk_files(folder, skip_top_level).items()}
+
+
+def stamp_inputs(files, stamped_at, racy_seconds=RACY_SECONDS):
+    """{path: [mtime_ns, size, inode, content digest or None]}; the digest only
+    for files modified within `racy_seconds` of `stamped_at` (or later)."""
+    racy_after = int((stamped_at - racy_seconds) * 1e9)
+    stamps = {}
+    for path, stat in files.items():
+        digest = None
+        if stat.st_mtime_ns >= racy_after:
+            try:
+                digest = file_digest(path)
+            except OSError:
+                digest = "unreadable"
+        stamps[path] = [stat.st_mtime_ns, stat.st_size, stat.st_ino, digest]
+    return stamps
+
+
+def output_digest(output):
+    """One digest of the output folder's every file: path, size, time, inode."""
+    digest = hashlib.blake2b(digest_size=16)
+    pending = [(Path(output), "")]
+    count = 0
+    while pending:
+        current, prefix = pending.pop()
+        with os.scandir(current) as entries:
+            entries = sorted(entries, key=lambda entry: entry.name)
+        for entry in entries:
+            relative = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), relative + "/"))
+                digest.update(f"d\0{relative}\0".encode())
+            else:
+                stat = entry.stat(follow_symlinks=False)
+                digest.update(f"f\0{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
+                count += 1
+    digest.update(str(count).encode())
+    return digest.hexdigest()
+
+
+def why_build(output, key, content, moment):
+    """None when the output folder is up to date, else the first reason to build, in words."""
+    path = record_path(output)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no record of an earlier build"
+    except (OSError, ValueError) as error:
+        return f"the record {path} is unreadable ({error})"
+    if record.get("version") != VERSION:
+        return "the record is from another version of the build"
+    if record.get("key") != key:
+        return "the command, environment or installed packages changed"
+    if not record["valid_from"] <= moment < record["valid_until"]:
+        return "the build's time is outside the window in which the last build's pages stay right"
+    try:
+        files = input_files(content, record.get("extra_inputs", ()), output)
+    except Unstampable as link:
+        return f"{link} is a symbolic link to a folder"
+    excluded = tuple(record.get("excluded", ()))
+    files = {name: stat for name, stat in files.items() if not name.startswith(excluded)}
+    stamps = record["inputs"]
+    for name in sorted(set(files) ^ set(stamps)):
+        return f"{name} was {'added' if name in files else 'deleted'}"
+    for name, stat in files.items():
+        mtime_ns, size, inode, digest = stamps[name]
+        if (stat.st_mtime_ns, stat.st_size, stat.st_ino) != (mtime_ns, size, inode):
+            return f"{name} changed"
+        if digest is not None and file_digest(name) != digest:
+            return f"{name} changed"
+    if not Path(output).is_dir() or output_digest(output) != record["output"]:
+        return f"{output} is not what the last build left"
+    return None
+
+
+def write_record(output, key, stamps, facts, excluded=()):
+    excluded = tuple(str(Path(folder).resolve()) + os.sep for folder in excluded)
+    record = {
+        "version": VERSION,
+        "key": key,
+        "valid_from": facts["valid_from"],
+        "valid_until": facts["valid_until"],
+        "extra_inputs": facts.get("extra_inputs", []),
+        "excluded": list(excluded),
+        "inputs": {name: stamp for name, stamp in stamps.items() if not name.startswith(excluded)},
+        "output": output_digest(output),
+    }
+    path = record_path(output)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
