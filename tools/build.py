@@ -1,13 +1,18 @@
 """Build the site into a fresh folder and swap it in only when everything succeeded.
 
-    python tools/build.py [--settings pelicanconf.py] [--output output] [--strict]
+    python tools/build.py [--settings pelicanconf.py] [--output output] [--strict] [--force]
                           [--extra-settings KEY=JSON ...]
 
-Steps: compile the Babel catalogs (theme/translations/*/LC_MESSAGES/*.po to
+Steps: stop at once when nothing changed since the last build
+(tools/uptodate.py: the sources, the project's files, settings, environment,
+installed packages, the output folder and the clock are compared with the
+record the last build left beside the output folder; ``--force`` builds
+anyway), compile the Babel catalogs (theme/translations/*/LC_MESSAGES/*.po to
 .mo), run Pelican with every error fatal into a staging folder next to the
 output folder (plugins/validation.py checks the content first; every plugin
 that writes after the pages, on ``finalized``, writes into the staging folder
-too), then swap the staging folder and the output folder.
+too), then swap the staging folder and the output folder and write the
+record for the next build.
 
 The swap is one ``renameat2(RENAME_EXCHANGE)`` system call on Linux: at every
 instant ``output/`` is either the complete previous tree or the complete new
