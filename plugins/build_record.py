@@ -14,12 +14,14 @@ it this plugin does nothing):
   time to the next midnight in ``TIMEZONE`` or to the first held story's
   time, whichever comes first; every edition narrows it with its own held
   stories.
-* ``extra_inputs``: folders read from outside the project (a ``THEME``
-  elsewhere, the CMS bundle ``CMS_BUNDLE`` under ``node_modules``, which the
-  project walk leaves out).
+* ``extra_inputs``: files and folders the settings name outside the project
+  (a ``THEME``, ``PLUGIN_PATHS``, ``DEPLOY_HEADERS``, ``CMS_SOURCE``,
+  ``I18N_GETTEXT_LOCALEDIR`` elsewhere) or under ``node_modules``, which the
+  project walk leaves out (the CMS bundle ``CMS_BUNDLE``).
 * ``excluded``: ``CACHE_PATH``, which the build writes (not an input).
 
-Settings read: ``EDITION_DATE``, ``TIMEZONE``, ``THEME``, ``CMS_PATH``,
+Settings read: ``EDITION_DATE``, ``TIMEZONE``, ``THEME``, ``PLUGIN_PATHS``,
+``DEPLOY_HEADERS``, ``I18N_GETTEXT_LOCALEDIR``, ``CMS_PATH``, ``CMS_SOURCE``,
 ``CMS_BUNDLE``, ``CACHE_PATH``.
 """
 
@@ -53,9 +55,9 @@ def narrow(facts_path, settings, first_held=None):
         until = min(until, first_held)
     facts["valid_from"] = max(facts.get("valid_from", float("-inf")), moment.timestamp())
     facts["valid_until"] = min(facts.get("valid_until", float("inf")), until.timestamp())
-    read = [Path(settings["THEME"])]
-    if settings.get("CMS_PATH") and settings.get("CMS_BUNDLE"):
-        read.append(ROOT / settings["CMS_BUNDLE"])
+    read = [Path(settings["THEME"]), *(ROOT / folder for folder in settings.get("PLUGIN_PATHS", ()))]
+    named = ["DEPLOY_HEADERS", "I18N_GETTEXT_LOCALEDIR"] + (["CMS_SOURCE", "CMS_BUNDLE"] if settings.get("CMS_PATH") else [])
+    read += [ROOT / settings[name] for name in named if settings.get(name)]
     outside = {str(folder.resolve()) for folder in read
                if not folder.resolve().is_relative_to(ROOT) or "node_modules" in folder.parts}
     facts["extra_inputs"] = sorted({*facts["extra_inputs"], *outside})

@@ -127,6 +127,22 @@ def test_a_time_outside_the_window_is_built_again(recorded):
     assert "outside the window" in why(moment=now - 61)
 
 
+def test_a_link_to_nothing_or_an_unreadable_folder_is_a_reason_to_build_not_a_crash(recorded):
+    content, _, why, _ = recorded
+    broken = content / "articles" / "gone.md"
+    broken.symlink_to(content / "nowhere.md")
+    assert why() == f"{broken} is neither a file nor a folder (a link to nothing?)"
+    broken.unlink()
+    (content / "photos").symlink_to(content / "articles", target_is_directory=True)
+    assert why() == f"{content / 'photos'} is a symbolic link to a folder"
+
+
+def test_output_permissions_changed_by_hand_are_built_again(recorded):
+    _, output, why, _ = recorded
+    (output / "a-story" / "index.html").chmod(0o600)
+    assert why() == f"{output} is not what the last build left"
+
+
 def test_no_record_or_a_damaged_one_means_a_build(recorded):
     _, output, why, _ = recorded
     uptodate.record_path(output).write_text("{not json", encoding="utf-8")

@@ -117,6 +117,8 @@ def remove_leftovers(parent, name):
     for prefix in (STAGING_PREFIX, RETIRED_PREFIX):
         for leftover in sorted(parent.glob(f"{prefix}{name}-*")):
             warn_if_left(leftover, remove_tree(leftover))
+    for leftover in sorted(parent.glob(f"{uptodate.record_path(parent / name).name}.*.tmp")):
+        warn_if_left(leftover, remove_tree(leftover))
 
 
 def check_output_folder(output, protected=(), content=None):
@@ -238,15 +240,15 @@ def build(settings="pelicanconf.py", output="output", content=ROOT / "content", 
 def locked_build(settings, output, content, strict, extra_settings, force=False):
     remove_leftovers(output.parent, output.name)
     key = uptodate.command_key(settings, output, content, strict, extra_settings)
-    if not force and uptodate.why_build(output, key, content, uptodate.build_moment()) is None:
+    if not force and uptodate.why_build(output, key, content, uptodate.build_moment(), settings) is None:
         print(f"{output} is up to date: nothing changed since its last build (--force builds it again)")
         return 0
     stamped_at = time.time()
     try:
-        inputs = uptodate.input_files(content, output=output)
-    except uptodate.Unstampable:
-        inputs = None  # built, but not recorded: the next build runs in full
-    stamps = uptodate.stamp_inputs(inputs, stamped_at) if inputs is not None else None
+        stamps = uptodate.stamp_inputs(uptodate.input_files(content, output=output, settings=settings), stamped_at)
+        unrecorded = None
+    except uptodate.Unstampable as reason:
+        stamps, unrecorded = None, reason  # built, but not recorded: the next build runs in full too
     compile_catalogs()
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{output.name}-", dir=output.parent))
     # What the plugins tell the record (plugins/build_record.py); named like
@@ -271,7 +273,9 @@ def locked_build(settings, output, content, strict, extra_settings, force=False)
                   "was (an immutable or read-only folder? see `lsattr -d` and `ls -ld`)", file=sys.stderr)
             return 1
         if stamps is not None:
-            record(output, key, stamps, stamped_at, facts_path)
+            unrecorded = record(output, key, stamps, stamped_at, facts_path)
+        if unrecorded:
+            print(f"note: the next build will not know that nothing changed: {unrecorded}")
     finally:
         if not swapped and (staging.exists() or staging.is_symlink()):
             warn_if_left(staging, remove_tree(staging))
@@ -281,23 +285,29 @@ def locked_build(settings, output, content, strict, extra_settings, force=False)
 
 
 def record(output, key, stamps, stamped_at, facts_path):
-    """Write the record that lets the next build with nothing changed stop at once (tools/uptodate.py)."""
+    """Write the record that lets the next build with nothing changed stop at
+    once (tools/uptodate.py); returns why not, or None."""
     try:
         facts = json.loads(facts_path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
-        return  # no edition said how long its pages stay right
+        return None  # no edition said how long its pages stay right (a site without stories)
     extra = {}
     try:
         for folder in facts["extra_inputs"]:
             extra.update(uptodate.files_under(folder))
-    except uptodate.Unstampable:
-        return
+    except uptodate.Unstampable as reason:
+        return reason
+    # Stamped after the build: one saved while it ran may not be in the pages.
+    racy_after = (stamped_at - uptodate.RACY_SECONDS) * 1e9
+    changed = sorted(path for path, stat in extra.items() if path not in stamps and stat.st_mtime_ns >= racy_after)
+    if changed:
+        return f"{changed[0]} changed while the site was being built"
     stamps = {**uptodate.stamp_inputs(extra, stamped_at), **stamps}
     try:
         uptodate.write_record(output, key, stamps, facts, excluded=facts["excluded"])
     except OSError as error:
-        print(f"warning: could not write {uptodate.record_path(output)} ({error.strerror or error}); "
-              "the next build runs in full", file=sys.stderr)
+        return f"{uptodate.record_path(output)} could not be written ({error.strerror or error})"
+    return None
 
 
 def main(argv=None):

@@ -12,14 +12,17 @@ again.  "Nothing changed" means all of:
   (the names of the distributions in site-packages carry their versions);
 * the same files: every file of the content folder and of the project
   (settings, theme, plugins, tools, deploy, admin), except what cannot change
-  a page (hidden files, tests, docs, caches, ``node_modules``, compiled
-  catalogs and byte code), plus the folders outside the project the last build
-  said it read (``plugins/build_record.py``: the CMS bundle, a theme elsewhere).
+  a page (hidden files, tests, docs, caches, ``node_modules``, virtual
+  environments, compiled catalogs and byte code), plus the settings file and
+  what the last build said it read outside the project
+  (``plugins/build_record.py``: the CMS bundle, a theme elsewhere...).
   A file is its size, modification time and inode; one modified within
   ``RACY_SECONDS`` of the last build's stamp is also compared by content (a
-  save in the same clock tick as the stamp has the same time);
-* the same output folder: every file with the size, time and inode the last
-  build left (a file deleted, edited or added by hand means a build);
+  save in the same clock tick as the stamp has the same time).  A file that
+  cannot be stamped (a link to a folder or to nothing, an unreadable folder)
+  means the build runs and keeps no record;
+* the same output folder: every file with the size, time, inode and mode
+  the last build left (a file deleted, edited or added by hand means a build);
 * a build time inside the window in which the last build's pages stay right:
   from its time to the next midnight in the site's time zone (the masthead's
   date) or to the first scheduled story's time, whichever comes first
@@ -62,6 +65,15 @@ IGNORED_VARIABLES = {
 }
 
 
+IGNORED_PREFIXES = ("TERM_", "GNOME_TERMINAL_", "VSCODE_", "KITTY_", "WEZTERM_", "KONSOLE_", "XDG_SESSION_",
+                    "WT_", "ITERM_", "TMUX_")
+IGNORED_VARIABLES |= {"INVOCATION_ID", "JOURNAL_STREAM", "WINDOWPATH", "VTE_VERSION"}
+
+
+def ignored(variable):
+    return variable in IGNORED_VARIABLES or variable.startswith(IGNORED_PREFIXES)
+
+
 def record_path(output):
     output = Path(output)
     return output.parent / f".{output.name}.build-record.json"
@@ -87,7 +99,7 @@ def command_key(settings, output, content, strict, extra_settings, environ=os.en
         "content": str(Path(content).resolve()),
         "strict": bool(strict) or environ.get("STRICT", "") not in ("", "0"),
         "extra_settings": list(extra_settings),
-        "environment": sorted([name, value] for name, value in environ.items() if name not in IGNORED_VARIABLES),
+        "environment": sorted([name, value] for name, value in environ.items() if not ignored(name)),
         "python": [sys.executable, sys.version],
         "packages": packages,
     }
@@ -103,11 +115,20 @@ def file_digest(path):
 
 
 class Unstampable(Exception):
-    """A symbolic link to a folder: what it holds is not followed, so no record is kept."""
+    """A file that cannot be stamped (a symbolic link to a folder or to
+    nothing, an unreadable folder, a pipe): the build runs, and keeps no record."""
 
 
-def walk_files(folder, skip_top_level=()):
-    """Every file under `folder` the build may read: relative path -> os.stat_result."""
+def stat_of(entry):
+    # On Windows a directory entry's stat has no inode (st_ino is 0): ask the file.
+    return os.stat(entry.path) if os.name == "nt" else entry.stat()
+
+
+def walk_files(folder, project=False, skip=()):
+    """Every file under `folder` the build may read: relative path -> os.stat_result.
+    Hidden files are left out everywhere (Pelican ignores them); in the project
+    (`project`), also what no build reads (see SKIPPED_*), virtual environments
+    and the folders in `skip` (absolute paths: the output and content folders)."""
     files = {}
     pending = [(Path(folder), "")]
     while pending:
@@ -116,40 +137,52 @@ def walk_files(folder, skip_top_level=()):
             entries = list(os.scandir(current))
         except FileNotFoundError:
             continue
+        except OSError as error:
+            raise Unstampable(f"{current} cannot be read ({error.strerror or error})") from error
         for entry in entries:
             name = entry.name
-            if name.startswith(".") or name in SKIPPED_NAMES or (not prefix and name in skip_top_level):
+            if name.startswith("."):
+                continue
+            if project and (name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES)
+                            or (not prefix and name in SKIPPED_TOP_LEVEL) or entry.path in skip):
                 continue
             relative = f"{prefix}{name}"
-            if entry.is_symlink() and entry.is_dir():
-                raise Unstampable(entry.path)
-            if entry.is_dir():
-                pending.append((Path(entry.path), relative + "/"))
-            elif not name.endswith(SKIPPED_SUFFIXES):
-                files[relative] = entry.stat()
+            try:
+                if entry.is_dir():
+                    if entry.is_symlink():
+                        raise Unstampable(f"{entry.path} is a symbolic link to a folder")
+                    if not (project and os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))):
+                        pending.append((Path(entry.path), relative + "/"))
+                elif entry.is_file():
+                    files[relative] = stat_of(entry)
+                else:
+                    raise Unstampable(f"{entry.path} is neither a file nor a folder (a link to nothing?)")
+            except OSError as error:
+                raise Unstampable(f"{entry.path} cannot be read ({error.strerror or error})") from error
     return files
 
 
-def input_files(content, extra_inputs=(), output=None):
+def input_files(content, extra_inputs=(), output=None, settings=None):
     """Absolute path -> stat of every input file (see the module's docstring)."""
     content = Path(content).resolve()
-    skipped = set(SKIPPED_TOP_LEVEL)
-    if output is not None and Path(os.path.abspath(output)).parent == ROOT:
-        skipped.add(Path(output).name)
-    if content.parent == ROOT:
-        skipped.add(content.name)
-    files = {**files_under(ROOT, skipped), **files_under(content)}
-    for folder in extra_inputs:
-        files.update(files_under(folder))
+    skip = {str(content)}
+    if output is not None:
+        skip.add(os.path.abspath(output))
+    files = {**files_under(ROOT, project=True, skip=skip), **files_under(content)}
+    for extra in (*extra_inputs, *([settings] if settings is not None else [])):
+        files.update(files_under(extra))
     return files
 
 
-def files_under(folder, skip_top_level=()):
+def files_under(folder, project=False, skip=()):
     """Absolute path -> stat of the input files in `folder` (or of the file `folder`)."""
     folder = Path(folder)
-    if folder.is_file():
-        return {str(folder): os.stat(folder)}
-    return {str(folder / relative): stat for relative, stat in walk_files(folder, skip_top_level).items()}
+    try:
+        if folder.is_file():
+            return {str(folder): os.stat(folder)}
+    except OSError as error:
+        raise Unstampable(f"{folder} cannot be read ({error.strerror or error})") from error
+    return {str(folder / relative): stat for relative, stat in walk_files(folder, project, skip).items()}
 
 
 def stamp_inputs(files, stamped_at, racy_seconds=RACY_SECONDS):
@@ -162,8 +195,8 @@ def stamp_inputs(files, stamped_at, racy_seconds=RACY_SECONDS):
         if stat.st_mtime_ns >= racy_after:
             try:
                 digest = file_digest(path)
-            except OSError:
-                digest = "unreadable"
+            except OSError as error:
+                raise Unstampable(f"{path} cannot be read ({error.strerror or error})") from error
         stamps[path] = [stat.st_mtime_ns, stat.st_size, stat.st_ino, digest]
     return stamps
 
@@ -183,14 +216,15 @@ def output_digest(output):
                 pending.append((Path(entry.path), relative + "/"))
                 digest.update(f"d\0{relative}\0".encode())
             else:
-                stat = entry.stat(follow_symlinks=False)
-                digest.update(f"f\0{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
+                stat = os.lstat(entry.path) if os.name == "nt" else entry.stat(follow_symlinks=False)
+                digest.update(f"f\0{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0"
+                              f"{stat.st_mode}\0".encode())
                 count += 1
     digest.update(str(count).encode())
     return digest.hexdigest()
 
 
-def why_build(output, key, content, moment):
+def why_build(output, key, content, moment, settings=None):
     """None when the output folder is up to date, else the first reason to build, in words."""
     path = record_path(output)
     try:
@@ -206,9 +240,9 @@ def why_build(output, key, content, moment):
     if not record["valid_from"] <= moment < record["valid_until"]:
         return "the build's time is outside the window in which the last build's pages stay right"
     try:
-        files = input_files(content, record.get("extra_inputs", ()), output)
-    except Unstampable as link:
-        return f"{link} is a symbolic link to a folder"
+        files = input_files(content, record.get("extra_inputs", ()), output, settings)
+    except Unstampable as reason:
+        return str(reason)
     excluded = tuple(record.get("excluded", ()))
     files = {name: stat for name, stat in files.items() if not name.startswith(excluded)}
     stamps = record["inputs"]
@@ -218,8 +252,11 @@ def why_build(output, key, content, moment):
         mtime_ns, size, inode, digest = stamps[name]
         if (stat.st_mtime_ns, stat.st_size, stat.st_ino) != (mtime_ns, size, inode):
             return f"{name} changed"
-        if digest is not None and file_digest(name) != digest:
-            return f"{name} changed"
+        try:
+            if digest is not None and file_digest(name) != digest:
+                return f"{name} changed"
+        except OSError:
+            return f"{name} cannot be read"
     if not Path(output).is_dir() or output_digest(output) != record["output"]:
         return f"{output} is not what the last build left"
     return None
@@ -238,6 +275,6 @@ def write_record(output, key, stamps, facts, excluded=()):
         "output": output_digest(output),
     }
     path = record_path(output)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # a killed build's: tools/build.py removes it
     temporary.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
