@@ -107,12 +107,20 @@ PLUGINS = [
     "archives",
     "related_stories",
     "structured_data",
-    "urdu_font",
-    "fingerprint",  # after urdu_font: it renames the font urdu_font writes
-    "search_index",
-    "admin_cms",  # after search_index (not indexed), before deploy_headers (lists /admin/)
-    "deploy_headers",  # last: it lists every top-level entry of the output
+    "urdu_font",  # the Urdu font's preload link; the subset starts when the Urdu edition is written
     "progress",
+    "pipeline",  # last: the steps after the pages, PIPELINE_STEPS below
+]
+
+# What the build does once both editions are written, in this order
+# (plugins/pipeline.py); publishconf.py adds minification and compressed
+# copies, make serve leaves out the fingerprints and indexes in the background.
+PIPELINE_STEPS = [
+    "urdu_font",  # the font subset, from the Urdu pages' text
+    "search_index",  # Pagefind, over the pages as rendered
+    "admin",  # /admin/: not indexed; before headers, which lists it
+    "headers",  # _headers: lists every top-level entry of the output
+    "fingerprint",  # last of make html's: hashes the final bytes of the stylesheet, scripts and font
 ]
 
 TYPOGRIFY = True

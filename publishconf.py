@@ -6,10 +6,10 @@ at a domain root or under a sub-path (for example a GitHub Pages project site).
 The deployed site is also minified (plugins/minify_site.py: pages and the
 stylesheet through minify-html) and precompressed (plugins/compressed_copies.py:
 a `.br` and a `.gz` next to every text file, for servers that send
-precompressed files, such as nginx's `gzip_static`/`brotli_static`).  Precompression runs on
-pelican-granular-signals' `compress` signal, which is sent after every
-`finalized` receiver and after `minify`, so the sitemap, the Urdu font subset,
-the search bundle and the minified pages are written before it.
+precompressed files, such as nginx's `gzip_static`/`brotli_static`): the last
+of the steps after the pages (PIPELINE_STEPS, plugins/pipeline.py), so the
+sitemap, the Urdu font subset, the search bundle and the minified pages are
+written before it.
 """
 
 import os
@@ -25,10 +25,9 @@ DELETE_OUTPUT_DIRECTORY = True
 # The deployed /admin/ logs in to GitHub (CMS_GITHUB_REPO); no local backend.
 CMS_LOCAL_BACKEND = False
 
-PLUGINS = PLUGINS + [  # noqa: F405
-    "minify_site",
-    "compressed_copies",
-]
+# pelicanconf.py's steps (plugins/pipeline.py), with the pages and stylesheet
+# minified before their names are hashed, and compressed copies of the result.
+PIPELINE_STEPS = ["urdu_font", "search_index", "admin", "headers", "minify", "fingerprint", "compressed_copies"]
 # plugins/minify_site.py: pages (end tags kept) and the stylesheet through
 # minify-html, which keeps the markup valid (no unquoted attribute values that
 # the HTML standard forbids).  Scripts are left as written: ours are small and

@@ -1,8 +1,8 @@
 """The editors' CMS at ``/admin/``: Decap CMS, served from the site itself.
 
-On the main site's ``finalized`` signal (after every edition and the search
-index, before ``deploy_headers`` lists the output's folders, before
-fingerprinting and compression), this plugin writes ``<OUTPUT_PATH>/<CMS_PATH>/``:
+The ``admin`` step of ``pipeline`` (after every edition and the search
+index, before ``headers`` lists the output's folders, before fingerprinting
+and compression) writes ``<OUTPUT_PATH>/<CMS_PATH>/``:
 
 * ``index.html``: from ``admin/index.html`` (Jinja): ``noindex``, the site's
   stylesheet named inside a ``<template>`` (the preview's stylesheet: the
@@ -52,9 +52,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from pelican import signals
 
-from editions import is_main_site, main_lang
+from editions import main_lang
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DATE_FORMAT = "YYYY-MM-DDTHH:mm[Z]"  # Karachi wall-clock time; see admin/lantern-cms.js
@@ -220,9 +219,9 @@ def bundle_files(bundle):
     return [name for name in names if re.fullmatch(r"(?:\d+\.)?decap-cms\.js|[0-9a-f]+\.wasm", name)]
 
 
-def write_admin(pelican):
-    settings = pelican.settings
-    if not is_main_site(settings) or not settings.get("CMS_PATH"):
+def write_admin(output, settings):
+    """The pipeline's ``admin`` step."""
+    if not settings.get("CMS_PATH"):
         return
     source = ROOT / settings.get("CMS_SOURCE", "admin")
     bundle = ROOT / settings.get("CMS_BUNDLE", "admin/node_modules/decap-cms/dist")
@@ -230,7 +229,7 @@ def write_admin(pelican):
         raise CmsBundleMissing(
             f"the CMS bundle {bundle / 'decap-cms.js'} is missing: run `npm ci --prefix admin` "
             "(make serve and make publish do), or set CMS_PATH = \"\" to build without /admin/")
-    target = Path(settings["OUTPUT_PATH"]) / settings["CMS_PATH"]
+    target = Path(output) / settings["CMS_PATH"]
     target.mkdir(parents=True, exist_ok=True)
     for name in bundle_files(bundle):
         shutil.copyfile(bundle / name, target / name)
@@ -250,6 +249,3 @@ def write_admin(pelican):
                   for lang, edition in settings.get("EDITIONS", {}).items()})
     (target / "index.html").write_text(page, encoding="utf-8")
 
-
-def register():
-    signals.finalized.connect(write_admin)

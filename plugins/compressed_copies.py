@@ -1,11 +1,9 @@
 """A brotli (``.br``) and a gzip (``.gz``) copy next to every text file of the output.
 
 For hosts that send precompressed files (nginx's ``brotli_static`` and
-``gzip_static``, deploy/nginx.conf).  Runs once per build, on
-pelican-granular-signals' ``compress`` signal of the main site: after every
-``finalized`` receiver and after minification and fingerprinting, so every
-edition, the sitemap, the font and the search bundle are compressed in their
-final form.  A copy that would not be smaller than its file is not written.
+``gzip_static``, deploy/nginx.conf).  The last step of ``pipeline``: after
+minification and fingerprinting, so every edition, the sitemap, the font and
+the search bundle are compressed in their final form.  A copy that would not be smaller than its file is not written.
 
 * brotli runs at ``PRECOMPRESS_BROTLI_QUALITY``: a number, or a dict from
   file suffix to number (11, the maximum, for suffixes not listed).  Quality
@@ -50,11 +48,8 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import blinker
 import brotli
-from pelican.plugins import granular_signals
 
-from editions import is_main_site
 from processes import available_cpus, pool_context
 
 logger = logging.getLogger(__name__)
@@ -130,15 +125,13 @@ def formats_of(settings):
     return formats
 
 
-def write_compressed_copies(pelican):
-    settings = pelican.settings
-    if not is_main_site(settings):
-        return  # the main site's pass compresses every edition
+def write_compressed_copies(output, settings):
+    """The pipeline's ``compressed_copies`` step (every edition: they are folders of the output)."""
     formats = formats_of(settings)
     if not formats:
         return
     extensions = set(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", DEFAULT_EXTENSIONS))
-    paths = sorted(path for path in Path(settings["OUTPUT_PATH"]).rglob("*")
+    paths = sorted(path for path in Path(output).rglob("*")
                    if path.suffix in extensions and path.is_file())
     cache = Path(settings["CACHE_PATH"]) / "precompressed"
     cache.mkdir(parents=True, exist_ok=True)
@@ -159,8 +152,3 @@ def write_compressed_copies(pelican):
         if entry.name not in used and not entry.name.endswith(".tmp"):
             entry.unlink(missing_ok=True)
     logger.info("Wrote %d compressed copies of %d files", sum(written for written, _ in results), len(paths))
-
-
-def register():
-    granular_signals.register()  # sends "compress" after every `finalized` receiver
-    blinker.signal("compress").connect(write_compressed_copies)

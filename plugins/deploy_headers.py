@@ -1,6 +1,6 @@
 """The ``_headers`` file of Netlify and Cloudflare Pages, written into the output.
 
-On the main site's ``finalized`` signal, this plugin copies ``DEPLOY_HEADERS``
+The ``headers`` step of ``pipeline`` copies ``DEPLOY_HEADERS``
 (``deploy/_headers``: security headers for every path, a year of immutable
 caching for the fingerprinted ``/theme/*`` files and the content-named photos
 in ``/media/*``) to ``<OUTPUT_PATH>/_headers`` and appends
@@ -30,10 +30,6 @@ Settings read: ``DEPLOY_HEADERS``, ``THEME_STATIC_DIR``, ``PHOTO_OUTPUT_DIR``, `
 
 import re
 from pathlib import Path
-
-from pelican import signals
-
-from editions import is_main_site
 
 PAGE_CACHE_CONTROL = "no-cache"
 # Pages, feeds and photos may be shown by other sites (feed readers); the
@@ -82,12 +78,10 @@ def folder_overrides(lines):
     return overrides
 
 
-def write_headers(pelican):
-    settings = pelican.settings
-    if not is_main_site(settings):
-        return
+def write_headers(output, settings):
+    """The pipeline's ``headers`` step."""
     source = Path(settings.get("DEPLOY_HEADERS", "deploy/_headers"))
-    output = Path(settings["OUTPUT_PATH"])
+    output = Path(output)
     immutable = (settings["THEME_STATIC_DIR"], settings.get("PHOTO_OUTPUT_DIR", "media"))
     source_lines = source.read_text(encoding="utf-8").rstrip("\n").split("\n")
     overrides = folder_overrides(source_lines)
@@ -111,7 +105,3 @@ def write_headers(pelican):
         if relocated(f"/{folder}/*"):
             lines += [f"/{folder}/*", *relocated(f"/{folder}/*")]
     (output / "_headers").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def register():
-    signals.finalized.connect(write_headers)

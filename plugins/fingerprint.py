@@ -7,12 +7,11 @@ digits of the file's SHA-256), so hosts can cache them for a year as
 immutable while pages revalidate (deploy/_headers, deploy/nginx.conf).
 
 Why after the pages are written, and why it edits them: the font is subset
-from the text of the rendered Urdu pages (plugins/urdu_font.py, on
-``finalized``), the stylesheet names the font, and every page names the
-stylesheet, so neither name can be known while templates render.  On the main
-site's pelican-granular-signals ``minify`` signal (after every ``finalized``
-receiver, so after ``urdu_font`` and ``minify_site``; before compressed_copies),
-this plugin, inside the build's output folder:
+from the text of the rendered Urdu pages (plugins/urdu_font.py), the
+stylesheet names the font, and every page names the stylesheet, so neither
+name can be known while templates render.  The ``fingerprint`` step of
+``pipeline`` (after ``urdu_font`` and ``minify``, before
+``compressed_copies``), inside the build's output folder:
 
 1. renames the font to its hashed name;
 2. rewrites ``url("../fonts/<font>")`` in the stylesheet to the hashed name,
@@ -29,8 +28,10 @@ this plugin, inside the build's output folder:
 The hashes depend only on the files' bytes, so reproducible builds stay
 byte-identical.
 
-Settings read: ``FINGERPRINT_ASSETS`` (default true; `make serve`, which
-rebuilds in place, turns it off), ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
+``make serve``, which renders pages again in place, has no ``fingerprint``
+step.
+
+Settings read: ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
 ``THEME_STATIC_DIR``, ``CSS_FILE``, ``URDU_FONT_FILE``, and ``THEME_URL`` and
 ``STYLESHEET`` (set by ``editions``).
 """
@@ -38,11 +39,6 @@ rebuilds in place, turns it off), ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH`
 import hashlib
 import re
 from pathlib import Path
-
-import blinker
-from pelican.plugins import granular_signals
-
-from editions import is_main_site
 
 HASH_LENGTH = 12
 
@@ -59,13 +55,9 @@ def fingerprinted(path):
     return target
 
 
-def fingerprint_assets(pelican):
-    settings = pelican.settings
-    if not settings.get("FINGERPRINT_ASSETS", True):
-        return  # the preview server rebuilds in place and keeps plain names
-    if not is_main_site(settings):
-        return  # subsites share the main site's theme folder
-    output = Path(settings["OUTPUT_PATH"])
+def fingerprint_assets(output, settings):
+    """The pipeline's ``fingerprint`` step (the editions share the main site's theme folder)."""
+    output = Path(output)
     theme = output / settings["THEME_STATIC_DIR"]
     stylesheet = theme / "css" / settings["CSS_FILE"]
     css = stylesheet.read_text(encoding="utf-8")
@@ -99,11 +91,3 @@ def fingerprint_assets(pelican):
             raise FingerprintError(f"{page} links a stylesheet other than {theme_url}/{settings['STYLESHEET']}")
         if count:
             page.write_text(changed, encoding="utf-8")
-
-
-def register():
-    # pelican-granular-signals sends "minify" after every `finalized` receiver
-    # (the font subset, the search index, minify_site) and before
-    # "compress" (compressed_copies): names are hashed from the final bytes.
-    granular_signals.register()
-    blinker.signal("minify").connect(fingerprint_assets)

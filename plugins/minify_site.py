@@ -1,9 +1,9 @@
 """Minified pages and stylesheet in the publish build, through minify-html.
 
-On the main site's ``finalized`` signal (after the search index and the font
-subset, before ``fingerprint`` names files after their bytes on
-pelican-granular-signals' ``minify`` signal), every ``.html`` file of the
-output, both editions, is minified once, and so is every stylesheet.
+The ``minify`` step of ``pipeline`` (after the search index and the font
+subset, before ``fingerprint`` names files after their bytes): every
+``.html`` file of the output, both editions, is minified once, and so is
+every stylesheet.
 
 Pages keep their end tags (``keep_closing_tags``, and the ``<html>`` and
 ``<head>`` start tags): the HTML standard lets a minifier leave out ``</p>``
@@ -27,10 +27,6 @@ without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
 import os
 from pathlib import Path
 
-from pelican import signals
-
-from editions import is_main_site
-
 STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
 
 
@@ -50,11 +46,9 @@ def minified_stylesheet(css):
     return result[len(STYLE_OPEN):-len(STYLE_CLOSE)]
 
 
-def minify_site(pelican):
-    settings = pelican.settings
-    if not is_main_site(settings):
-        return  # the main site's run walks the Urdu edition's folder too
-    output = Path(settings["OUTPUT_PATH"])
+def minify_site(output, settings):
+    """The pipeline's ``minify`` step (both editions: the Urdu one is a folder of the output)."""
+    output = Path(output)
     if settings.get("HTML_MIN", True):
         inline_css, inline_js = settings.get("INLINE_CSS_MIN", True), settings.get("INLINE_JS_MIN", True)
         for page in sorted(output.rglob("*.html")):
@@ -67,7 +61,3 @@ def minify_site(pelican):
             written = stylesheet.with_name(f".{stylesheet.name}.tmp")
             written.write_text(minified, encoding="utf-8")
             os.replace(written, stylesheet)
-
-
-def register():
-    signals.finalized.connect(minify_site)

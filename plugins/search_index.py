@@ -1,8 +1,7 @@
 """Static search: a Pagefind index of both editions, built with the site.
 
-When the whole build has been written (the ``finalized`` signal of the main
-site, which comes after every pelican-i18n-subsites subsite), this plugin runs
-the Pagefind binary shipped by the pinned ``pagefind[extended]`` PyPI package
+When the whole build has been written (the ``search_index`` step of
+``pipeline``, after both editions), this module runs the Pagefind binary shipped by the pinned ``pagefind[extended]`` PyPI package
 over ``OUTPUT_PATH`` (with tools/build.py, the staging folder, before it is
 swapped in).  The bundle is written to ``OUTPUT_PATH/PAGEFIND_OUTPUT_SUBDIR``
 (``pagefind/``) and served from our own output.
@@ -32,8 +31,8 @@ warning, and Pagefind runs.  A step after this one that rewrites a file of
 the bundle (minify_site, the stylesheets) must replace the file, not write
 into it, or it would write into the cache through the link.
 
-``make serve`` (tools/incremental.py sets ``SEARCH_INDEX_IN_BACKGROUND``)
-does not wait for Pagefind: the browser reloads as soon as the pages are
+``make serve`` (the ``search_index_in_background`` step instead, see
+``pipeline``) does not wait for Pagefind: the browser reloads as soon as the pages are
 written; a second later, if no other rebuild came, Pagefind indexes into a
 hidden folder that replaces ``pagefind/`` when it is complete (seconds later
 at thousands of stories).  The next rebuild stops a run that has not
@@ -42,8 +41,7 @@ finished; ``wait_for_background()`` waits for the current one.
 Why our own: there is no maintained Pelican plugin for Pagefind.
 
 Settings read: ``OUTPUT_PATH``, ``CACHE_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
-``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``), ``SEARCH_INDEX_IN_BACKGROUND``
-(default False).
+``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``).
 """
 
 import atexit
@@ -60,9 +58,6 @@ import threading
 import time
 from pathlib import Path
 
-from pelican import signals
-
-from editions import is_main_site
 
 logger = logging.getLogger(__name__)
 DEFAULT_SUBDIR = "pagefind"
@@ -81,15 +76,14 @@ def sort_entry_file(path):
     path.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
-def index_site(pelican):
-    settings = pelican.settings
-    if not is_main_site(settings):
-        return
-    output = Path(settings["OUTPUT_PATH"])
+def index_in_background(output, settings):
+    """The pipeline's ``search_index_in_background`` step (``make serve``)."""
+    start_in_background(output, settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR))
+
+
+def index_site(output, settings):
+    """The pipeline's ``search_index`` step."""
     subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
-    if settings.get("SEARCH_INDEX_IN_BACKGROUND"):
-        start_in_background(output, subdir)
-        return
     # Pagefind names its files by content hash; a build in place would
     # otherwise keep the previous index's files beside the new ones.
     shutil.rmtree(output / subdir, ignore_errors=True)
@@ -295,6 +289,4 @@ def wait_for_background():
         timer.join()
 
 
-def register():
-    signals.finalized.connect(index_site)
-    atexit.register(cancel_background)  # no Pagefind left running after make serve
+atexit.register(cancel_background)  # no Pagefind left running after make serve

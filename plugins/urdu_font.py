@@ -12,8 +12,8 @@ adds any other character of visible text in the Urdu edition's HTML
 so the subset of an ordinary day is always the same file, made once and then
 taken from the cache.
 
-When the whole build has been written (the ``finalized`` signal of the main
-site, which comes after every subsite), this plugin writes the WOFF2 subset
+When the whole build has been written (the ``urdu_font`` step of
+``pipeline``, after both editions), this module writes the WOFF2 subset
 of the source font to ``<THEME_STATIC_DIR>/fonts/<URDU_FONT_FILE>``.  The
 stylesheet's ``@font-face`` loads it for ``:lang(ur)`` text only, with
 ``font-display: swap``; English pages never download it.  The source font
@@ -186,12 +186,12 @@ def start_subset(pelican):
         stdout=subprocess.PIPE, text=True)
 
 
-def subset_urdu_font(pelican):
-    settings = pelican.settings
+def subset_urdu_font(output, settings):
+    """The pipeline's ``urdu_font`` step."""
     editions = settings["EDITIONS"]
-    if not is_main_site(settings) or "ur" not in editions:
+    if "ur" not in editions:
         return
-    output = Path(settings["OUTPUT_PATH"])
+    output = Path(output)
     job = _PENDING.pop("job", None)
     if job:
         cached, _ = job.communicate()
@@ -214,8 +214,7 @@ def preload_in_urdu_pages(pelican):
 
 def register():
     signals.initialized.connect(preload_in_urdu_pages)
-    signals.finalized.connect(start_subset)
-    signals.finalized.connect(subset_urdu_font)
+    signals.finalized.connect(start_subset)  # the Urdu edition's; the main site's pipeline waits for it
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from newsroom import write_newsroom
-from sitebuild import REFERENCE_EPOCH, ROOT, built
+from sitebuild import REFERENCE_EPOCH, ROOT, built, without_fingerprints
 
 DEADLINE = 120  # seconds: generous, for a loaded two-core machine
 
@@ -123,5 +123,5 @@ class Preview:
 
         preview_settings = [f"{key}={json.dumps(value)}" for key, value in PREVIEW_SETTINGS.items()]
         return built(self.folder / name, content=self.content,
-                     extra_settings=[f"THEME={json.dumps(str(self.theme))}", "FINGERPRINT_ASSETS=false",
+                     extra_settings=[f"THEME={json.dumps(str(self.theme))}", without_fingerprints(),
                                      *preview_settings])

@@ -3,7 +3,6 @@ bundle and the configuration generated from the settings.  The editing itself
 runs in Chromium: tests/browser/test_cms_editing.py and test_cms_admin.py."""
 
 import json
-from types import SimpleNamespace
 
 import pytest
 
@@ -70,6 +69,6 @@ def test_a_missing_bundle_stops_the_build_with_the_command_to_run(tmp_path):
     settings = {"CMS_PATH": "admin", "CMS_BUNDLE": str(tmp_path / "nowhere"), "OUTPUT_PATH": str(tmp_path / "out"),
                 "DEFAULT_LANG": "en", "EDITIONS": pelicanconf.EDITIONS}
     with pytest.raises(admin_cms.CmsBundleMissing, match="npm ci --prefix admin"):
-        admin_cms.write_admin(SimpleNamespace(settings=settings))
-    admin_cms.write_admin(SimpleNamespace(settings={**settings, "CMS_PATH": ""}))
+        admin_cms.write_admin(tmp_path / "out", settings)
+    admin_cms.write_admin(tmp_path / "out", {**settings, "CMS_PATH": ""})
     assert not (tmp_path / "out").exists()

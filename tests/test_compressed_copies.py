@@ -1,7 +1,6 @@
 """The `.br` and `.gz` copies a precompressing host sends (plugins/compressed_copies.py)."""
 
 import gzip
-from types import SimpleNamespace
 
 import brotli
 import compressed_copies
@@ -32,7 +31,7 @@ def test_the_cms_script_is_not_compressed_at_the_slowest_quality(published):
 def build_in(folder, cache, quality, **more):
     settings = {"DEFAULT_LANG": "en", "EDITIONS": {"en": {}, "ur": {}}, "OUTPUT_PATH": str(folder),
                 "CACHE_PATH": str(cache), "PRECOMPRESS_BROTLI_QUALITY": quality, **more}
-    compressed_copies.write_compressed_copies(SimpleNamespace(settings=settings))
+    compressed_copies.write_compressed_copies(folder, settings)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from bench_corpus import write_corpus
 from incremental import Session
-from sitebuild import REFERENCE_EPOCH, ROOT, Site, built
+from sitebuild import REFERENCE_EPOCH, ROOT, Site, built, without_fingerprints
 
 ARTICLES = 30
 
@@ -48,7 +48,7 @@ def session(tmp_path, monkeypatch):
 def full_build(session, tmp_path, name):
     session.wait_for_search_index()  # make serve refreshes it in the background
     return built(tmp_path / name, content=session.content,
-                 extra_settings=[f'THEME="{session.theme}"', "FINGERPRINT_ASSETS=false", "SHOW_DRAFTS=true"])
+                 extra_settings=[f'THEME="{session.theme}"', without_fingerprints(), "SHOW_DRAFTS=true"])
 
 
 def test_unchanged_rebuild_renders_nothing(session):

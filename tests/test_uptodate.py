@@ -7,7 +7,6 @@ the environment, the output folder itself, or the clock passing midnight or
 a scheduled story's time) builds in full.
 """
 
-import json
 import os
 import time
 from datetime import datetime

@@ -379,10 +379,6 @@ class Session:
             "CHECK_MODIFIED_METHOD": "mtime",
             "DELETE_OUTPUT_DIRECTORY": False,
             "PELICAN_CLASS": IncrementalPelican,
-            # Pages re-rendered in place link the plain asset names.
-            "FINGERPRINT_ASSETS": False,
-            # The browser reloads without waiting for Pagefind.
-            "SEARCH_INDEX_IN_BACKGROUND": True,
             **PREVIEW_SETTINGS,
         }
         if self.theme:
@@ -390,9 +386,15 @@ class Session:
         cwd = os.getcwd()
         os.chdir(ROOT)  # settings name plugins and the theme relative to the repository
         try:
-            return read_settings(str(self.settings_file), override=override)
+            settings = read_settings(str(self.settings_file), override=override)
         finally:
             os.chdir(cwd)
+        # Pages re-rendered in place link the plain asset names, and the
+        # browser reloads without waiting for Pagefind (plugins/pipeline.py).
+        import pipeline  # a plugin: importable once the settings put plugins/ on sys.path
+
+        settings["PIPELINE_STEPS"] = pipeline.preview_steps(settings.get("PIPELINE_STEPS", ()))
+        return settings
 
     def record(self, path, job, signature):
         self.jobs[path] = job
@@ -553,7 +555,7 @@ class Session:
     def _urdu_font_paths(self):
         """(source TTF, served WOFF2) when this session's settings use the Urdu font."""
         settings = self.main_settings
-        if not settings or "ur" not in settings.get("EDITIONS", {}) or "urdu_font" not in settings["PLUGINS"]:
+        if not settings or "ur" not in settings.get("EDITIONS", {}) or "urdu_font" not in settings["PIPELINE_STEPS"]:
             return None
         return (Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"],
                 self.output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"])
@@ -606,12 +608,11 @@ class Session:
         missing = {char for char in urdu_font.characters_of(pages)
                    if ord(char) > 0x7F and char in source_characters and char not in served_characters}
         if missing:
-            from types import SimpleNamespace
-            urdu_font.subset_urdu_font(SimpleNamespace(settings=self.main_settings))
+            urdu_font.subset_urdu_font(self.output, self.main_settings)
 
     def _search_index(self):
-        """The search_index plugin's module, when this session's settings use it."""
-        if self.main_settings and "search_index" in self.main_settings["PLUGINS"]:
+        """The search_index module, when this session's steps index the site."""
+        if self.main_settings and "search_index_in_background" in self.main_settings["PIPELINE_STEPS"]:
             return sys.modules.get("search_index")
         return None
 

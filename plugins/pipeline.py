@@ -1,0 +1,105 @@
+"""After the pages: the rest of the build, as one list of steps run in order.
+
+Pelican renders both editions (the Urdu one inside the main site's run,
+pelican-i18n-subsites) and the page features write their files (the
+sitemap).  Then, on the main site's ``finalized`` signal, this plugin runs
+the steps named in ``PIPELINE_STEPS``, in that order.  Each step is a plain
+function of the output folder and the main site's settings, in the module
+that owns it:
+
+=============================  ==================================================
+step                           what it does
+=============================  ==================================================
+``urdu_font``                  subsets the Urdu face to the Urdu pages' text
+                               (``urdu_font.subset_urdu_font``; the subset starts
+                               in a second process as soon as the Urdu edition is
+                               written, and this step waits for it)
+``search_index``               Pagefind over the pages, reused from the cache when
+                               no page changed (``search_index.index_site``)
+``search_index_in_background`` the same, after the server has answered
+                               (``make serve``: ``search_index.index_in_background``)
+``admin``                      the CMS at ``/admin/`` (``admin_cms.write_admin``)
+``headers``                    ``_headers`` (``deploy_headers.write_headers``)
+``minify``                     pages and stylesheets (``minify_site.minify_site``)
+``fingerprint``                content hashes in asset names, pages relinked
+                               (``fingerprint.fingerprint_assets``)
+``compressed_copies``          ``.br`` and ``.gz`` beside every text file
+                               (``compressed_copies.write_compressed_copies``)
+=============================  ==================================================
+
+The lists: ``pelicanconf.py`` (``make html``), ``publishconf.py`` (``make
+publish``: minified, fingerprinted, compressed), and ``make serve``, which
+takes ``pelicanconf.py``'s list without ``fingerprint`` (pages rendered again
+in place link the plain names) and with the search index in the background
+(``tools/incremental.py``, ``preview_steps``).  The order matters: the font
+before the search index (both read the pages as rendered), ``headers`` once
+the site's top-level folders exist, ``fingerprint`` after minification
+(names hash the final bytes), compressed copies last (of the final files).
+
+Why our own: Pelican has one ``finalized`` signal whose receivers run in
+``PLUGINS`` order, with no way to say "after the minification"; the
+previous arrangement needed pelican-granular-signals' fixed phases and a
+feature flag per step for the preview.
+
+Settings read: ``PIPELINE_STEPS``, ``OUTPUT_PATH``.
+"""
+
+from pathlib import Path
+
+from pelican import signals
+
+import admin_cms
+import compressed_copies
+import deploy_headers
+import fingerprint
+import minify_site
+import search_index
+import urdu_font
+from editions import is_main_site
+
+STEPS = {
+    "urdu_font": urdu_font.subset_urdu_font,
+    "search_index": search_index.index_site,
+    "search_index_in_background": search_index.index_in_background,
+    "admin": admin_cms.write_admin,
+    "headers": deploy_headers.write_headers,
+    "minify": minify_site.minify_site,
+    "fingerprint": fingerprint.fingerprint_assets,
+    "compressed_copies": compressed_copies.write_compressed_copies,
+}
+
+
+class UnknownStep(Exception):
+    pass
+
+
+def steps_of(settings):
+    names = settings.get("PIPELINE_STEPS", ())
+    unknown = [name for name in names if name not in STEPS]
+    if unknown:
+        raise UnknownStep(f"PIPELINE_STEPS names {', '.join(unknown)}, which is not a step; the steps are: "
+                          f"{', '.join(STEPS)}")
+    return [STEPS[name] for name in names]
+
+
+def preview_steps(names):
+    """``make serve``'s list from a profile's: no fingerprints, the search index in the background."""
+    return [{"search_index": "search_index_in_background"}.get(name, name) for name in names if name != "fingerprint"]
+
+
+def run_steps(pelican):
+    settings = pelican.settings
+    if not is_main_site(settings):
+        return  # the Urdu edition is written inside the main site's run; the steps see both
+    output = Path(settings["OUTPUT_PATH"])
+    for step in steps_of(settings):
+        step(output, settings)
+
+
+def check_steps(pelican):
+    steps_of(pelican.settings)  # a misspelt step fails before anything is built
+
+
+def register():
+    signals.initialized.connect(check_steps)
+    signals.finalized.connect(run_steps)
