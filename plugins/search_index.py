@@ -1,9 +1,10 @@
 """Static search: a Pagefind index of both editions, built with the site.
 
 When the whole build has been written (the ``search_index`` step of
-``pipeline``, after both editions), this module runs the Pagefind binary shipped by the pinned ``pagefind[extended]`` PyPI package
-over ``OUTPUT_PATH`` (with tools/build.py, the staging folder, before it is
-swapped in).  The bundle is written to ``OUTPUT_PATH/PAGEFIND_OUTPUT_SUBDIR``
+``pipeline``, after both editions), this module runs the Pagefind binary
+shipped by the pinned ``pagefind[extended]`` PyPI package over the article
+pages of ``OUTPUT_PATH`` (``article_glob``; with tools/build.py, the staging
+folder, before it is swapped in).  The bundle is written to ``OUTPUT_PATH/PAGEFIND_OUTPUT_SUBDIR``
 (``pagefind/``) and served from our own output.
 
 What is indexed is chosen in the templates: only the element marked
@@ -41,6 +42,7 @@ finished; ``wait_for_background()`` waits for the current one.
 Why our own: there is no maintained Pelican plugin for Pagefind.
 
 Settings read: ``OUTPUT_PATH``, ``CACHE_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
+``ARTICLE_SAVE_AS``, ``ARTICLE_LANG_SAVE_AS``,
 ``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``).
 """
 
