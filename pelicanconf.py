@@ -108,8 +108,8 @@ PLUGINS = [
     "related_stories",
     "structured_data",
     "urdu_font",  # the Urdu font's preload link; the subset starts when the Urdu edition is written
-    "progress",
-    "pipeline",  # last: the steps after the pages, PIPELINE_STEPS below
+    "pipeline",  # the steps after the pages, PIPELINE_STEPS below
+    "progress",  # after pipeline: the progress line ends when the build does
 ]
 
 # What the build does once both editions are written, in this order
@@ -255,7 +255,8 @@ SITEMAP_SAVE_AS = "sitemap.xml"
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 # Pagefind's bundle (index and scripts), written into the output by the
-# `search_index` plugin; one bundle for both editions, one index per language.
+# `search_index` step (plugins/pipeline.py); one bundle for both editions, one
+# index per language.
 PAGEFIND_OUTPUT_SUBDIR = "pagefind"
 
 # Today's Paper: the day's edition at /paper/YYYY-MM-DD/ (days in TIMEZONE),

@@ -6,7 +6,7 @@ and compression) writes ``<OUTPUT_PATH>/<CMS_PATH>/``:
 
 * ``index.html``: from ``admin/index.html`` (Jinja): ``noindex``, the site's
   stylesheet named inside a ``<template>`` (the preview's stylesheet: the
-  ``fingerprint`` plugin renames it there as in every page, so the preview
+  ``fingerprint`` step renames it there as in every page, so the preview
   finds the hashed name of a publish build), then our script and Decap's;
 * ``config.json``: Decap's configuration, generated from the settings (below);
 * ``lantern-cms.js``: our extension (``admin/lantern-cms.js``): the Pelican
@@ -41,7 +41,7 @@ Settings read: ``CMS_PATH``, ``CMS_SOURCE``, ``CMS_BUNDLE``, ``CMS_FIELDS``,
 ``CMS_AUTH_ENDPOINT``, ``CMS_LOCAL_BACKEND``, ``CMS_PUBLISH_MODE``, ``PATH``,
 ``ARTICLE_PATHS``, ``ARTICLE_URL``, ``METADATA_KEYS``, ``SECTIONS``,
 ``EDITIONS``, ``DEFAULT_LANG``, ``TIMEZONE``, ``SITENAME``, ``SITEURL``,
-``META_DESCRIPTION_MAX_LENGTH``, ``OUTPUT_PATH``, and ``THEME_URL``,
+``META_DESCRIPTION_MAX_LENGTH``, and ``THEME_URL``,
 ``STYLESHEET``, ``MAIN_SITEURL`` (from ``editions``).
 """
 

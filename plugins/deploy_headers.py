@@ -24,8 +24,7 @@ taken out of ``/*`` and written for every other top-level file and folder
 (A path that matches no top-level entry, a 404, then goes without that
 header.)
 
-Settings read: ``DEPLOY_HEADERS``, ``THEME_STATIC_DIR``, ``PHOTO_OUTPUT_DIR``, ``EDITIONS``,
-``DEFAULT_LANG``, ``OUTPUT_PATH``.
+Settings read: ``DEPLOY_HEADERS``, ``THEME_STATIC_DIR``, ``PHOTO_OUTPUT_DIR``.
 """
 
 import re

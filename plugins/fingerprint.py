@@ -31,8 +31,7 @@ byte-identical.
 ``make serve``, which renders pages again in place, has no ``fingerprint``
 step.
 
-Settings read: ``EDITIONS``, ``DEFAULT_LANG``, ``OUTPUT_PATH``,
-``THEME_STATIC_DIR``, ``CSS_FILE``, ``URDU_FONT_FILE``, and ``THEME_URL`` and
+Settings read: ``THEME_STATIC_DIR``, ``CSS_FILE``, ``URDU_FONT_FILE``, and ``THEME_URL`` and
 ``STYLESHEET`` (set by ``editions``).
 """
 

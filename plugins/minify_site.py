@@ -21,7 +21,7 @@ of a ``<style>`` element, by minify-html's CSS minifier (lightningcss).
 
 Settings read (pelican-minify's names, so that ``make check`` can build
 without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
-``INLINE_CSS_MIN`` and ``INLINE_JS_MIN`` (default true), ``OUTPUT_PATH``.
+``INLINE_CSS_MIN`` and ``INLINE_JS_MIN`` (default true).
 """
 
 import os

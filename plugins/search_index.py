@@ -3,9 +3,10 @@
 When the whole build has been written (the ``search_index`` step of
 ``pipeline``, after both editions), this module runs the Pagefind binary
 shipped by the pinned ``pagefind[extended]`` PyPI package over the article
-pages of ``OUTPUT_PATH`` (``article_glob``; with tools/build.py, the staging
-folder, before it is swapped in).  The bundle is written to ``OUTPUT_PATH/PAGEFIND_OUTPUT_SUBDIR``
-(``pagefind/``) and served from our own output.
+pages of the output folder (``article_glob``, ``glob_for``; with
+tools/build.py, the staging folder, before it is swapped in).  The bundle is
+written to ``<output>/PAGEFIND_OUTPUT_SUBDIR`` (``pagefind/``) and served
+from our own output.
 
 What is indexed is chosen in the templates: only the element marked
 ``data-pagefind-body`` (the article: headline and body), less anything marked
@@ -41,7 +42,7 @@ finished; ``wait_for_background()`` waits for the current one.
 
 Why our own: there is no maintained Pelican plugin for Pagefind.
 
-Settings read: ``OUTPUT_PATH``, ``CACHE_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
+Settings read: ``CACHE_PATH``, ``EDITIONS``, ``I18N_SUBSITES``,
 ``ARTICLE_SAVE_AS``, ``ARTICLE_LANG_SAVE_AS``,
 ``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``).
 """
@@ -50,6 +51,7 @@ import atexit
 import hashlib
 import importlib.metadata
 import json
+import fnmatch
 import logging
 import os
 import re
@@ -64,6 +66,9 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 DEFAULT_SUBDIR = "pagefind"
+DEFAULT_GLOB = "**/*.{html}"  # Pagefind's own
+PLAIN_GLOB = re.compile(r"[\w.*-]+(?:/[\w.*-]+)*")
+STORY_MARK = b"data-pagefind-body"
 
 
 def pagefind_command(site, subdir, glob):
@@ -74,18 +79,50 @@ def pagefind_command(site, subdir, glob):
 
 
 def article_glob(settings):
-    """Pagefind's ``--glob``: the article pages of every edition, the only
-    pages with ``data-pagefind-body``.  Pagefind reads every page its glob
-    finds before it drops those without it; leaving out the listings, tag
-    pages and archives gives the same bundle for about a quarter less CPU and
-    a tenth less memory (N = 1000).  ``ARTICLE_SAVE_AS`` (and
-    ``ARTICLE_LANG_SAVE_AS``) with each ``{placeholder}`` as ``*``, under each
-    edition's folder."""
-    patterns = sorted({re.sub(r"\{[^{}]*\}", "*", settings.get(name, "{slug}.html"))
-                       for name in ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS")})
-    folders = sorted({edition.get("path", "") for edition in settings.get("EDITIONS", {}).values()} | {""})
-    globs = [f"{folder}/{pattern}" if folder else pattern for folder in folders for pattern in patterns]
+    """The ``--glob`` of the article pages of every edition, the only pages
+    with ``data-pagefind-body``: each edition's ``ARTICLE_SAVE_AS`` and
+    ``ARTICLE_LANG_SAVE_AS`` (its own, from ``I18N_SUBSITES``, if it has
+    them) with each ``{placeholder}`` as ``*`` (``*/*`` for one with a
+    ``/``), under the edition's folder.  Pagefind reads every page its glob
+    finds before it drops those without ``data-pagefind-body``: leaving out
+    the listings, tag pages and archives gives the same bundle for about a
+    quarter less CPU and a tenth less memory (N = 1000).  ``glob_for``
+    decides whether it is used."""
+    overrides = settings.get("I18N_SUBSITES", {})
+    globs = set()
+    for lang, edition in (settings.get("EDITIONS") or {"": {}}).items():
+        own = {**settings, **overrides.get(lang, {})}
+        folder = edition.get("path", "").strip("/")
+        for name in ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS"):
+            pattern = re.sub(r"\{[^{}]*\}", lambda match: "/".join(["*"] * (match[0].count("/") + 1)),
+                             own.get(name, "{slug}.html"))
+            pattern = re.sub(r"\*+", "*", pattern)
+            globs.add(f"{folder}/{pattern}" if folder else pattern)
+    globs = sorted(globs)
     return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
+
+
+def glob_alternatives(glob):
+    return glob[1:-1].split(",") if glob.startswith("{") and glob.endswith("}") else [glob]
+
+
+def glob_matches(glob, page):
+    """Whether wax (Pagefind's glob crate) would match `page` with `glob`, for
+    the globs ``article_glob`` makes: literal names and ``*`` within a name."""
+    parts = page.split("/")
+    return any(len(alternative.split("/")) == len(parts)
+               and all(fnmatch.fnmatchcase(part, pattern) for part, pattern in zip(parts, alternative.split("/")))
+               for alternative in glob_alternatives(glob))
+
+
+def glob_for(story_pages, candidate):
+    """`candidate` when it is made of plain names and ``*`` only and finds
+    every page with ``data-pagefind-body``; else Pagefind's own glob (every
+    page), which also indexes a site that has no story yet (whole pages)."""
+    plain = all(PLAIN_GLOB.fullmatch(alternative) for alternative in glob_alternatives(candidate))
+    if story_pages and plain and all(glob_matches(candidate, page) for page in story_pages):
+        return candidate
+    return DEFAULT_GLOB
 
 
 def sort_entry_file(path):
@@ -100,19 +137,25 @@ def index_in_background(output, settings):
     start_in_background(output, settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR), article_glob(settings))
 
 
+def pages_and_glob(output, subdir, candidate):
+    """(digest of the pages, the glob to give Pagefind); (None, Pagefind's own glob) when a page cannot be read."""
+    try:
+        pages_digest, story_pages = scan_pages(output, subdir)
+    except OSError as error:
+        logger.warning("Pagefind cache not used: %s", error)
+        return None, DEFAULT_GLOB
+    return pages_digest, glob_for(story_pages, candidate)
+
+
 def index_site(output, settings):
     """The pipeline's ``search_index`` step."""
     subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
-    glob = article_glob(settings)
     # Pagefind names its files by content hash; a build in place would
     # otherwise keep the previous index's files beside the new ones.
     shutil.rmtree(output / subdir, ignore_errors=True)
     cache = Path(settings["CACHE_PATH"]) / CACHE_FOLDER
-    try:
-        key = bundle_key(output, subdir, glob)
-    except OSError as error:
-        logger.warning("Pagefind cache not used: %s", error)
-        key = None
+    pages_digest, glob = pages_and_glob(output, subdir, article_glob(settings))
+    key = bundle_key(pages_digest, subdir, glob) if pages_digest else None
     if key is not None and restore_bundle(cache, key, output / subdir):
         logger.info("Pagefind index reused (same pages as a previous build)")
         return
@@ -130,7 +173,7 @@ def index_site(output, settings):
 CACHE_FOLDER = "pagefind"
 COMPLETE = "complete"
 KEPT_BUNDLES = 2
-# Changed when what this plugin does to Pagefind's output changes (sort_entry_file).
+# Changed when what this module does to Pagefind's output changes (sort_entry_file).
 BUNDLE_FORMAT = b"sorted entry file 1"
 # Pagefind reads a configuration file from its working folder and PAGEFIND_*
 # variables; none is used here, but one added later must change the key.
@@ -144,20 +187,11 @@ def installed_version(name):
         return "none"
 
 
-def bundle_key(output, subdir, glob):
-    """SHA-256 of all Pagefind's run depends on: its version, our options and
-    the path and bytes of every page it reads (every .html outside its bundle)."""
-    digest = hashlib.sha256(BUNDLE_FORMAT)
-    for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
-        digest.update(f"\0{name} {installed_version(name)}".encode())
-    digest.update(f"\0{pagefind_command('', subdir, glob)[3:]}".encode())
-    for name, value in sorted(os.environ.items()):
-        if name.startswith("PAGEFIND_"):
-            digest.update(f"\0{name}={value}".encode())
-    for name in CONFIG_FILES:
-        if Path(name).is_file():
-            digest.update(f"\0{name}\0".encode() + Path(name).read_bytes())
-    pages = []
+def scan_pages(output, subdir):
+    """(SHA-256 of the path and bytes of every .html file outside the bundle,
+    the pages among them with ``data-pagefind-body``)."""
+    digest = hashlib.sha256()
+    pages, story_pages = [], []
     for folder, folders, files in os.walk(output):
         relative = Path(folder).relative_to(output)
         if relative == Path("."):
@@ -168,6 +202,26 @@ def bundle_key(output, subdir, glob):
         # The length keeps one page's end from reading as the next one's name.
         digest.update(f"\0{page}\0{len(data)}\0".encode())
         digest.update(data)
+        if STORY_MARK in data:
+            story_pages.append(page)
+    return digest.hexdigest(), story_pages
+
+
+def bundle_key(pages_digest, subdir, glob):
+    """SHA-256 of all Pagefind's run depends on: its version, our options and
+    the path and bytes of every page of the site (``scan_pages``; more than
+    the glob gives it: safe, and one pass serves the glob's check too)."""
+    digest = hashlib.sha256(BUNDLE_FORMAT)
+    for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
+        digest.update(f"\0{name} {installed_version(name)}".encode())
+    digest.update(f"\0{pagefind_command('', subdir, glob)[3:]}".encode())
+    for name, value in sorted(os.environ.items()):
+        if name.startswith("PAGEFIND_"):
+            digest.update(f"\0{name}={value}".encode())
+    for name in CONFIG_FILES:
+        if Path(name).is_file():
+            digest.update(f"\0{name}\0".encode() + Path(name).read_bytes())
+    digest.update(f"\0pages {pages_digest}".encode())
     return digest.hexdigest()
 
 
@@ -265,7 +319,8 @@ def start_in_background(output, subdir, glob, delay=BACKGROUND_DELAY):
     timer.start()
 
 
-def _index_in_background(output, subdir, glob):
+def _index_in_background(output, subdir, candidate_glob):
+    _, glob = pages_and_glob(output, subdir, candidate_glob)
     staging = Path(tempfile.mkdtemp(dir=output, prefix=f".{subdir}-next-"))
     retired = staging.with_name(staging.name.replace("-next-", "-old-"))
     try:

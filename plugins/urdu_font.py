@@ -174,11 +174,15 @@ def cached_subset(urdu_root, source, cache_dir):
 _PENDING = {}
 
 
+def in_pipeline(settings):
+    return "urdu_font" in settings.get("PIPELINE_STEPS", ())
+
+
 def start_subset(pelican):
     """At the end of the Urdu edition's build (a subsite writing into
     OUTPUT_PATH/<path>), start subsetting in the background."""
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings):
+    if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings) or not in_pipeline(settings):
         return
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
     _PENDING["job"] = subprocess.Popen(
@@ -208,7 +212,7 @@ def subset_urdu_font(output, settings):
 
 def preload_in_urdu_pages(pelican):
     settings = pelican.settings
-    if settings["DEFAULT_LANG"] == "ur":
+    if settings["DEFAULT_LANG"] == "ur" and in_pipeline(settings):
         settings["URDU_FONT_PRELOAD"] = f"{settings['THEME_URL']}/fonts/{settings['URDU_FONT_FILE']}"
 
 

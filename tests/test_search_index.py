@@ -127,7 +127,41 @@ def test_pagefind_reads_the_article_pages_of_each_edition_only():
     settings = {"ARTICLE_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html",
                 "ARTICLE_LANG_SAVE_AS": "{date:%Y}/{date:%m}/{date:%d}/{slug}/index.html",
                 "EDITIONS": {"en": {"path": ""}, "ur": {"path": "ur"}}}
-    assert search_index.article_glob(settings) == "{*/*/*/*/index.html,ur/*/*/*/*/index.html}"
-    settings["ARTICLE_LANG_SAVE_AS"] = "{slug}-{lang}.html"
-    assert search_index.article_glob(settings) == \
-        "{*-*.html,*/*/*/*/index.html,ur/*-*.html,ur/*/*/*/*/index.html}"
+    glob = search_index.article_glob(settings)
+    assert glob == "{*/*/*/*/index.html,ur/*/*/*/*/index.html}"
+    stories = ["2018/05/02/a-story/index.html", "ur/2018/05/02/a-story/index.html"]
+    assert search_index.glob_for(stories, glob) == glob
+    assert not search_index.glob_matches(glob, "index.html")
+    assert not search_index.glob_matches(glob, "tag/rivers/index.html")
+
+
+def test_a_story_the_glob_would_miss_means_pagefind_reads_every_page():
+    import search_index
+
+    candidate = "{*/*/*/*/index.html,ur/*/*/*/*/index.html}"
+    assert search_index.glob_for(["2018/05/02/a/index.html", "news/b.html"], candidate) == "**/*.{html}"
+    # A site without stories yet: Pagefind indexes whole pages, as it always did.
+    assert search_index.glob_for([], candidate) == "**/*.{html}"
+    # Anything but plain names and `*` is not trusted to mean the same to Pagefind.
+    assert search_index.glob_for(["a[1].html"], "a[1].html") == "**/*.{html}"
+
+
+def test_the_glob_follows_each_editions_own_settings():
+    import search_index
+
+    settings = {"ARTICLE_SAVE_AS": "{date:%Y/%m/%d}/{slug}.html", "ARTICLE_LANG_SAVE_AS": "x{slug}{lang}.html",
+                "EDITIONS": {"en": {"path": ""}, "ur": {"path": "ur/"}},
+                "I18N_SUBSITES": {"ur": {"ARTICLE_SAVE_AS": "stories/{slug}/"}}}
+    assert search_index.glob_alternatives(search_index.article_glob(settings)) == \
+        ["*/*/*/*.html", "ur/stories/*/", "ur/x*.html", "x*.html"]
+
+
+def test_a_paper_without_stories_yet_publishes_with_a_search_index(tmp_path):
+    from sitebuild import build_site
+
+    pages = tmp_path / "content" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "about.md").write_text("Title: About\nSlug: about\n\nA generated fixture page.\n", encoding="utf-8")
+    result = build_site(tmp_path / "output", content=tmp_path / "content", settings="publishconf.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "output" / "pagefind" / "pagefind-entry.json").is_file()
