@@ -18,6 +18,7 @@ Everything waits by polling with generous deadlines (the machine may be busy).
 """
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -169,14 +170,43 @@ def choose(page, label, option_text, search=None):
     option.click()
 
 
-def write_body(page, dateline, text):
-    """Type the story in the rich-text editor: the dateline in bold (Ctrl+B)."""
+# The editor's visible text and the part of it drawn bold (Slate's own
+# zero-width and placeholder nodes left out).
+EDITOR_TEXT = """editor => {
+    const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT);
+    let all = "", bold = "";
+    while (walker.nextNode()) {
+        const parent = walker.currentNode.parentElement;
+        if (parent.closest("[data-slate-zero-width], [contenteditable='false']")) continue;
+        all += walker.currentNode.textContent;
+        if (parseInt(getComputedStyle(parent).fontWeight, 10) >= 600) bold += walker.currentNode.textContent;
+    }
+    return [all, bold];
+}"""
+
+
+def write_body(page, dateline, text, attempts=3):
+    """Type the story in the rich-text editor: the dateline in bold (Ctrl+B),
+    as an editor would, checking what the editor shows.  A Ctrl+B pressed
+    before the editor has taken the caret is lost (seen once in CI: the bold
+    went to the wrong words); then, as an editor would, clear it and type again."""
     editor = page.locator("[data-slate-editor='true']").last
-    editor.click()
-    page.keyboard.press("Control+b")
-    page.keyboard.type(dateline)
-    page.keyboard.press("Control+b")
-    page.keyboard.type(text)
+    handle = editor.element_handle()
+    for _ in range(attempts):
+        editor.click()
+        page.wait_for_function("editor => editor.contains(document.activeElement) && "
+                               "editor.contains(document.getSelection().anchorNode)", arg=handle)
+        page.keyboard.press("Control+b")
+        page.keyboard.type(dateline)
+        page.keyboard.press("Control+b")
+        page.keyboard.type(text)
+        page.wait_for_function(f"editor => ({EDITOR_TEXT})(editor)[0] === {json.dumps(dateline + text)}", arg=handle)
+        if editor.evaluate(EDITOR_TEXT) == [dateline + text, dateline]:
+            return
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Backspace")
+        page.wait_for_function(f"editor => ({EDITOR_TEXT})(editor)[0] === ''", arg=handle)
+    raise AssertionError(f"the editor shows {editor.evaluate(EDITOR_TEXT)} after {attempts} attempts")
 
 
 def publish(page):
