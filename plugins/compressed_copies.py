@@ -3,7 +3,8 @@
 For hosts that send precompressed files (nginx's ``brotli_static`` and
 ``gzip_static``, deploy/nginx.conf).  The last step of ``pipeline``: after
 minification and fingerprinting, so every edition, the sitemap, the font and
-the search bundle are compressed in their final form.  A copy that would not be smaller than its file is not written.
+the search bundle are compressed in their final form.  A copy that would not
+be smaller than its file is not written.
 
 * brotli runs at ``PRECOMPRESS_BROTLI_QUALITY``: a number, or a dict from
   file suffix to number (11, the maximum, for suffixes not listed).  Quality
@@ -32,8 +33,8 @@ its pool once per format and ignores the workers' errors.  At 5,000 stories it
 took 10.5 s with a cache wrapped around it (5.7 s with every copy already
 cached); this module takes 5.3 s.
 
-Settings read: ``CACHE_PATH``, ``PRECOMPRESS_BROTLI``, ``PRECOMPRESS_GZIP`` (both default
-True), ``PRECOMPRESS_BROTLI_QUALITY``, ``PRECOMPRESS_BROTLI_LARGE_FILE_SIZE``,
+Settings read: ``CACHE_PATH``, ``PRECOMPRESS_BROTLI``, ``PRECOMPRESS_GZIP``
+(both default True), ``PRECOMPRESS_BROTLI_QUALITY``, ``PRECOMPRESS_BROTLI_LARGE_FILE_SIZE``,
 ``PRECOMPRESS_BROTLI_LARGE_FILE_QUALITY``, ``PRECOMPRESS_MIN_SIZE`` (default 20
 bytes), ``PRECOMPRESS_TEXT_EXTENSIONS``, ``PRECOMPRESS_FILES_PER_TASK``
 (default 64).

@@ -50,8 +50,8 @@ Settings read: ``CACHE_PATH``, ``EDITIONS``, ``I18N_SUBSITES``,
 import atexit
 import hashlib
 import importlib.metadata
-import json
 import fnmatch
+import json
 import logging
 import os
 import re
@@ -137,16 +137,6 @@ def index_in_background(output, settings):
     start_in_background(output, settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR), article_glob(settings))
 
 
-def pages_and_glob(output, subdir, candidate):
-    """(digest of the pages, the glob to give Pagefind); (None, Pagefind's own glob) when a page cannot be read."""
-    try:
-        pages_digest, story_pages = scan_pages(output, subdir)
-    except OSError as error:
-        logger.warning("Pagefind cache not used: %s", error)
-        return None, DEFAULT_GLOB
-    return pages_digest, glob_for(story_pages, candidate)
-
-
 def index_site(output, settings):
     """The pipeline's ``search_index`` step."""
     subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
@@ -154,8 +144,13 @@ def index_site(output, settings):
     # otherwise keep the previous index's files beside the new ones.
     shutil.rmtree(output / subdir, ignore_errors=True)
     cache = Path(settings["CACHE_PATH"]) / CACHE_FOLDER
-    pages_digest, glob = pages_and_glob(output, subdir, article_glob(settings))
-    key = bundle_key(pages_digest, subdir, glob) if pages_digest else None
+    try:
+        pages_digest, story_pages = scan_pages(output, subdir)
+        glob = glob_for(story_pages, article_glob(settings))
+        key = bundle_key(pages_digest, subdir, glob)
+    except OSError as error:
+        logger.warning("Pagefind cache not used: %s", error)
+        glob, key = DEFAULT_GLOB, None
     if key is not None and restore_bundle(cache, key, output / subdir):
         logger.info("Pagefind index reused (same pages as a previous build)")
         return
@@ -187,18 +182,23 @@ def installed_version(name):
         return "none"
 
 
-def scan_pages(output, subdir):
-    """(SHA-256 of the path and bytes of every .html file outside the bundle,
-    the pages among them with ``data-pagefind-body``)."""
-    digest = hashlib.sha256()
-    pages, story_pages = [], []
+def html_pages(output, subdir):
+    """(path, bytes) of every .html file outside the bundle, in path order."""
+    pages = []
     for folder, folders, files in os.walk(output):
         relative = Path(folder).relative_to(output)
         if relative == Path("."):
             folders[:] = [name for name in folders if name != subdir]
         pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
     for page in sorted(pages):
-        data = (output / page).read_bytes()
+        yield page, (output / page).read_bytes()
+
+
+def scan_pages(output, subdir):
+    """(SHA-256 of the path and bytes of every page, the pages with ``data-pagefind-body``), in one read."""
+    digest = hashlib.sha256()
+    story_pages = []
+    for page, data in html_pages(output, subdir):
         # The length keeps one page's end from reading as the next one's name.
         digest.update(f"\0{page}\0{len(data)}\0".encode())
         digest.update(data)
@@ -320,7 +320,10 @@ def start_in_background(output, subdir, glob, delay=BACKGROUND_DELAY):
 
 
 def _index_in_background(output, subdir, candidate_glob):
-    _, glob = pages_and_glob(output, subdir, candidate_glob)
+    try:  # no cache here: the pages are read for the glob's check only
+        glob = glob_for([page for page, data in html_pages(output, subdir) if STORY_MARK in data], candidate_glob)
+    except OSError:
+        glob = DEFAULT_GLOB
     staging = Path(tempfile.mkdtemp(dir=output, prefix=f".{subdir}-next-"))
     retired = staging.with_name(staging.name.replace("-next-", "-old-"))
     try:

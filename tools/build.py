@@ -298,13 +298,12 @@ def record(output, key, stamps, stamped_at, facts_path):
     except uptodate.Unstampable as reason:
         return reason
     # Stamped after the build: one saved while it ran may not be in the pages.
-    racy_after = (stamped_at - uptodate.RACY_SECONDS) * 1e9
-    changed = sorted(path for path, stat in extra.items() if path not in stamps and stat.st_mtime_ns >= racy_after)
+    changed = sorted(path for path, stat in extra.items() if path not in stamps and uptodate.racy(stat, stamped_at))
     if changed:
         return f"{changed[0]} changed while the site was being built"
     stamps = {**uptodate.stamp_inputs(extra, stamped_at), **stamps}
     try:
-        uptodate.write_record(output, key, stamps, facts, excluded=facts["excluded"])
+        uptodate.write_record(output, key, stamps, facts)
     except OSError as error:
         return f"{uptodate.record_path(output)} could not be written ({error.strerror or error})"
     return None

@@ -619,9 +619,7 @@ class Session:
     def _refresh_search_index(self):
         search_index = self._search_index()
         if search_index:
-            search_index.start_in_background(
-                self.output, self.main_settings.get("PAGEFIND_OUTPUT_SUBDIR", search_index.DEFAULT_SUBDIR),
-                search_index.article_glob(self.main_settings))
+            search_index.index_in_background(self.output, self.main_settings)
 
     def stop_search_index(self):
         """Stop an unfinished Pagefind run before pages change under it."""

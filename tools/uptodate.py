@@ -55,19 +55,17 @@ RACY_SECONDS = 2
 SKIPPED_TOP_LEVEL = {"cache", "output", "tests", "docs", "screenshots"}
 SKIPPED_NAMES = {"__pycache__", "node_modules"}
 SKIPPED_SUFFIXES = (".pyc", ".mo", ".tmp")
-# Variables that differ between two runs of the same build without changing it.
+# Variables that differ between two runs of the same build without changing
+# it: the build's time (the window below), Make's, the shell's, the terminal's.
 IGNORED_VARIABLES = {
     "SOURCE_DATE_EPOCH", "BUILD_RECORD_FACTS", "PWD", "OLDPWD", "SHLVL", "_", "TERM", "COLORTERM",
     "COLUMNS", "LINES", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKE_TERMOUT", "MAKE_TERMERR",
     "PYTEST_CURRENT_TEST", "SSH_AUTH_SOCK", "SSH_AGENT_PID", "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY",
-    "DISPLAY", "WINDOWID", "TMUX", "TMUX_PANE", "STY", "GPG_TTY", "TERM_PROGRAM", "TERM_PROGRAM_VERSION",
-    "TERM_SESSION_ID", "ITERM_SESSION_ID", "SECURITYSESSIONID", "XPC_SERVICE_NAME", "XPC_FLAGS",
+    "DISPLAY", "WINDOWID", "WINDOWPATH", "TMUX", "STY", "GPG_TTY", "VTE_VERSION", "SECURITYSESSIONID",
+    "XPC_SERVICE_NAME", "XPC_FLAGS", "INVOCATION_ID", "JOURNAL_STREAM",
 }
-
-
 IGNORED_PREFIXES = ("TERM_", "GNOME_TERMINAL_", "VSCODE_", "KITTY_", "WEZTERM_", "KONSOLE_", "XDG_SESSION_",
                     "WT_", "ITERM_", "TMUX_")
-IGNORED_VARIABLES |= {"INVOCATION_ID", "JOURNAL_STREAM", "WINDOWPATH", "VTE_VERSION"}
 
 
 def ignored(variable):
@@ -119,9 +117,11 @@ class Unstampable(Exception):
     nothing, an unreadable folder, a pipe): the build runs, and keeps no record."""
 
 
-def stat_of(entry):
+def stat_of(entry, follow_symlinks=True):
     # On Windows a directory entry's stat has no inode (st_ino is 0): ask the file.
-    return os.stat(entry.path) if os.name == "nt" else entry.stat()
+    if os.name == "nt":
+        return os.stat(entry.path, follow_symlinks=follow_symlinks)
+    return entry.stat(follow_symlinks=follow_symlinks)
 
 
 def walk_files(folder, project=False, skip=()):
@@ -185,14 +185,19 @@ def files_under(folder, project=False, skip=()):
     return {str(folder / relative): stat for relative, stat in walk_files(folder, project, skip).items()}
 
 
-def stamp_inputs(files, stamped_at, racy_seconds=RACY_SECONDS):
+def racy(stat, stamped_at):
+    """Modified within RACY_SECONDS of `stamped_at`, or later: a save in the
+    same clock tick as the stamp may keep the time the stamp saw."""
+    return stat.st_mtime_ns >= (stamped_at - RACY_SECONDS) * 1e9
+
+
+def stamp_inputs(files, stamped_at):
     """{path: [mtime_ns, size, inode, content digest or None]}; the digest only
-    for files modified within `racy_seconds` of `stamped_at` (or later)."""
-    racy_after = int((stamped_at - racy_seconds) * 1e9)
+    for files ``racy`` at `stamped_at`."""
     stamps = {}
     for path, stat in files.items():
         digest = None
-        if stat.st_mtime_ns >= racy_after:
+        if racy(stat, stamped_at):
             try:
                 digest = file_digest(path)
             except OSError as error:
@@ -216,7 +221,7 @@ def output_digest(output):
                 pending.append((Path(entry.path), relative + "/"))
                 digest.update(f"d\0{relative}\0".encode())
             else:
-                stat = os.lstat(entry.path) if os.name == "nt" else entry.stat(follow_symlinks=False)
+                stat = stat_of(entry, follow_symlinks=False)
                 digest.update(f"f\0{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0"
                               f"{stat.st_mode}\0".encode())
                 count += 1
@@ -262,8 +267,9 @@ def why_build(output, key, content, moment, settings=None):
     return None
 
 
-def write_record(output, key, stamps, facts, excluded=()):
-    excluded = tuple(str(Path(folder).resolve()) + os.sep for folder in excluded)
+def write_record(output, key, stamps, facts):
+    """`facts`: what the build said of itself (plugins/build_record.py)."""
+    excluded = tuple(str(Path(folder).resolve()) + os.sep for folder in facts.get("excluded", ()))
     record = {
         "version": VERSION,
         "key": key,
