@@ -50,9 +50,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = 1
 RACY_SECONDS = 2
-# Project folders no build reads (the content folder and output are named
-# by the command; a test's fixture content is passed as --content).
-SKIPPED_TOP_LEVEL = {"cache", "output", "tests", "docs", "screenshots"}
+# Project folders no build reads.  The content folder and output are named
+# by the command: content/ is walked as the content folder when it is the one
+# built, and is no input of a build of another (a test's fixture newsroom).
+SKIPPED_TOP_LEVEL = {"cache", "content", "output", "tests", "docs", "screenshots"}
 SKIPPED_NAMES = {"__pycache__", "node_modules"}
 SKIPPED_SUFFIXES = (".pyc", ".mo", ".tmp")
 # Variables that differ between two runs of the same build without changing
