@@ -605,6 +605,14 @@ def attach_photos(content):
         fail(content, str(error), needle, "Image:")
 
 
+def shows_photos(content):
+    """Whether a story this plugin read publishes photo sizes: a lead photo,
+    or photos (or links to them) in its body."""
+    if getattr(content, "lead_photo", None) is not None:
+        return True
+    return f"{library_for(content.settings).base_url}/" in (getattr(content, "_content", None) or "")
+
+
 # -- static files and bookkeeping ------------------------------------------------
 
 _STATIC_IMAGES = []  # (source, output file) of every edition's static raster images

@@ -69,6 +69,12 @@ STEPS = {
 }
 
 
+# The steps that rewrite or copy the theme's static files (the stylesheet, the
+# scripts): while none of them runs, an edited theme file is only copied
+# (tools/incremental.py, quick_theme_update).
+THEME_FILE_STEPS = {"minify", "fingerprint", "compressed_copies"}
+
+
 class UnknownStep(Exception):
     pass
 
@@ -82,9 +88,12 @@ def steps_of(settings):
     return [STEPS[name] for name in names]
 
 
-def preview_steps(names):
-    """``make serve``'s list from a profile's: no fingerprints, the search index in the background."""
-    return [{"search_index": "search_index_in_background"}.get(name, name) for name in names if name != "fingerprint"]
+def preview_steps(names, in_background=True):
+    """``make serve``'s list from a profile's: no fingerprints, the search
+    index in the background (not for its full builds in another process,
+    which wait for it)."""
+    background = {"search_index": "search_index_in_background"} if in_background else {}
+    return [background.get(name, name) for name in names if name != "fingerprint"]
 
 
 def run_steps(pelican):

@@ -2,6 +2,7 @@
 a full build of the same content writes, byte for byte."""
 
 import filecmp
+import os
 import shutil
 from pathlib import Path
 
@@ -195,4 +196,117 @@ def test_a_story_without_summary_shows_its_new_description_at_once(session, tmp_
         assert session.quick_update([story]) or session.build() is not None
         page = next(p for p in session.output.rglob(f"{story.stem}/index.html") if p.relative_to(session.output).parts[0] != "ur")
         assert f'content="{marker} opens the story.' in page.read_text(encoding="utf-8")
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_stylesheet_edit_is_copied_without_rendering_and_matches_a_full_build(session, tmp_path):
+    stylesheet = Path(session.theme) / "static" / "css" / "site.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.lorem-rule { color: rebeccapurple; }\n",
+                          encoding="utf-8")
+
+    assert session.quick_theme_update([str(stylesheet)])
+
+    assert session.stats["rendered"] == 0 and session.stats["copied"] == 1
+    assert "rebeccapurple" in (session.output / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_new_theme_file_or_a_template_is_not_a_copy(session):
+    new_script = Path(session.theme) / "static" / "js" / "lorem.js"
+    new_script.write_text("export const lorem = 1;\n", encoding="utf-8")
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+
+    assert not session.quick_theme_update([str(new_script)])  # a build copies it (and lists it nowhere else)
+    assert not session.quick_theme_update([str(footer)])
+
+
+def test_a_deleted_story_and_its_translation_leave_in_place_as_in_a_full_build(session, tmp_path):
+    story = translated_story(session.content)
+    translation = story.with_suffix(".ur.md")
+    alone = next(p for p in sorted((session.content / "articles").rglob("*.md"))
+                 if not p.name.endswith(".ur.md") and not p.with_suffix(".ur.md").exists())
+    pages_before = set(Site(session.output).pages())
+    gone = [str(story), str(translation), str(alone)]
+    for path in gone:
+        Path(path).unlink()
+
+    assert session.can_remove_in_place(gone)
+    session.build()
+
+    # Their pages in both editions are gone, folders and all (and listing
+    # pages they alone filled, as in a full build).
+    removed = pages_before - set(Site(session.output).pages())
+    assert sum(page.split("/")[-2] in (story.stem, alone.stem) for page in removed) == 3
+    assert 3 <= len(removed) <= session.stats["removed"]
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_the_preview_full_build_links_the_plain_asset_names_like_builds_in_place(session, tmp_path):
+    """make serve's full build (after a deleted photo) takes the preview's
+    steps, not the profile's: no fingerprinted names the next build in
+    place would not link."""
+    session.full_build()
+
+    assert (session.output / "theme" / "css" / "site.css").is_file()
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+@pytest.mark.parametrize("mode", ["forked", "one process", "a forked process fails"])
+def test_pages_rendered_on_every_core_are_the_pages_of_one_process(session, tmp_path, monkeypatch, mode):
+    """A template edit renders every page again: shared among forked copies
+    of the process on Linux, in this one elsewhere (macOS, Windows: no safe
+    fork), and again here for a share whose process failed."""
+    import incremental
+    import processes
+
+    parent = os.getpid()
+    forks = []
+    real_fork, real_render_share = os.fork, incremental.render_share
+    forking = mode != "one process" and processes.can_fork()
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    def failing_in_child(jobs):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        real_render_share(jobs)
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    monkeypatch.setattr(processes, "available_cpus", lambda: 2)
+    if mode == "one process":
+        monkeypatch.setattr(processes, "can_fork", lambda: False)
+    if mode == "a forked process fails":
+        monkeypatch.setattr(incremental, "render_share", failing_in_child)
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Ipsum"), encoding="utf-8")
+    session.forget_pages()
+
+    session.build()
+
+    assert session.stats["rendered"] == len(session.jobs)
+    assert bool(forks) == forking
+    site = Site(session.output)
+    assert all("© Ipsum" in site.text(page) for page in site.pages() if not page.startswith("ur/"))
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_summary_removed_by_a_quick_edit_stays_removed_in_later_builds(session, tmp_path):
+    """A quick edit refreshes the story object in place: what the old text
+    set and the new one does not (its Summary) must go too, or the next build
+    in place (another story added) brings the old description back."""
+    story = translated_story(session.content)
+    header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
+    assert "\nSummary:" in f"\n{header}"
+    header = "\n".join(line for line in header.splitlines() if not line.startswith("Summary:"))
+    story.write_text(f"{header}\n\nNOSUMMARY opens the story.\n\n{body}", encoding="utf-8")
+    assert session.quick_update([story])
+
+    for _ in range(2):  # (Pelican wrote the old Summary back at the end of the first)
+        session.forget_pages()  # every page is rendered again from the objects in memory
+        session.build()
+
+    page = next(p for p in session.output.rglob(f"{story.stem}/index.html") if p.relative_to(session.output).parts[0] != "ur")
+    assert 'name="description" content="NOSUMMARY opens the story.' in page.read_text(encoding="utf-8")
     assert differences(session.output, full_build(session, tmp_path, "full")) == []

@@ -6,7 +6,7 @@ import watchfiles
 from PIL import Image
 
 from incremental import Session
-from photo_fixture import CARD_SLUG, LEAD_ARTICLE, write_photo_content
+from photo_fixture import CARD_SLUG, LEAD_ARTICLE, LEAD_SLUG, PLAIN_SLUG, write_photo_content
 from serve import rebuild
 from sitebuild import REFERENCE_EPOCH, Site
 
@@ -61,3 +61,13 @@ def test_a_replaced_photo_shows_without_touching_the_story(served):
     assert site.html("index.html").select_one(f'a[href$="{CARD_SLUG}/"]') is not None
     card_sources = [image["src"] for image in site.html("index.html").select("picture.story-card-photo img")]
     assert any(source.split("-")[1] == after.split("-")[1] for source in card_sources), "the front page too"
+
+
+def test_a_deleted_story_with_photos_takes_a_full_build(served):
+    """A full build would no longer publish the sizes of its photos, which a
+    build in place leaves where they are."""
+    session, _ = served
+    folder = session.content / "articles" / "2024"
+    assert not session.can_remove_in_place([str(folder / f"{LEAD_SLUG}.md")])
+    assert not session.can_remove_in_place([str(folder / "bridge.jpg")])  # a photo: not a story
+    assert session.can_remove_in_place([str(next(folder.glob(f"{PLAIN_SLUG}.md")))])

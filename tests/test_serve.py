@@ -137,3 +137,44 @@ def test_the_preview_server_adds_its_script_only_to_what_it_sends(preview):
     assert "__preview__" not in on_disk
     status, missing = preview.get("ur/no-such-page/")
     assert status == 404 and 'lang="ur"' in missing and "__preview__/overlay.js" in missing
+
+
+def last_rebuild(preview):
+    return [line for line in preview.log().splitlines() if re.match(r"(fixed: )?rebuilt in ", line)][-1]
+
+
+def test_a_stylesheet_edit_is_served_without_rendering_a_page(preview):
+    stylesheet = preview.theme / "static" / "css" / "site.css"
+    original = stylesheet.read_text(encoding="utf-8")
+    before = preview.status()["rebuilds"]
+    stylesheet.write_text(original + "\n.fixture-rule { color: rebeccapurple; }\n", encoding="utf-8")
+    try:
+        preview.wait_for_rebuild(before, "the stylesheet", lambda: "rebeccapurple" in preview.get("theme/css/site.css")[1])
+        assert re.fullmatch(r"rebuilt in [\d.]+ s: 0 pages rendered, [1-9]\d* unchanged", last_rebuild(preview))
+        assert differences(preview.output, preview.full_build("full-stylesheet")) == []
+    finally:
+        before = preview.status()["rebuilds"]
+        stylesheet.write_text(original, encoding="utf-8")
+        preview.wait_for_rebuild(before, "the stylesheet as it was",
+                                 lambda: "rebeccapurple" not in preview.get("theme/css/site.css")[1])
+
+
+def test_a_deleted_story_is_gone_from_the_preview_as_from_a_full_build(preview):
+    slug = "fixture-short-lived"
+    path = preview.story(STORY).with_name(f"{slug}.md")
+    before = preview.status()["rebuilds"]
+    path.write_text(f"Title: A short-lived fixture story\nDate: 2024-03-02 09:30\nCategory: Syria\nSlug: {slug}\n\n"
+                    "Written for a test, then deleted.\n", encoding="utf-8")
+    preview.wait_for_rebuild(before, "the new story", lambda: preview.get(f"2024/03/02/{slug}/")[0] == 200)
+    assert "A short-lived fixture story" in preview.get("")[1]
+
+    before = preview.status()["rebuilds"]
+    path.unlink()
+    preview.wait_for_rebuild(before, "the story gone", lambda: preview.get(f"2024/03/02/{slug}/")[0] == 404)
+
+    assert "A short-lived fixture story" not in preview.get("")[1]
+    assert not (preview.output / "2024" / "03" / "02" / slug).exists()
+    # Rebuilt in this process (pages kept), not by a full build in another one.
+    assert re.fullmatch(r"rebuilt in [\d.]+ s: \d+ pages rendered, [1-9]\d* unchanged", last_rebuild(preview))
+    assert preview.status()["problems"] == []
+    assert differences(preview.output, preview.full_build("full-deleted")) == []

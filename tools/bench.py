@@ -200,8 +200,14 @@ def last_rebuild(log):
     return {"rendered": int(found[-1][0]), "kept": int(found[-1][1])} if found else {}
 
 
+# The edits timed with tools/serve.py running, in this order (the deleted
+# stories are the new ones).
+EDITS = (("article", "one word of one article"), ("template", "a template (footer)"),
+         ("stylesheet", "the stylesheet"), ("new_article", "a new article"), ("deleted_article", "a deleted article"))
+
+
 def bench_edit_loop(corpus, work, repeats=3):
-    """Times of the three edits with tools/serve.py running on a copy of `corpus`."""
+    """Times of the edits (EDITS) with tools/serve.py running on a copy of `corpus`."""
     content = work / "serve-content"
     theme = work / "serve-theme"
     shutil.copytree(corpus, content)
@@ -226,13 +232,18 @@ def bench_edit_loop(corpus, work, repeats=3):
         word = body.split()[5]
         footer = theme / "templates" / "partials" / "footer.html"
         footer_text = footer.read_text(encoding="utf-8")
-        results = {"startup_s": startup, "article": [], "template": [], "new_article": [], "rendered": {}}
+        stylesheet = theme / "static" / "css" / "site.css"
+        stylesheet_text = stylesheet.read_text(encoding="utf-8")
+        results = {"startup_s": startup, "rendered": {}, **{name: [] for name, _ in EDITS}}
 
         def edit(number):
             story.write_text(f"{header}\n\n{body.replace(f' {word} ', f' lorem{number} ', 1)}", encoding="utf-8")
 
         def template(number):
             footer.write_text(footer_text + f"{{# bench {number} #}}\n", encoding="utf-8")
+
+        def stylesheet_edit(number):
+            stylesheet.write_text(stylesheet_text + f"\n.bench-{number} {{ color: rebeccapurple; }}\n", encoding="utf-8")
 
         def new_article(number):
             path = content / "articles" / "2024" / f"bench-new-{number}.md"
@@ -241,10 +252,17 @@ def bench_edit_loop(corpus, work, repeats=3):
                             f"Tags: Lorem Ipsum\nSlug: bench-new-{number}\nSummary: Lorem ipsum.\n\n"
                             + body, encoding="utf-8")
 
+        def deleted_article(number):
+            (content / "articles" / "2024" / f"bench-new-{number}.md").unlink()
+
+        changes = {"article": edit, "template": template, "stylesheet": stylesheet_edit,
+                   "new_article": new_article, "deleted_article": deleted_article}
+
         async def scenario():
             connection = await livereload_client(port)
             quiet = 1.0
-            for name, change in (("article", edit), ("template", template), ("new_article", new_article)):
+            for name, _ in EDITS:
+                change = changes[name]
                 for number in range(repeats):
                     failures = server_status(port)["failed"]
                     seconds = await time_until_reload(
@@ -263,6 +281,9 @@ def bench_edit_loop(corpus, work, repeats=3):
         page = next(page for page in output.rglob(f"{story.stem}/index.html")
                     if page.relative_to(output).parts[0] != "ur")  # not its translation
         results["edit_visible"] = f"lorem{repeats - 1}" in page.read_text(encoding="utf-8")
+        results["deleted_gone"] = not list(output.rglob("bench-new-*"))
+        results["stylesheet_served"] = f".bench-{repeats - 1} " in (output / "theme" / "css" / "site.css").read_text(
+            encoding="utf-8")
         # The first save after the server started (issue 13: it used to
         # subset the Urdu font), next to the later ones.
         results["first_save_s"] = results["article"][0]
@@ -396,8 +417,7 @@ def report(results, edits, inproc, profiles, doc, started):
             "| change | edit-to-reload s | pages rendered / unchanged |",
             "|---|---|---|",
         ]
-        for name, label in (("article", "one word of one article"), ("template", "a template (footer)"),
-                            ("new_article", "a new article")):
+        for name, label in EDITS:
             rendered = edits["rendered"].get(name, {})
             text.append(f"| {label} | {statistics.median(edits[name]):.2f} ({', '.join(f'{s:.2f}' for s in edits[name])}) "
                         f"| {rendered.get('rendered', '?')} / {rendered.get('kept', '?')} |")
@@ -407,7 +427,9 @@ def report(results, edits, inproc, profiles, doc, started):
             f"{', '.join(f'{seconds:.2f}' for seconds in edits['later_saves_s'])} s.",
             "",
             f"Server start (first build, in process): {edits['startup_s']:.1f} s; the edited page showed the "
-            f"edit: {'yes' if edits['edit_visible'] else 'NO'}; serve process peak RSS {edits['serve_rss_mb']:.0f} MB.",
+            f"edit: {'yes' if edits['edit_visible'] else 'NO'}; the served stylesheet had the last edit: "
+            f"{'yes' if edits['stylesheet_served'] else 'NO'}; the deleted articles' pages were gone: "
+            f"{'yes' if edits['deleted_gone'] else 'NO'}; serve process peak RSS {edits['serve_rss_mb']:.0f} MB.",
             "",
         ]
     if inproc:

@@ -20,11 +20,17 @@ The preview shows what the published site does not: drafts
 atomic full builds alike.
 
 A template or catalog change drops every signature (everything is rendered
-again, still without re-reading content).  Settings and plugin changes need
-a new process (tools/serve.py restarts itself); a deleted or renamed source
-file falls back to a full atomic build, which also removes stale pages.
+again, still without re-reading content).  A page or feed that an earlier
+build wrote and this one does not (a deleted story's, a story whose slug
+changed, a listing's last page) is removed before the steps after the pages
+read the output.  An edited stylesheet or script of the theme is copied
+(`quick_theme_update`).  Settings and plugin changes need a new process
+(tools/serve.py restarts itself); a deleted photo or other copied file falls
+back to a full atomic build with the preview's steps, which also removes
+what it published.
 """
 
+import fnmatch
 import gc
 import hashlib
 import itertools
@@ -55,6 +61,10 @@ import build  # noqa: E402
 PREVIEW_SETTINGS = {"SHOW_DRAFTS": True}
 
 _TOKENS = itertools.count(1)
+# Pages are rendered in this many processes at most (each holds a copy of the
+# site's objects), and in one below this many pages (a fork costs more).
+MAX_RENDER_PROCESSES = 4
+PARALLEL_MIN_PAGES = 64
 _SESSION = None  # the session whose build is running
 
 
@@ -111,6 +121,12 @@ def tokens_of(signature, found=None):
         for part in signature:
             tokens_of(part, found)
     return found
+
+
+def read_attributes(content):
+    """The attributes Pelican's Content sets from a story's metadata (one per
+    key, ``_summary`` for its Summary, the localized dates)."""
+    return {key.lower() for key in content.metadata} | {"_summary", "locale_date", "locale_modified"}
 
 
 def forget_memoized(objects=None):
@@ -179,13 +195,13 @@ class SkipUnchanged:
             self._written_files.add(path)
             session.stats["kept"] += 1
             return
-        render_page(template, make_localcontext(), context, path,
-                    lambda: self._open_w(path, "utf-8", override=override))
-        session.stats["rendered"] += 1
-        if signature is None:
-            session.signatures.pop(path, None)
-        else:
-            session.signatures[path] = signature
+        # Claimed now, in writing order, by Pelican's rule for a page written
+        # twice (an override); rendered once every page is known (FinishPages).
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=override) as claimed:
+            target = claimed.name  # os.devnull for a page Pelican skips
+        session.signatures.pop(path, None)
+        session.deferred.append(Deferred(template, make_localcontext, context, path, target, signature))
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -257,9 +273,77 @@ class SkipUnchanged:
 _WRITER_CLASSES = {}
 
 
+class Deferred(NamedTuple):
+    """A page to render once every page of the build is known."""
+    template: object
+    make_localcontext: object
+    context: dict
+    path: str  # the page's place in the output
+    target: str  # where it is written: `path`, or os.devnull for a page Pelican skips
+    signature: object
+
+
+def render_share(jobs):
+    for job in jobs:
+        render_page(job.template, job.make_localcontext(), job.context, job.target)
+
+
+def render_on_every_core(jobs):
+    """Render `jobs`: a share in each forked copy of this process where that
+    is safe (plugins/processes.py: Linux), the first share here; elsewhere
+    all of them here.  A share whose process failed is rendered again here,
+    so that its error is raised as it would be without the fork."""
+    from processes import available_cpus, can_fork  # plugins/ is on sys.path once the settings are read
+
+    count = min(available_cpus(), MAX_RENDER_PROCESSES) if can_fork() and len(jobs) >= PARALLEL_MIN_PAGES else 1
+    shares = [jobs[index::count] for index in range(count)]
+    children = []
+    for share in shares[1:]:
+        pid = os.fork()
+        if pid == 0:  # the child renders its share and leaves without running anything of the parent's
+            status = 1
+            try:
+                render_share(share)
+                status = 0
+            finally:
+                os._exit(status)
+        children.append((pid, share))
+    render_share(shares[0])
+    failed = [share for pid, share in children if os.waitpid(pid, 0)[1] != 0]
+    for share in failed:
+        render_share(share)
+
+
+class FinishPages:
+    """The last generator of each edition's run in a build in place: renders
+    the pages its writer put off, on every core, before the edition's
+    ``finalized`` (the Urdu font's subset starts there from the Urdu pages).
+    In the main site's run, which ends after every edition's (the Urdu one is
+    written inside the main site's writer), it then removes the pages and
+    feeds that earlier builds wrote and this one did not (a deleted story's,
+    a story's whose slug changed) before the steps after the pages read the
+    output (the search index, the font)."""
+
+    def __init__(self, *args, settings, **kwargs):
+        self.settings = settings
+
+    def generate_output(self, writer):
+        from editions import is_main_site  # a plugin: importable once the settings are read
+
+        if _SESSION is None:
+            return
+        _SESSION.render_deferred()
+        if is_main_site(self.settings):
+            _SESSION.remove_stale_outputs()
+
+
 class IncrementalPelican(Pelican):
     """Pelican whose writer is wrapped with `SkipUnchanged` (also used by
-    pelican-i18n-subsites for the subsites, through ``PELICAN_CLASS``)."""
+    pelican-i18n-subsites for the subsites, through ``PELICAN_CLASS``), with
+    `FinishPages` after every other generator."""
+
+    def _get_generator_classes(self):
+        return [*super()._get_generator_classes(), FinishPages]
 
     def _get_writer(self):
         writer = super()._get_writer()
@@ -358,6 +442,8 @@ class Session:
         self.generators = {}  # of the last build: (lang, class name) -> generator
         self.jobs = {}  # of the last build: output path -> how it was written
         self.dependents = {}  # story token -> output paths that show it
+        self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
+        self.deferred = []  # of the running build: pages to render (Deferred)
         self.main_settings = None
         self.stats = {}
         self.last_duration = None
@@ -393,13 +479,62 @@ class Session:
         # browser reloads without waiting for Pagefind (plugins/pipeline.py).
         import pipeline  # a plugin: importable once the settings put plugins/ on sys.path
 
+        self.full_build_steps = pipeline.preview_steps(settings.get("PIPELINE_STEPS", ()), in_background=False)
         settings["PIPELINE_STEPS"] = pipeline.preview_steps(settings.get("PIPELINE_STEPS", ()))
         return settings
 
     def record(self, path, job, signature):
         self.jobs[path] = job
+        self.outputs_seen.add(path)
         for found in tokens_of(signature) if signature is not None else ():
             self.dependents.setdefault(found, set()).add(path)
+
+    def render_deferred(self):
+        """Render the pages this build put off (`SkipUnchanged._emit`): a page
+        written twice only in its last version, none of those Pelican skips."""
+        jobs, self.deferred = self.deferred, []
+        written = [job for job in jobs if job.target != os.devnull]
+        last = {job.target: index for index, job in enumerate(written)}
+        render_on_every_core([job for index, job in enumerate(written) if last[job.target] == index])
+        for job in jobs:
+            if job.signature is None:
+                self.signatures.pop(job.path, None)
+            else:
+                self.signatures[job.path] = job.signature
+        self.stats["rendered"] += len(jobs)
+
+    def remove_stale_outputs(self):
+        """Remove the pages and feeds of earlier builds that this build did
+        not write (with the folders they leave empty)."""
+        stale = self.outputs_seen - set(self.jobs)
+        for path in sorted(stale):
+            path = Path(path)
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == self.output or not folder.is_relative_to(self.output):
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty
+                    break
+            self.signatures.pop(str(path), None)
+        self.outputs_seen = set(self.jobs)
+        self.stats["removed"] = len(stale)
+
+    def can_remove_in_place(self, paths):
+        """Whether deleting the source files `paths` is undone by a build in
+        place: each was a story or page this session read (not a photo or
+        another file Pelican copies) and published no photo (a full build
+        would not publish that photo's sizes any more)."""
+        if not self.generators:
+            return False
+        photos = sys.modules["photos"] if "photos" in self.main_settings["PLUGINS"] else None
+        for path in map(Path, paths):
+            found = [cached[1] for generator in self.generators.values()
+                     if (cached := generator._cache.get(os.path.relpath(path, generator.path))) is not None]
+            if not found or (photos and any(photos.shows_photos(content) for content in found)):
+                return False
+        return True
 
     def forget_pages(self):
         """Render every page at the next build (a template or catalog changed)."""
@@ -429,6 +564,7 @@ class Session:
         self.stats = {"rendered": 0, "kept": 0}
         if fresh:
             self.forget_pages()
+            self.outputs_seen = set()
             build.remove_leftovers(self.output.parent, self.output.name)
             if self.output.exists():
                 retired = self.output.parent / f"{build.RETIRED_PREFIX}{self.output.name}-{os.getpid()}"
@@ -436,7 +572,7 @@ class Session:
                 shutil.rmtree(retired, ignore_errors=True)
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
-        self.generators, self.jobs, self.dependents = {}, {}, {}
+        self.generators, self.jobs, self.dependents, self.deferred = {}, {}, {}, []
         forget_memoized()
         cwd = os.getcwd()
         os.chdir(ROOT)
@@ -444,6 +580,8 @@ class Session:
             pelican = IncrementalPelican(self._settings())
             self.main_settings = pelican.settings
             pelican.run()
+            if self.deferred:  # pages a plugin wrote after FinishPages
+                self.render_deferred()
         except BaseException:
             self.generators = {}  # what this build recorded is incomplete: the next one is a full build
             raise
@@ -509,6 +647,12 @@ class Session:
             outputs = set()
             for generator, key, old, new, stamp in refreshed:
                 old_token = token(old)
+                # What the old text set and the new one does not (a removed
+                # Summary: Pelican would write its `_summary` back into the
+                # metadata at the next build).
+                for name in read_attributes(old):
+                    if name not in new.__dict__:
+                        old.__dict__.pop(name, None)
                 for name, value in new.__dict__.items():
                     if name not in ("translations", "_render_token", "_context"):
                         old.__dict__[name] = value
@@ -542,6 +686,48 @@ class Session:
             _SESSION = None
             if not completed:
                 self.generators = {}  # pages may be half done: the next rebuild is a full build
+        self.last_duration = time.perf_counter() - started
+        return True
+
+    def quick_theme_update(self, paths):
+        """Copy edited theme files (the stylesheet, the scripts) into the
+        output as the build does (Pelican copies ``THEME_STATIC_PATHS`` into
+        ``THEME_STATIC_DIR`` byte for byte), when that is all the edit
+        changes: no page names a theme file by its bytes in the preview (no
+        fingerprints) and its steps read pages only (``pipeline.THEME_FILE_STEPS``
+        are the ones that would not).  Returns False (nothing done) when a
+        build is needed: a file that is new, gone, a link, ignored, or not
+        one of the theme's static files."""
+        settings = self.main_settings
+        if not self.generators or not settings or not paths:
+            return False
+        import pipeline
+
+        if set(settings["PIPELINE_STEPS"]) & pipeline.THEME_FILE_STEPS:
+            return False
+        theme = Path(settings["THEME"]).resolve()
+        destination_root = self.output / settings["THEME_STATIC_DIR"]
+        copies = []
+        for path in map(Path, paths):
+            if path.is_symlink() or not path.is_file():
+                return False
+            path = path.resolve()
+            destination = None
+            for static in settings["THEME_STATIC_PATHS"]:
+                source = theme / static
+                if source.is_file() and path == source:
+                    destination = destination_root / path.name
+                elif source.is_dir() and path.is_relative_to(source):
+                    destination = destination_root / path.relative_to(source)
+            ignored = any(fnmatch.fnmatch(part, pattern) for part in path.relative_to(theme).parts
+                          for pattern in settings["IGNORE_FILES"]) if path.is_relative_to(theme) else True
+            if ignored or destination is None or not destination.is_file():
+                return False
+            copies.append((path, destination))
+        started = time.perf_counter()
+        for source, destination in copies:
+            shutil.copyfile(source, destination)
+        self.stats = {"rendered": 0, "kept": len(self.jobs), "copied": len(copies)}
         self.last_duration = time.perf_counter() - started
         return True
 
@@ -639,7 +825,9 @@ class Session:
         self.stop_search_index()
         self.forget_content()
         self.generators = {}  # the next edit rebuilds in process from scratch
-        extra_settings = [f"{key}={json.dumps(value)}" for key, value in PREVIEW_SETTINGS.items()]
+        # The same steps as a build in place (no fingerprints), not the profile's.
+        extra_settings = [f"{key}={json.dumps(value)}" for key, value in
+                          {**PREVIEW_SETTINGS, "PIPELINE_STEPS": self.full_build_steps}.items()]
         if self.theme:
             extra_settings.append(f"THEME={json.dumps(str(self.theme))}")
         command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(self.settings_file),

@@ -25,9 +25,11 @@ A change to the settings or a plugin needs a new process: the settings are
 first tried in a separate process; if they load, this process ends and the
 supervising process (the one `make serve` started) starts a new one, which
 the open pages reconnect to; if they do not, the problem is shown and the
-server carries on with the settings it has.  A deleted source file triggers a
-full atomic build (tools/build.py), which also removes its pages; a changed
-photo makes every story be read again (their pages name the photo's variants).
+server carries on with the settings it has.  A deleted story is rebuilt in
+this process too (its pages are removed before the search index sees them);
+any other deleted source file (a photo, a folder) triggers a full atomic
+build (tools/build.py), which also removes what it published; a changed photo
+makes every story be read again (their pages name the photo's variants).
 
 The preview shows drafts too (``Status: draft``, listed at /drafts/; see
 plugins/drafts.py), which ``make publish`` leaves out.
@@ -194,7 +196,8 @@ def rebuild(session, changes):
         raise Restart()
     # A path is gone only if it is still missing once the batch settled
     # (editors and `sed -i` save through a temporary file and a rename).
-    if any(is_within(path, session.content) and not os.path.exists(path) for path in paths):
+    gone = [path for path in paths if is_within(path, session.content) and not os.path.exists(path)]
+    if gone and not session.can_remove_in_place(gone):
         session.full_build()
         return
     from photos import is_photo_path  # plugins/ is on sys.path once the settings are read
@@ -203,6 +206,8 @@ def rebuild(session, changes):
         # A story names its photos' variants by the photo's content: a changed
         # photo means reading the stories again (the story files did not change).
         session.forget_content()
+    if session.quick_theme_update(paths):
+        return
     catalogs = any(path.endswith(".po") for path in paths)
     if catalogs or any(is_within(path, session.theme_folder / "templates") for path in paths):
         session.forget_pages()
