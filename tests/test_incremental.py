@@ -310,3 +310,41 @@ def test_a_summary_removed_by_a_quick_edit_stays_removed_in_later_builds(session
     page = next(p for p in session.output.rglob(f"{story.stem}/index.html") if p.relative_to(session.output).parts[0] != "ur")
     assert 'name="description" content="NOSUMMARY opens the story.' in page.read_text(encoding="utf-8")
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_deleted_story_with_an_attached_file_takes_a_full_build_and_keeps_its_file_in_place(session, tmp_path):
+    """A story's {attach} file is published beside its page: built in place
+    like in a full build (the page's HTML is made before the static files
+    are copied), and a deleted story that linked a file is not a build in
+    place (that would leave its file published)."""
+    story = translated_story(session.content)
+    (story.parent / "lorem-report.txt").write_text("Lorem ipsum report.\n", encoding="utf-8")
+    header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
+    story.write_text(f"{header}\n\n[The report]({{attach}}lorem-report.txt)\n\n{body}", encoding="utf-8")
+    session.forget_pages()
+    session.build()
+
+    assert story.stem in [p.parent.name for p in session.output.rglob("lorem-report.txt")]
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+    assert not session.can_remove_in_place([str(story)])
+
+
+def test_a_template_error_while_rendering_raises_it_and_leaves_the_pages_as_they_were(session, tmp_path):
+    """Pages render after the edition's pages are known, some in forked
+    processes: a template's error still reaches the server as itself (which
+    names the template and line), and no page is left empty."""
+    import jinja2
+
+    template = Path(session.theme) / "templates" / "article.html"
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original.replace("{% block content %}", "{% block content %}{{ article.lorem_missing.deeper }}", 1),
+                        encoding="utf-8")
+    session.forget_pages()
+    with pytest.raises(jinja2.exceptions.UndefinedError, match="lorem_missing"):
+        session.build()
+    assert all(page.stat().st_size > 0 for page in session.output.rglob("*.html"))
+
+    template.write_text(original, encoding="utf-8")
+    session.forget_pages()
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []

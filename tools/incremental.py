@@ -195,13 +195,36 @@ class SkipUnchanged:
             self._written_files.add(path)
             session.stats["kept"] += 1
             return
+        if not session.deferring:  # a page written after its edition's FinishPages
+            render_page(template, make_localcontext(), context, path,
+                        lambda: self._open_w(path, "utf-8", override=override))
+            session.stats["rendered"] += 1
+            session.set_signature(path, signature)
+            return
         # Claimed now, in writing order, by Pelican's rule for a page written
-        # twice (an override); rendered once every page is known (FinishPages).
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with self._open_w(path, "utf-8", override=override) as claimed:
-            target = claimed.name  # os.devnull for a page Pelican skips
+        # twice; rendered once the edition's pages are known (FinishPages).
+        # The file keeps its last version until then.
+        target = self._claim(path, override)
         session.signatures.pop(path, None)
         session.deferred.append(Deferred(template, make_localcontext, context, path, target, signature))
+
+    def _claim(self, path, override):
+        """Pelican 4.12's `Writer._open_w` without opening the file: where a
+        page goes (os.devnull for one that an earlier override keeps), or
+        FileOverwriteFailedError for a page written twice without override."""
+        from pelican.writers import FileOverwriteFailedError
+
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{path}" a second time (was previously overwritten)')
+            return os.devnull
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{path}" as Pelican has already written to it '
+                                           "previously (set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        return path
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
@@ -288,6 +311,23 @@ def render_share(jobs):
         render_page(job.template, job.make_localcontext(), job.context, job.target)
 
 
+def render_in_child(jobs):
+    """A forked child's share.  The server's other threads are not in the
+    child, but a lock one of them held at the fork may be: the child writes
+    nothing but pages (no log, no terminal; a failed share is rendered again
+    by the parent, which reports its error) and leaves with its exit status,
+    running nothing of the parent's."""
+    status = 1
+    try:
+        logging.disable(logging.CRITICAL)
+        sys.stdout = sys.stderr = open(os.devnull, "w")
+        gc.disable()  # short-lived: no collection touching (and copying) the parent's objects
+        render_share(jobs)
+        status = 0
+    finally:
+        os._exit(status)
+
+
 def render_on_every_core(jobs):
     """Render `jobs`: a share in each forked copy of this process where that
     is safe (plugins/processes.py: Linux), the first share here; elsewhere
@@ -300,29 +340,28 @@ def render_on_every_core(jobs):
     children = []
     for share in shares[1:]:
         pid = os.fork()
-        if pid == 0:  # the child renders its share and leaves without running anything of the parent's
-            status = 1
-            try:
-                render_share(share)
-                status = 0
-            finally:
-                os._exit(status)
+        if pid == 0:
+            render_in_child(share)
         children.append((pid, share))
-    render_share(shares[0])
-    failed = [share for pid, share in children if os.waitpid(pid, 0)[1] != 0]
+    try:
+        render_share(shares[0])
+    finally:  # no child left writing pages once this returns or raises
+        failed = [share for pid, share in children if os.waitpid(pid, 0)[1] != 0]
     for share in failed:
         render_share(share)
 
 
 class FinishPages:
-    """The last generator of each edition's run in a build in place: renders
-    the pages its writer put off, on every core, before the edition's
-    ``finalized`` (the Urdu font's subset starts there from the Urdu pages).
-    In the main site's run, which ends after every edition's (the Urdu one is
-    written inside the main site's writer), it then removes the pages and
-    feeds that earlier builds wrote and this one did not (a deleted story's,
-    a story's whose slug changed) before the steps after the pages read the
-    output (the search index, the font)."""
+    """A generator of each edition's run in a build in place, after the
+    others that write pages and before the static files are copied (where a
+    full build has rendered its pages: a story's ``{attach}`` file moves
+    when its page renders).  It renders the pages the edition's writer put
+    off, on every core, then removes the pages and feeds that earlier builds
+    wrote under the edition's output and this one did not (a deleted
+    story's, a story's whose slug changed): all before the edition's
+    ``finalized``, where the Urdu font's subset starts from the Urdu pages
+    and the main site's steps read the output (the search index).  The Urdu
+    edition is written inside the main site's writer: its run ends first."""
 
     def __init__(self, *args, settings, **kwargs):
         self.settings = settings
@@ -332,18 +371,23 @@ class FinishPages:
 
         if _SESSION is None:
             return
+        _SESSION.move_attachments(self.settings["DEFAULT_LANG"])
         _SESSION.render_deferred()
-        if is_main_site(self.settings):
-            _SESSION.remove_stale_outputs()
+        main = is_main_site(self.settings)
+        _SESSION.remove_stale_outputs(within=None if main else Path(self.settings["OUTPUT_PATH"]))
+        if main:
+            _SESSION.deferring = False  # pages written later (at finalized) are rendered at once
 
 
 class IncrementalPelican(Pelican):
     """Pelican whose writer is wrapped with `SkipUnchanged` (also used by
     pelican-i18n-subsites for the subsites, through ``PELICAN_CLASS``), with
-    `FinishPages` after every other generator."""
+    `FinishPages` before the static files (Pelican runs its StaticGenerator
+    last)."""
 
     def _get_generator_classes(self):
-        return [*super()._get_generator_classes(), FinishPages]
+        *others, static = super()._get_generator_classes()
+        return [*others, FinishPages, static]
 
     def _get_writer(self):
         writer = super()._get_writer()
@@ -444,6 +488,7 @@ class Session:
         self.dependents = {}  # story token -> output paths that show it
         self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
         self.deferred = []  # of the running build: pages to render (Deferred)
+        self.deferring = False  # whether the running build's pages wait for FinishPages
         self.main_settings = None
         self.stats = {}
         self.last_duration = None
@@ -489,6 +534,20 @@ class Session:
         for found in tokens_of(signature) if signature is not None else ():
             self.dependents.setdefault(found, set()).add(path)
 
+    def move_attachments(self, lang):
+        """Pelican moves a story's ``{attach}`` file beside the story's page
+        when it first renders the story's HTML: that happens here, in this
+        process (not in a forked one, where the move would be lost) and
+        before the static files are copied, as in a full build."""
+        for (edition, _), generator in self.generators.items():
+            if edition != lang:
+                continue
+            for name in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
+                         "hidden_translations", "pages", "hidden_pages", "draft_pages", "draft_translations"):
+                for content in getattr(generator, name, ()):
+                    if "attach}" in (content._content or "") or "|attach|" in (content._content or ""):
+                        content.get_content(content.get_siteurl())
+
     def render_deferred(self):
         """Render the pages this build put off (`SkipUnchanged._emit`): a page
         written twice only in its last version, none of those Pelican skips."""
@@ -497,16 +556,20 @@ class Session:
         last = {job.target: index for index, job in enumerate(written)}
         render_on_every_core([job for index, job in enumerate(written) if last[job.target] == index])
         for job in jobs:
-            if job.signature is None:
-                self.signatures.pop(job.path, None)
-            else:
-                self.signatures[job.path] = job.signature
+            self.set_signature(job.path, job.signature)
         self.stats["rendered"] += len(jobs)
 
-    def remove_stale_outputs(self):
-        """Remove the pages and feeds of earlier builds that this build did
-        not write (with the folders they leave empty)."""
-        stale = self.outputs_seen - set(self.jobs)
+    def set_signature(self, path, signature):
+        if signature is None:
+            self.signatures.pop(path, None)
+        else:
+            self.signatures[path] = signature
+
+    def remove_stale_outputs(self, within=None):
+        """Remove the pages and feeds of earlier builds (under `within`) that
+        this build did not write, with the folders they leave empty."""
+        stale = {path for path in self.outputs_seen - self.jobs.keys()
+                 if within is None or Path(path).is_relative_to(within)}
         for path in sorted(stale):
             path = Path(path)
             path.unlink(missing_ok=True)
@@ -518,21 +581,23 @@ class Session:
                 except OSError:  # not empty
                     break
             self.signatures.pop(str(path), None)
-        self.outputs_seen = set(self.jobs)
-        self.stats["removed"] = len(stale)
+        self.outputs_seen -= stale
+        self.stats["removed"] = self.stats.get("removed", 0) + len(stale)
 
     def can_remove_in_place(self, paths):
         """Whether deleting the source files `paths` is undone by a build in
         place: each was a story or page this session read (not a photo or
-        another file Pelican copies) and published no photo (a full build
-        would not publish that photo's sizes any more)."""
+        another file Pelican copies) that published no photo and linked no
+        file of the content folder (a full build would no longer publish
+        those, and a build in place does not remove them)."""
         if not self.generators:
             return False
         photos = sys.modules["photos"] if "photos" in self.main_settings["PLUGINS"] else None
         for path in map(Path, paths):
             found = [cached[1] for generator in self.generators.values()
                      if (cached := generator._cache.get(os.path.relpath(path, generator.path))) is not None]
-            if not found or (photos and any(photos.shows_photos(content) for content in found)):
+            if not found or any(content.get_static_links() for content in found) \
+                    or (photos and any(photos.shows_photos(content) for content in found)):
                 return False
         return True
 
@@ -572,7 +637,7 @@ class Session:
                 shutil.rmtree(retired, ignore_errors=True)
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
-        self.generators, self.jobs, self.dependents, self.deferred = {}, {}, {}, []
+        self.generators, self.jobs, self.dependents, self.deferred, self.deferring = {}, {}, {}, [], True
         forget_memoized()
         cwd = os.getcwd()
         os.chdir(ROOT)
@@ -580,8 +645,6 @@ class Session:
             pelican = IncrementalPelican(self._settings())
             self.main_settings = pelican.settings
             pelican.run()
-            if self.deferred:  # pages a plugin wrote after FinishPages
-                self.render_deferred()
         except BaseException:
             self.generators = {}  # what this build recorded is incomplete: the next one is a full build
             raise
