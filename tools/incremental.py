@@ -524,8 +524,9 @@ class Session:
         # browser reloads without waiting for Pagefind (plugins/pipeline.py).
         import pipeline  # a plugin: importable once the settings put plugins/ on sys.path
 
-        self.full_build_steps = pipeline.preview_steps(settings.get("PIPELINE_STEPS", ()), in_background=False)
-        settings["PIPELINE_STEPS"] = pipeline.preview_steps(settings.get("PIPELINE_STEPS", ()))
+        profile_steps = settings.get("PIPELINE_STEPS", ())
+        self.full_build_steps = pipeline.preview_steps(profile_steps, in_background=False)
+        settings["PIPELINE_STEPS"] = pipeline.preview_steps(profile_steps)
         return settings
 
     def record(self, path, job, signature):
@@ -775,16 +776,16 @@ class Session:
             if path.is_symlink() or not path.is_file():
                 return False
             path = path.resolve()
-            destination = None
+            destination, names = None, ()  # names: what Pelican's copy matches with IGNORE_FILES
             for static in settings["THEME_STATIC_PATHS"]:
                 source = theme / static
                 if source.is_file() and path == source:
-                    destination = destination_root / path.name
+                    destination, names = destination_root / path.name, (path.name,)
                 elif source.is_dir() and path.is_relative_to(source):
-                    destination = destination_root / path.relative_to(source)
-            ignored = any(fnmatch.fnmatch(part, pattern) for part in path.relative_to(theme).parts
-                          for pattern in settings["IGNORE_FILES"]) if path.is_relative_to(theme) else True
-            if ignored or destination is None or not destination.is_file():
+                    relative = path.relative_to(source)
+                    destination, names = destination_root / relative, (source.name, *relative.parts)
+            if destination is None or not destination.is_file() or any(
+                    fnmatch.fnmatch(name, pattern) for name in names for pattern in settings["IGNORE_FILES"]):
                 return False
             copies.append((path, destination))
         started = time.perf_counter()
