@@ -14,8 +14,10 @@ step                           what it does
                                (``urdu_font.subset_urdu_font``; the subset starts
                                in a second process as soon as the Urdu edition is
                                written, and this step waits for it)
-``search_index``               Pagefind over the pages, reused from the cache when
-                               no page changed (``search_index.index_site``)
+``search_index``               Pagefind over each edition's stories, a chunk of
+                               months at a time; a chunk whose pages did not
+                               change comes from the cache
+                               (``search_index.index_site``)
 ``search_index_in_background`` the same, after the server has answered
                                (``make serve``: ``search_index.index_in_background``)
 ``admin``                      the CMS at ``/admin/`` (``admin_cms.write_admin``)
@@ -106,7 +108,10 @@ def run_steps(pelican):
 
 
 def check_steps(pelican):
-    steps_of(pelican.settings)  # a misspelt step fails before anything is built
+    # A misspelt step, or a wrong setting of one, fails before anything is built.
+    steps = steps_of(pelican.settings)
+    if search_index.index_site in steps or search_index.index_in_background in steps:
+        search_index.chunk_limit(pelican.settings)
 
 
 def register():

@@ -1,56 +1,81 @@
-"""Static search: a Pagefind index of both editions, built with the site.
+"""Static search: Pagefind indexes of both editions, in chunks of a bounded size.
 
 When the whole build has been written (the ``search_index`` step of
-``pipeline``, after both editions), this module runs the Pagefind binary
-shipped by the pinned ``pagefind[extended]`` PyPI package over the article
-pages of the output folder (``article_glob``, ``glob_for``; with
-tools/build.py, the staging folder, before it is swapped in).  The bundle is
-written to ``<output>/PAGEFIND_OUTPUT_SUBDIR`` (``pagefind/``) and served
-from our own output.
+``pipeline``, after both editions), this module finds the story pages of the
+output folder (those with ``data-pagefind-body``; with tools/build.py, the
+staging folder, before it is swapped in) and groups each edition's stories
+into chunks of consecutive months, at most ``PAGEFIND_CHUNK_STORIES`` stories
+each (``story_chunks``; a paper of up to that many stories per edition has one
+chunk per edition; a month is never split, so a single month of more stories
+than that is a chunk of its own, bigger).  The Pagefind binary shipped by the pinned
+``pagefind[extended]`` PyPI package indexes each chunk on its own, into
+``<output>/PAGEFIND_OUTPUT_SUBDIR/<lang>/<first month>/``
+(``pagefind/en/2021-01/``), and each edition gets the list of its chunks,
+newest first: ``pagefind/<lang>/chunks.json``, ``{"chunks": ["2024-02",
+"2021-01"]}``.  The search page (theme/static/js/search.js) searches every
+chunk of its edition and merges the results: by Pagefind's score, or, newest
+first, chunk after chunk.
+
+Why chunks: Pagefind holds every page's words until it writes its index,
+about 150-180 kB per story; one run over the whole paper took 1 GB at 5,000
+stories and would take about 20 GB at 100,000.  A run per chunk holds one
+chunk of one edition at a time (about 1.75 GB at the default of 10,000
+stories), and a build indexes again only the chunks whose pages changed (the
+cache below; a story added to or removed from an old month moves the bounds
+of the chunks after it, which are then indexed again).  The cost is the
+reader's and the ranking's, past the first chunk: a search page loads each
+chunk's script, WebAssembly and index, and Pagefind scores a result by the
+statistics of its own chunk.
 
 What is indexed is chosen in the templates: only the element marked
 ``data-pagefind-body`` (the article: headline and body), less anything marked
-``data-pagefind-ignore``.  Pagefind writes one index per ``<html lang>``, so
-an Urdu page searches the Urdu stories and an English page the English ones.
+``data-pagefind-ignore``.  Its ``data-pagefind-sort="date:…"`` gives the
+month (a story without one goes in a last chunk, ``undated``).  A page
+belongs to the edition whose ``EDITIONS`` folder it is in (the one with no
+folder otherwise).  Pagefind is given a folder of hard links to
+the chunk's pages only (copies where links are not possible), so any
+``ARTICLE_SAVE_AS`` works, and URLs are the pages' own.  The bundle files of
+Pagefind's ready-made interfaces (``pagefind-ui.js`` and the like), which the
+site does not use, are not published.
 
 A failed indexing run fails the build.
 
-A build (every build but ``make serve``'s) whose pages are the same as a
-previous build's does not run Pagefind again (several CPU seconds at a
-thousand stories): the bundle is kept in ``CACHE_PATH/pagefind/<key>/``, where
-``<key>`` is the SHA-256 of the Pagefind version, the bundle's folder name
-and the path and bytes of every ``.html`` file of the output at the moment
-Pagefind would run (after ``urdu_font``, before ``minify_site`` rewrites
-them), and it is put back as hard links (copies where links are not
-possible).  Pagefind names its files by content and we sort its entry file,
-so the bundle put back is byte for byte the one it would write.  A file
-``complete`` with the SHA-256 of each file of the bundle is written last;
-an entry without it, or whose files no longer match it, is ignored (and
-removed) and Pagefind runs.  The cache keeps the bundles of the last two
-sets of pages (a build that undoes a change finds the previous one), and
-a cache that cannot be read or written never fails the build: it is a
-warning, and Pagefind runs.  A step after this one that rewrites a file of
-the bundle (minify_site, the stylesheets) must replace the file, not write
-into it, or it would write into the cache through the link.
+A publish build (every build but ``make serve``'s) does not run Pagefind for
+a chunk whose pages are the same as in a previous build: its bundle is kept
+in ``CACHE_PATH/pagefind/<key>/``, where ``<key>`` is the SHA-256 of the
+Pagefind version, our options, the chunk's edition and name and the path and
+bytes of each of its pages at the moment Pagefind would run (after
+``urdu_font``, before ``minify_site`` rewrites them), and it is put back as
+hard links (copies where links are not possible).  Pagefind names its files
+by content and we sort its entry file, so the bundle put back is byte for
+byte the one it would write.  A file ``complete`` with the SHA-256 of each
+file of the bundle is written last; an entry without it, or whose files no
+longer match it, is ignored (and removed) and Pagefind runs.  The cache keeps
+the bundles this build used and as many others, the most recently used (a
+build that undoes a change finds the previous one), and a cache that cannot
+be read or written never fails the build: it is a warning, and Pagefind runs.
+A step after this one that rewrites a file of the bundle (minify_site, the
+stylesheets) must replace the file, not write into it, or it would write into
+the cache through the link.
 
 ``make serve`` (the ``search_index_in_background`` step instead, see
-``pipeline``) does not wait for Pagefind: the browser reloads as soon as the pages are
-written; a second later, if no other rebuild came, Pagefind indexes into a
-hidden folder that replaces ``pagefind/`` when it is complete (seconds later
-at thousands of stories).  The next rebuild stops a run that has not
-finished; ``wait_for_background()`` waits for the current one.
+``pipeline``) does not wait for Pagefind: the browser reloads as soon as the
+pages are written; a second later, if no other rebuild came, the chunks are
+indexed (no cache: a chunk whose pages did not change since the served index
+is linked from it) into a hidden folder that replaces ``pagefind/`` when it
+is complete.  The next rebuild stops a run that has not finished;
+``wait_for_background()`` waits for the current one.
 
 Why our own: there is no maintained Pelican plugin for Pagefind.
 
-Settings read: ``CACHE_PATH``, ``EDITIONS``, ``I18N_SUBSITES``,
-``ARTICLE_SAVE_AS``, ``ARTICLE_LANG_SAVE_AS``,
-``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``).
+Settings read: ``CACHE_PATH``, ``EDITIONS``, ``DEFAULT_LANG``,
+``PAGEFIND_OUTPUT_SUBDIR`` (default ``pagefind``), ``PAGEFIND_CHUNK_STORIES``
+(default 10,000).
 """
 
 import atexit
 import hashlib
 import importlib.metadata
-import fnmatch
 import json
 import logging
 import os
@@ -66,63 +91,157 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 DEFAULT_SUBDIR = "pagefind"
-DEFAULT_GLOB = "**/*.{html}"  # Pagefind's own
-PLAIN_GLOB = re.compile(r"[\w.*-]+(?:/[\w.*-]+)*")
-STORY_MARK = b"data-pagefind-body"
+# The attribute in a tag, not the same words in a page's text (escaped there: &lt;).
+STORY_MARK = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
+# Quoted or not: a minified page (a test's, a step's order changed) may leave the quotes out.
+STORY_MONTH = re.compile(rb"""data-pagefind-sort=["']?date:(\d{4})-(\d{2})""")
+# About 175 kB of Pagefind's memory per story: about 1.75 GB for a chunk.
+DEFAULT_CHUNK_STORIES = 10_000
+UNDATED = "undated"
+MANIFEST = "chunks.json"
+# The bundle's files for Pagefind's ready-made interfaces; search.js uses pagefind.js only.
+UNUSED_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
 
-def pagefind_command(site, subdir, glob):
+class Stopped(Exception):
+    """A background run was stopped: its pages are about to change."""
+
+
+def pagefind_command(site, bundle):
     # `python -m pagefind` runs the binary of pagefind_bin_extended when it
     # is installed (the `extended` extra), which segments non-Latin scripts.
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", subdir, "--glob", glob,
-            "--silent"]
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle), "--silent"]
 
 
-def article_glob(settings):
-    """The ``--glob`` of the article pages of every edition, the only pages
-    with ``data-pagefind-body``: each edition's ``ARTICLE_SAVE_AS`` and
-    ``ARTICLE_LANG_SAVE_AS`` (its own, from ``I18N_SUBSITES``, if it has
-    them) with each ``{placeholder}`` as ``*`` (``*/*`` for one with a
-    ``/``), under the edition's folder.  Pagefind reads every page its glob
-    finds before it drops those without ``data-pagefind-body``: leaving out
-    the listings, tag pages and archives gives the same bundle for about a
-    quarter less CPU and a tenth less memory (N = 1000).  ``glob_for``
-    decides whether it is used."""
-    overrides = settings.get("I18N_SUBSITES", {})
-    globs = set()
-    for lang, edition in (settings.get("EDITIONS") or {"": {}}).items():
-        own = {**settings, **overrides.get(lang, {})}
-        folder = edition.get("path", "").strip("/")
-        for name in ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS"):
-            pattern = re.sub(r"\{[^{}]*\}", lambda match: "/".join(["*"] * (match[0].count("/") + 1)),
-                             own.get(name, "{slug}.html"))
-            pattern = re.sub(r"\*+", "*", pattern)
-            globs.add(f"{folder}/{pattern}" if folder else pattern)
-    globs = sorted(globs)
-    return globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}"
+def edition_folders(settings):
+    """[(folder, lang)], the longest folder first; the edition without a folder last."""
+    editions = settings.get("EDITIONS") or {settings.get("DEFAULT_LANG", "en"): {}}
+    return sorted(((edition.get("path", "").strip("/"), lang) for lang, edition in editions.items()),
+                  key=lambda pair: -len(pair[0]))
 
 
-def glob_alternatives(glob):
-    return glob[1:-1].split(",") if glob.startswith("{") and glob.endswith("}") else [glob]
+def edition_of(page, folders):
+    for folder, lang in folders:
+        if not folder or page.startswith(folder + "/"):
+            return lang
+    return None  # in an edition's folder only, when every edition has one
 
 
-def glob_matches(glob, page):
-    """Whether wax (Pagefind's glob crate) would match `page` with `glob`, for
-    the globs ``article_glob`` makes: literal names and ``*`` within a name."""
-    parts = page.split("/")
-    return any(len(alternative.split("/")) == len(parts)
-               and all(fnmatch.fnmatchcase(part, pattern) for part, pattern in zip(parts, alternative.split("/")))
-               for alternative in glob_alternatives(glob))
+def html_pages(output, subdir):
+    """(path, bytes) of every .html file outside the bundle and hidden folders, in path order."""
+    pages = []
+    for folder, folders, files in os.walk(output):
+        relative = Path(folder).relative_to(output)
+        if relative == Path("."):
+            folders[:] = [name for name in folders if name != subdir and not name.startswith(".")]
+        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
+    for page in sorted(pages):
+        yield page, (output / page).read_bytes()
 
 
-def glob_for(story_pages, candidate):
-    """`candidate` when it is made of plain names and ``*`` only and finds
-    every page with ``data-pagefind-body``; else Pagefind's own glob (every
-    page), which also indexes a site that has no story yet (whole pages)."""
-    plain = all(PLAIN_GLOB.fullmatch(alternative) for alternative in glob_alternatives(candidate))
-    if story_pages and plain and all(glob_matches(candidate, page) for page in story_pages):
-        return candidate
-    return DEFAULT_GLOB
+class Chunk:
+    """Story pages of one edition, of consecutive months, and what Pagefind would read of them."""
+
+    def __init__(self, lang, name):
+        self.lang, self.name, self.pages, self._digests = lang, name, [], []
+
+    def add(self, page, digest):
+        self.pages.append(page)
+        self._digests.append(digest)
+
+    @property
+    def folder(self):
+        return f"{self.lang}/{self.name}"
+
+    def key(self):
+        digest = hashlib.sha256(f"{self.lang}\0{self.name}".encode())
+        for page, page_digest in zip(self.pages, self._digests):
+            digest.update(f"\0{page}\0{page_digest}".encode())
+        return bundle_key(digest.hexdigest())
+
+
+def chunk_limit(settings):
+    """``PAGEFIND_CHUNK_STORIES``, checked (``pipeline`` checks it before anything is built)."""
+    limit = settings.get("PAGEFIND_CHUNK_STORIES", DEFAULT_CHUNK_STORIES)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"PAGEFIND_CHUNK_STORIES is {limit!r}: it must be a whole number of stories, 1 or more")
+    return limit
+
+
+def story_chunks(output, subdir, settings):
+    """{lang: [Chunk, newest first]} of every edition (an edition without
+    stories has none): each edition's months, oldest first, go into a chunk
+    until the next month would take it over ``PAGEFIND_CHUNK_STORIES``; a
+    chunk is named by its first month (``2024-01``).  Chunks from the oldest
+    story on keep their bounds when stories are added to the newest."""
+    folders = edition_folders(settings)
+    limit = chunk_limit(settings)
+    months = {}
+    for page, data in html_pages(output, subdir):
+        if not STORY_MARK.search(data):
+            continue
+        lang = edition_of(page, folders)
+        if lang is None:
+            continue
+        month = STORY_MONTH.search(data)
+        name = f"{month[1].decode()}-{month[2].decode()}" if month else UNDATED
+        months.setdefault(lang, {}).setdefault(name, []).append((page, hashlib.sha256(data).hexdigest()))
+    by_edition = {lang: [] for _, lang in folders}
+    for lang, pages_by_month in months.items():
+        chunks = by_edition[lang]
+        for name in sorted(pages_by_month, key=lambda name: (name != UNDATED, name)):
+            pages = pages_by_month[name]
+            if not chunks or len(chunks[-1].pages) + len(pages) > limit or name == UNDATED or chunks[-1].name == UNDATED:
+                chunks.append(Chunk(lang, name))
+            for page, digest in pages:
+                chunks[-1].add(page, digest)
+        chunks.reverse()  # newest first (the undated, oldest of all, last)
+    return by_edition
+
+
+def index_chunk(output, chunk, bundle, run, scratch):
+    """Pagefind over the pages of `chunk` only, into `bundle`; the pages are
+    linked into a folder under `scratch`, outside the output (where the steps
+    of a rebuild in ``make serve`` would find them)."""
+    try:
+        scratch.mkdir(parents=True, exist_ok=True)
+        site = Path(tempfile.mkdtemp(dir=scratch, prefix="pages-"))
+    except OSError:  # a cache that cannot be written: the system's temporary folder (copies, maybe)
+        site = Path(tempfile.mkdtemp(prefix="pagefind-pages-"))
+    try:
+        for page in chunk.pages:
+            (site / page).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(output / page, site / page)
+        run(pagefind_command(site, bundle))
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+    for path in bundle.iterdir():
+        if path.name.startswith(UNUSED_FILES):
+            path.unlink()
+    sort_entry_file(bundle / "pagefind-entry.json")
+
+
+def index_editions(output, target, settings, run, reuse, keep):
+    """Every edition's chunks into `target` (``<lang>/<first month>/`` and ``<lang>/chunks.json``).
+    `reuse(chunk, bundle)` puts back a bundle made before (True) or not;
+    `keep(chunk, bundle)` keeps one just made; returns the chunks."""
+    subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
+    editions = story_chunks(output, subdir, settings)
+    reused = indexed = 0
+    for lang, chunks in editions.items():
+        (target / lang).mkdir(parents=True, exist_ok=True)
+        for chunk in chunks:
+            bundle = target / chunk.folder
+            if reuse(chunk, bundle):
+                reused += 1
+                continue
+            index_chunk(output, chunk, bundle, run, Path(settings["CACHE_PATH"]) / CACHE_FOLDER / ".scratch")
+            keep(chunk, bundle)
+            indexed += 1
+        manifest = {"chunks": [chunk.name for chunk in chunks]}
+        (target / lang / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
+    logger.info("Pagefind: %d chunks indexed, %d reused (same pages as a previous build)", indexed, reused)
+    return [chunk for chunks in editions.values() for chunk in chunks]
 
 
 def sort_entry_file(path):
@@ -132,9 +251,15 @@ def sort_entry_file(path):
     path.write_text(json.dumps(entry, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
+def run_to_the_end(command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stdout}{result.stderr}")
+
+
 def index_in_background(output, settings):
     """The pipeline's ``search_index_in_background`` step (``make serve``)."""
-    start_in_background(output, settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR), article_glob(settings))
+    start_in_background(output, settings)
 
 
 def index_site(output, settings):
@@ -144,32 +269,21 @@ def index_site(output, settings):
     # otherwise keep the previous index's files beside the new ones.
     shutil.rmtree(output / subdir, ignore_errors=True)
     cache = Path(settings["CACHE_PATH"]) / CACHE_FOLDER
-    try:
-        pages_digest, story_pages = scan_pages(output, subdir)
-        glob = glob_for(story_pages, article_glob(settings))
-        key = bundle_key(pages_digest, subdir, glob)
-    except OSError as error:
-        logger.warning("Pagefind cache not used: %s", error)
-        glob, key = DEFAULT_GLOB, None
-    if key is not None and restore_bundle(cache, key, output / subdir):
-        logger.info("Pagefind index reused (same pages as a previous build)")
-        return
-    result = subprocess.run(pagefind_command(output, subdir, glob), capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"Pagefind failed ({result.returncode}): {result.stdout}{result.stderr}")
-    sort_entry_file(output / subdir / "pagefind-entry.json")
-    logger.info("Pagefind indexed %s", output)
-    if key is not None:
-        store_bundle(cache, key, output / subdir)
+    chunks = index_editions(output, output / subdir, settings, run_to_the_end,
+                            reuse=lambda chunk, bundle: restore_bundle(cache, chunk.key(), bundle),
+                            keep=lambda chunk, bundle: store_bundle(cache, chunk.key(), bundle))
+    if cache.is_dir():
+        prune(cache, keep={chunk.key() for chunk in chunks})
 
 
 # The bundle cache (publish builds): CACHE_PATH/pagefind/<key>/ holds
 # bundle/ (Pagefind's files) and COMPLETE, written last.
 CACHE_FOLDER = "pagefind"
 COMPLETE = "complete"
+# Kept: the entries a build used, and as many others again (KEPT_BUNDLES - 1 times).
 KEPT_BUNDLES = 2
-# Changed when what this module does to Pagefind's output changes (sort_entry_file).
-BUNDLE_FORMAT = b"sorted entry file 1"
+# Changed when what this module does to Pagefind's output changes.
+BUNDLE_FORMAT = b"chunks by edition and months, sorted entry file, no interface files 2"
 # Pagefind reads a configuration file from its working folder and PAGEFIND_*
 # variables; none is used here, but one added later must change the key.
 CONFIG_FILES = ("pagefind.json", "pagefind.toml", "pagefind.yml", "pagefind.yaml")
@@ -182,39 +296,13 @@ def installed_version(name):
         return "none"
 
 
-def html_pages(output, subdir):
-    """(path, bytes) of every .html file outside the bundle, in path order."""
-    pages = []
-    for folder, folders, files in os.walk(output):
-        relative = Path(folder).relative_to(output)
-        if relative == Path("."):
-            folders[:] = [name for name in folders if name != subdir]
-        pages += [(relative / name).as_posix() for name in files if name.endswith(".html")]
-    for page in sorted(pages):
-        yield page, (output / page).read_bytes()
-
-
-def scan_pages(output, subdir):
-    """(SHA-256 of the path and bytes of every page, the pages with ``data-pagefind-body``), in one read."""
-    digest = hashlib.sha256()
-    story_pages = []
-    for page, data in html_pages(output, subdir):
-        # The length keeps one page's end from reading as the next one's name.
-        digest.update(f"\0{page}\0{len(data)}\0".encode())
-        digest.update(data)
-        if STORY_MARK in data:
-            story_pages.append(page)
-    return digest.hexdigest(), story_pages
-
-
-def bundle_key(pages_digest, subdir, glob):
-    """SHA-256 of all Pagefind's run depends on: its version, our options and
-    the path and bytes of every page of the site (``scan_pages``; more than
-    the glob gives it: safe, and one pass serves the glob's check too)."""
+def bundle_key(pages_digest):
+    """SHA-256 of all a chunk's Pagefind run depends on: its version, our
+    options and the chunk's edition, name, and the path and bytes of its pages."""
     digest = hashlib.sha256(BUNDLE_FORMAT)
     for name in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
         digest.update(f"\0{name} {installed_version(name)}".encode())
-    digest.update(f"\0{pagefind_command('', subdir, glob)[3:]}".encode())
+    digest.update(f"\0{pagefind_command('', '')[3:]}".encode())
     for name, value in sorted(os.environ.items()):
         if name.startswith("PAGEFIND_"):
             digest.update(f"\0{name}={value}".encode())
@@ -277,7 +365,6 @@ def store_bundle(cache, key, bundle):
         shutil.rmtree(cache / key, ignore_errors=True)  # an incomplete one
         os.replace(staging, cache / key)
         staging = None
-        prune(cache, keep=key)
     except OSError as error:
         logger.warning("Pagefind index not cached in %s: %s", cache, error)
     finally:
@@ -285,14 +372,27 @@ def store_bundle(cache, key, bundle):
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def remove_leftovers(cache):
+    """What a killed build or server left in the cache (another one's running now is younger)."""
+    try:
+        for leftover in [*cache.glob(".store-*"), *cache.glob(".scratch/pages-*")]:
+            if time.time() - leftover.stat().st_mtime > 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
+    except OSError:
+        pass
+
+
 def prune(cache, keep):
-    """Keep the KEPT_BUNDLES most recently used entries (`keep` among them)."""
-    for leftover in cache.glob(".store-*"):  # of a killed build; another build's is younger
-        if time.time() - leftover.stat().st_mtime > 3600:
-            shutil.rmtree(leftover, ignore_errors=True)
-    entries = sorted((entry for entry in cache.iterdir() if entry.name != keep and not entry.name.startswith(".")),
-                     key=lambda entry: entry.stat().st_mtime, reverse=True)
-    for entry in entries[KEPT_BUNDLES - 1:]:
+    """Keep the entries of `keep` and as many others again (KEPT_BUNDLES - 1
+    times), the most recently used; a failure is a warning."""
+    remove_leftovers(cache)
+    try:
+        entries = sorted((entry for entry in cache.iterdir() if entry.name not in keep and not entry.name.startswith(".")),
+                         key=lambda entry: entry.stat().st_mtime, reverse=True)
+    except OSError as error:
+        logger.warning("Pagefind cache %s not pruned: %s", cache, error)
+        return
+    for entry in entries[(KEPT_BUNDLES - 1) * max(len(keep), 1):]:
         shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -303,51 +403,106 @@ def prune(cache, keep):
 BACKGROUND_DELAY = 1.0
 _LOCK = threading.Lock()
 _BACKGROUND = {"timer": None, "process": None}
+# {bundle folder in the served output: (its chunk's key, its entry file's
+# identity)}, of the index this process swapped in.  The identity tells a
+# bundle another build wrote there since (make serve's full builds) from ours.
+_SERVED = {}
 
 
-def start_in_background(output, subdir, glob, delay=BACKGROUND_DELAY):
-    """Index `output` into `subdir` in the background, replacing it when complete."""
+def entry_identity(bundle):
+    try:
+        stat = (bundle / "pagefind-entry.json").stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def start_in_background(output, settings, delay=BACKGROUND_DELAY):
+    """Index `output` into its bundle folder in the background, replacing it when complete."""
+    subdir = settings.get("PAGEFIND_OUTPUT_SUBDIR", DEFAULT_SUBDIR)
     cancel_background()
-    for leftover in [*output.glob(f".{subdir}-next-*"), *output.glob(f".{subdir}-old-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)  # of a stopped run, or of a server that exited
+    for prefix in (f".{subdir}-next-", f".{subdir}-old-"):
+        for leftover in output.glob(prefix + "*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # of a stopped run, or of a server that exited
+    remove_leftovers(Path(settings["CACHE_PATH"]) / CACHE_FOLDER)
     # The folder is part of the site from the start (deploy_headers lists it).
     (output / subdir).mkdir(parents=True, exist_ok=True)
-    timer = threading.Timer(delay, _index_in_background, args=(output, subdir, glob))
+    timer = threading.Timer(delay, _index_in_background, args=(output, subdir, settings))
     timer.daemon = True
     with _LOCK:
         _BACKGROUND["timer"] = timer
     timer.start()
 
 
-def _index_in_background(output, subdir, candidate_glob):
-    try:  # no cache here: the pages are read for the glob's check only
-        glob = glob_for([page for page, data in html_pages(output, subdir) if STORY_MARK in data], candidate_glob)
-    except OSError:
-        glob = DEFAULT_GLOB
-    staging = Path(tempfile.mkdtemp(dir=output, prefix=f".{subdir}-next-"))
-    retired = staging.with_name(staging.name.replace("-next-", "-old-"))
+def _run_unless_stopped(command):
+    with _LOCK:
+        if _BACKGROUND["timer"] is not threading.current_thread():
+            raise Stopped
+        process = _BACKGROUND["process"] = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    messages, _ = process.communicate()
+    with _LOCK:
+        if _BACKGROUND["timer"] is not threading.current_thread():
+            raise Stopped
+    if process.returncode != 0:
+        raise RuntimeError(f"Pagefind failed ({process.returncode}): {messages}")
+
+
+def _reuse_served(output, subdir):
+    served = dict(_SERVED)
+
+    def reuse(chunk, bundle):
+        current = output / subdir / chunk.folder
+        if served.get(current) != (chunk.key(), entry_identity(current)):
+            return False
+        try:
+            shutil.copytree(current, bundle, copy_function=link_or_copy)
+        except OSError:
+            shutil.rmtree(bundle, ignore_errors=True)
+            return False
+        return True
+    return reuse
+
+
+def _is_current():
+    with _LOCK:
+        return _BACKGROUND["timer"] is threading.current_thread()
+
+
+def _index_in_background(output, subdir, settings):
+    staging = retired = None
     try:
-        with _LOCK:
-            if _BACKGROUND["timer"] is not threading.current_thread():
-                return  # cancelled before it started
-            process = _BACKGROUND["process"] = subprocess.Popen(
-                pagefind_command(output, staging.name, glob), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        messages, _ = process.communicate()
+        staging = Path(tempfile.mkdtemp(dir=output, prefix=f".{subdir}-next-"))
+        retired = staging.with_name(staging.name.replace("-next-", "-old-"))
+        chunks = index_editions(output, staging, settings, _run_unless_stopped,
+                                reuse=_reuse_served(output, subdir), keep=lambda chunk, bundle: None)
         with _LOCK:
             if _BACKGROUND["timer"] is not threading.current_thread():
                 return  # stopped: its pages changed
-            if process.returncode != 0:
-                # A warning, not an error: the preview keeps its previous index.
-                logger.warning("Pagefind failed (%s): %s", process.returncode, messages)
-                return
-            sort_entry_file(staging / "pagefind-entry.json")
-            if (output / subdir).exists():
-                os.rename(output / subdir, retired)
-            os.rename(staging, output / subdir)
+            served = output / subdir
+            if served.exists():
+                os.rename(served, retired)
+            try:
+                os.rename(staging, served)
+            except OSError:
+                if retired.exists():  # the preview keeps its previous index
+                    os.rename(retired, served)
+                raise
+            _SERVED.clear()
+            _SERVED.update({served / chunk.folder: (chunk.key(), entry_identity(served / chunk.folder))
+                            for chunk in chunks})
             logger.info("Pagefind indexed %s", output)
+    except Stopped:
+        pass
+    except (OSError, RuntimeError, ValueError) as error:
+        # A warning, not an error: the preview keeps its previous index.  A run
+        # stopped meanwhile (its folders removed under it) says nothing.
+        if _is_current():
+            logger.warning("Pagefind (in the background): %s", error)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        for folder in (staging, retired):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def cancel_background():

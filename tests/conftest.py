@@ -23,7 +23,7 @@ sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), st
 
 from hostile import write_hostile_content  # noqa: E402
 from newsroom import write_newsroom  # noqa: E402
-from sitebuild import REFERENCE, Site, build_site, built, write_scale_content  # noqa: E402
+from sitebuild import REFERENCE, SCALE_CHUNK_STORIES, Site, build_site, built, write_scale_content  # noqa: E402
 from photo_fixture import photo_sites  # noqa: E402,F401  (the photo newsroom's builds, tests/photo_fixture.py)
 
 
@@ -65,7 +65,8 @@ def scale_site(tmp_path_factory):
     pagination and search at scale."""
     folder = tmp_path_factory.mktemp("scale-site")
     content = write_scale_content(folder / "content")
-    return Site.build(folder / "output", content=content, settings="publishconf.py")
+    return Site.build(folder / "output", content=content, settings="publishconf.py",
+                      extra_settings=[f"PAGEFIND_CHUNK_STORIES={SCALE_CHUNK_STORIES}"])
 
 
 @pytest.fixture(scope="session")

@@ -96,6 +96,9 @@ SCALE_MARKER_UR = "ثقافت"  # in its Urdu translation's body only
 SCALE_PAIRED_TAGS = {"en": "Fixture rivers", "ur": "آزمائشی دریا"}
 SCALE_COMMON_WORD = "heron"  # in the body of one English story in eight
 SCALE_COMMON_EVERY = 8
+# The scale site's search index in chunks of at most this many stories: a
+# paper bigger than one chunk (plugins/search_index.py), scaled down.
+SCALE_CHUNK_STORIES = 60
 
 
 def write_scale_content(folder):

@@ -47,11 +47,17 @@ globalThis.fetch = async (input) => {
   const url = new URL(String(input?.url ?? input), origin);
   return new Response(fs.readFileSync(path.join(root, decodeURIComponent(url.pathname))));
 };
-const pagefind = await import(pathToFileURL(path.join(root, "pagefind", "pagefind.js")).href);
-await pagefind.options({ basePath: origin + "/pagefind/" });
-const search = await pagefind.search(query);
+// As theme/static/js/search.js does: every chunk of the edition, each its own module.
+const { chunks } = JSON.parse(fs.readFileSync(path.join(root, "pagefind", lang, "chunks.json"), "utf-8"));
+const results = [];
+for (const chunk of chunks) {
+  const pagefind = await import(pathToFileURL(path.join(root, "pagefind", lang, chunk, "pagefind.js")).href);
+  await pagefind.options({ basePath: `${origin}/pagefind/${lang}/${chunk}/` });
+  results.push(...(await pagefind.search(query)).results);
+}
+results.sort((a, b) => b.score - a.score);
 const urls = [];
-for (const result of search.results) urls.push(new URL((await result.data()).url, origin).pathname);
+for (const result of results) urls.push(new URL((await result.data()).url, origin).pathname);
 console.log(JSON.stringify(urls));
 """
 
@@ -71,6 +77,25 @@ def bundle(site):
     """{path: bytes} of the site's Pagefind folder."""
     folder = site.path("pagefind")
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def entries(cache):
+    """The cache's entries, one per chunk's bundle (not its scratch folder)."""
+    return sorted(entry for entry in (cache / CACHE_FOLDER).iterdir() if not entry.name.startswith("."))
+
+
+def assert_entries_hold_the_chunks(site, cache):
+    """Each chunk the site publishes is an entry of the cache, file for file, and the entries are whole."""
+    stored = []
+    for entry in entries(cache):
+        assert file_digests(entry / "bundle") == json.loads((entry / COMPLETE).read_text(encoding="utf-8"))
+        stored.append(file_digests(entry / "bundle"))
+    chunks = sorted(site.root.glob("pagefind/*/*/pagefind-entry.json"))
+    assert [chunk.parent.parent.name for chunk in chunks] == ["en", "ur"]  # one chunk per edition
+    for chunk in chunks:
+        published = {name: digest for name, digest in file_digests(chunk.parent).items()
+                     if not name.endswith((".br", ".gz"))}
+        assert published in stored, chunk
 
 
 def publish(output, content, cache, env=None):
@@ -103,9 +128,8 @@ def cache_copy(first, tmp_path):
 def test_the_first_build_indexes_and_caches_its_bundle(first):
     assert search(first.root, "en", OLD_WORD) == [STORY_URL]
     assert search(first.root, "en", NEW_WORD) == []
-    [entry] = (first.cache / CACHE_FOLDER).iterdir()
-    assert file_digests(entry / "bundle") == json.loads((entry / COMPLETE).read_text(encoding="utf-8"))
-    assert set(file_digests(entry / "bundle")) == {name for name in bundle(first) if not name.endswith((".br", ".gz"))}
+    assert len(entries(first.cache)) == 2  # one chunk per edition
+    assert_entries_hold_the_chunks(first, first.cache)
 
 
 def test_a_second_build_of_the_same_pages_reuses_the_bundle_without_running_pagefind(first, sources, tmp_path):
@@ -123,9 +147,8 @@ def test_a_second_build_of_the_same_pages_reuses_the_bundle_without_running_page
     assert bundle(second) == bundle(first)
     assert search(second.root, "en", OLD_WORD) == [STORY_URL]
     # The cache's files stay as stored: what the build did to the output's
-    # (minified stylesheets) did not write through the links.
-    [entry] = (tmp_path / "cache" / CACHE_FOLDER).iterdir()
-    assert file_digests(entry / "bundle") == json.loads((entry / COMPLETE).read_text(encoding="utf-8"))
+    # (compressed copies beside them) did not write through the links.
+    assert_entries_hold_the_chunks(second, tmp_path / "cache")
 
 
 def test_one_changed_word_is_indexed_again_and_found(first, sources, tmp_path):
@@ -136,22 +159,27 @@ def test_one_changed_word_is_indexed_again_and_found(first, sources, tmp_path):
     assert bundle(changed) != bundle(first)
     assert search(changed.root, "en", NEW_WORD) == [STORY_URL]
     assert search(changed.root, "en", OLD_WORD) == []
-    assert len(list((cache / CACHE_FOLDER).iterdir())) == 2  # the previous pages' bundle is kept too
+    # Only the English chunk was indexed again; the previous pages' bundle is kept too.
+    before = {entry.name for entry in entries(first.cache)}
+    after = {entry.name for entry in entries(cache)}
+    assert before < after and len(after) == 3
+    assert {name: data for name, data in bundle(changed).items() if name.startswith("ur/")} == \
+        {name: data for name, data in bundle(first).items() if name.startswith("ur/")}
 
 
 @pytest.mark.parametrize("damage", ["stored without its marker", "changed after it was stored"])
 def test_a_damaged_cache_entry_is_ignored_and_the_index_built_again(first, sources, tmp_path, damage):
     cache = cache_copy(first, tmp_path)
-    [entry] = (cache / CACHE_FOLDER).iterdir()
-    if damage == "stored without its marker":
-        (entry / COMPLETE).unlink()
-        for fragment in (entry / "bundle" / "fragment").iterdir():
-            fragment.unlink()
-    (entry / "bundle" / "pagefind-entry.json").write_text("{", encoding="utf-8")
+    for entry in entries(cache):
+        if damage == "stored without its marker":
+            (entry / COMPLETE).unlink()
+            for fragment in (entry / "bundle" / "fragment").iterdir():
+                fragment.unlink()
+        (entry / "bundle" / "pagefind-entry.json").write_text("{", encoding="utf-8")
     rebuilt = publish(tmp_path / "output", sources, cache)
     assert bundle(rebuilt) == bundle(first)
     assert search(rebuilt.root, "en", OLD_WORD) == [STORY_URL]
-    assert file_digests(entry / "bundle") == json.loads((entry / COMPLETE).read_text(encoding="utf-8"))
+    assert_entries_hold_the_chunks(rebuilt, cache)
 
 
 def test_a_cache_that_cannot_be_written_is_a_warning_not_a_failure(first, sources, tmp_path):
@@ -169,9 +197,20 @@ def test_the_cache_keeps_the_most_recently_used_bundles(tmp_path):
         (tmp_path / name / COMPLETE).write_text("{}", encoding="utf-8")
         mtime = 1_700_000_000 - age * 60
         os.utime(tmp_path / name, (mtime, mtime))
-    prune(tmp_path, keep="oldest")  # the one this build just used or stored
+    prune(tmp_path, keep={"oldest"})  # the one this build just used or stored
     others = ["newest", "kept", "older"][:KEPT_BUNDLES - 1]
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["oldest", *others])
+
+
+def test_the_cache_keeps_a_previous_bundle_for_each_chunk_a_build_used(tmp_path):
+    names = ["used-1", "used-2", "recent-1", "recent-2", "old-1", "old-2"]
+    for age, name in enumerate(reversed(names)):  # the used ones oldest: kept all the same
+        (tmp_path / name).mkdir()
+        mtime = 1_700_000_000 + age * 60
+        os.utime(tmp_path / name, (mtime, mtime))
+    prune(tmp_path, keep={"used-1", "used-2"})
+    kept = (KEPT_BUNDLES - 1) * 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["used-1", "used-2", *names[2:2 + kept]])
 
 
 @pytest.mark.parametrize("links", [True, False], ids=["hard links", "copies where links fail"])

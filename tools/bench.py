@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,18 +66,65 @@ def build_environment():
     return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "true"}
 
 
+def tree_memory_kb(root):
+    """The memory (kB) of process `root` and all its descendants together,
+    from Linux's /proc: each process's proportional set size (a page shared
+    by a forked child and its parent is counted once, half in each), its
+    resident size where the kernel gives no PSS; None where there is no /proc."""
+    children = {}
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(pid)
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+            try:
+                with open(name, encoding="ascii", errors="replace") as lines:
+                    found = [line.split()[1] for line in lines if line.startswith(field)]
+            except OSError:
+                continue
+            if found:
+                total += int(found[0])
+                break
+    return total
+
+
 def run_measured(command, cwd=ROOT):
-    """Run `command`; returns wall seconds, CPU seconds and peak RSS (MB) of
-    the largest process in its tree."""
+    """Run `command`; returns wall seconds, CPU seconds, peak RSS (MB) of the
+    largest process in its tree (`rss_mb`) and, sampled every 0.25 s, of the
+    whole tree at once (`tree_mb`, ``tree_memory_kb``; the largest process's
+    where /proc is missing)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=build_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    tree_peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.25):
+            tree_peak[0] = max(tree_peak[0], tree_memory_kb(process.pid) or 0)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     output = process.stdout.read()
+    done.set()
+    sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{output.decode(errors='replace')[-3000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+    largest = usage.ru_maxrss / 1024
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": largest,
+            "tree_mb": max(largest, tree_peak[0] / 1024)}
 
 
 def output_size(folder):
@@ -132,10 +180,10 @@ def bench_full_builds(size, work, runs):
         "n": size,
         "files": len(files),
         "urdu": sum(1 for f in files if f.name.endswith(".ur.md")),
-        "ours": {key: median(ours, key) for key in ("wall", "cpu", "rss_mb", "pages", "files", "mb")},
-        "second": {key: median(second, key) for key in ("wall", "cpu", "rss_mb")},
-        "edited": {key: median(edited, key) for key in ("wall", "cpu", "rss_mb")},
-        "stock": {key: median(stock, key) for key in ("wall", "cpu", "rss_mb", "pages", "files", "mb")},
+        "ours": {key: median(ours, key) for key in ("wall", "cpu", "rss_mb", "tree_mb", "pages", "files", "mb")},
+        "second": {key: median(second, key) for key in ("wall", "cpu", "rss_mb", "tree_mb")},
+        "edited": {key: median(edited, key) for key in ("wall", "cpu", "rss_mb", "tree_mb")},
+        "stock": {key: median(stock, key) for key in ("wall", "cpu", "rss_mb", "tree_mb", "pages", "files", "mb")},
         "runs": runs,
         "corpus": corpus,
     }
@@ -345,7 +393,7 @@ def machine():
 def table(results, edits):
     head = ("| N (EN + UR files) | full build s | ms/article | stock Pelican s | ms/article | ratio | "
             "CPU s ours / stock | second build s (ms/article) | one story edited s | edit-to-reload s | "
-            "peak RSS MB ours / stock | ratio | "
+            "peak RSS MB ours / stock | ratio | whole tree's peak MB ours / stock | ratio | "
             "output MB ours / stock | pages written ours / stock |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for result in results:
@@ -357,6 +405,7 @@ def table(results, edits):
             f"| {ours['cpu']:.1f} / {stock['cpu']:.1f} | {second['wall']:.2f} ({1000 * second['wall'] / result['n']:.2f}) "
             f"| {result['edited']['wall']:.1f} | {edit} "
             f"| {ours['rss_mb']:.0f} / {stock['rss_mb']:.0f} | {ours['rss_mb'] / stock['rss_mb']:.2f}× "
+            f"| {ours['tree_mb']:.0f} / {stock['tree_mb']:.0f} | {ours['tree_mb'] / stock['tree_mb']:.2f}× "
             f"| {ours['mb']:.1f} / {stock['mb']:.1f} | {ours['pages']:.0f} / {stock['pages']:.0f} |")
     return "\n".join(rows)
 
@@ -402,7 +451,9 @@ def report(results, edits, inproc, profiles, doc, started):
         "nothing changed (`tools/uptodate.py` compares the sources, settings, environment and output with the "
         "record the first build left, and stops).  “One story edited” adds a word to one story and builds "
         "again with the caches the first build left (every page is made again).  Peak RSS is the largest "
-        "process of the build (the Urdu font is subset in a second process while the main edition renders).",
+        "process of the build (the Urdu font is subset in a second process while the main edition renders); "
+        "the whole tree's peak is the sum of the build's processes at one moment (proportional set sizes: "
+        "memory a forked process shares with its parent counts once), sampled every 0.25 s.",
         "",
         table(results, edits),
         "",

@@ -4,6 +4,7 @@ hosts serve it, with our own response headers: the rules of the build's
 words of a story's body in the reader's language, shows where they are, and
 pages through many results."""
 
+import json
 import re
 from urllib.parse import quote, urlsplit
 
@@ -13,7 +14,7 @@ from gates.server import SiteServer
 from newsroom import published_stories
 from nginx_server import running_nginx
 from served import SITEURL
-from sitebuild import ARTICLE_SLUG, SCALE_COMMON_WORD, SCALE_MARKER_EN, SCALE_MARKER_UR
+from sitebuild import ARTICLE_SLUG, SCALE_CHUNK_STORIES, SCALE_COMMON_WORD, SCALE_MARKER_EN, SCALE_MARKER_UR
 from test_urdu_pages import GLYPH_CHECK
 from visits import opener, wait_until
 
@@ -116,10 +117,14 @@ def test_each_edition_searches_its_own_language(open_published):
 def test_only_headlines_and_bodies_are_indexed(open_published, published):
     import json
 
-    entry = json.loads(published.text("pagefind/pagefind-entry.json"))
-    # Every published story (no listing, no draft, no scheduled story) in its language's index.
-    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {
-        "en": len(published_stories("en")), "ur": len(published_stories("ur"))}
+    # Every published story (no listing, no draft, no scheduled story) in its
+    # edition's index: one chunk each at the newsroom's size.
+    counts = {}
+    for edition in ("en", "ur"):
+        [chunk] = json.loads(published.text(f"pagefind/{edition}/chunks.json"))["chunks"]
+        entry = json.loads(published.text(f"pagefind/{edition}/{chunk}/pagefind-entry.json"))
+        counts.update({lang: info["page_count"] for lang, info in entry["languages"].items()})
+    assert counts == {"en": len(published_stories("en")), "ur": len(published_stories("ur"))}
     # The paper's name is in every page's masthead, title and footer, never in a story.
     assert result_links(search(open_published, "search/", "Lantern Gazette").page) == []
     assert result_links(search(open_published, "ur/search/", "لالٹین گزٹ").page) == []
@@ -257,6 +262,23 @@ def test_newest_first_orders_results_by_date_and_is_kept_in_the_address(open_sca
     assert [found["datetime"] for found in results(again)] == newest[:10]
 
 
+def test_newest_first_stays_in_order_from_one_chunk_into_the_next(open_scale, scale_site):
+    """The scale site's newest chunk covers the months from its name on; paging
+    on past its stories goes on, in order, with the next chunk's."""
+    [newest_chunk, *_] = json.loads(scale_site.text("pagefind/en/chunks.json"))["chunks"]
+    page = open_scale("search/?q=lorem&sort=newest").page
+    wait_until(page, "document.querySelectorAll('.search-results li').length === 10")
+    for _ in range(SCALE_CHUNK_STORIES // 10 + 2):
+        if any(found["datetime"][:7] < newest_chunk for found in results(page)):
+            break
+        shown = len(results(page))
+        page.locator(".search-more button").click()
+        wait_until(page, f"document.querySelectorAll('.search-results li').length > {shown}")
+    dates = [found["datetime"] for found in results(page)]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0][:7] >= newest_chunk > dates[-1][:7], "results of two chunks"
+
+
 def test_the_two_indexes_never_mix_at_scale(open_scale, scale_site):
     urdu = search(open_scale, "ur/search/", "اور").page
     urdu_total = found_count(urdu)
@@ -266,6 +288,29 @@ def test_the_two_indexes_never_mix_at_scale(open_scale, scale_site):
     assert found_count(search(open_scale, "ur/search/", "lorem").page) == 0
     english = search(open_scale, "search/", "lorem").page
     assert not [found for found in results(english) if found["url"].startswith("/ur/")]
+
+
+def test_every_chunk_answers_on_each_search_page_of_one_tab(open_scale):
+    """The scale site's index is in chunks (tests/sitebuild.py), each chunk's
+    pagefind.js a module of its own: one module's instances shared its
+    WebAssembly memory and, from the second search page of a tab on, broke
+    each other's searches ("memory access out of bounds")."""
+    visit = open_scale("search/")
+    page = visit.page
+    errors = []
+    # Errors only: Pagefind warns when a worker is slow to start on a loaded machine.
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    english_total = None
+    for path in ("search/?q=lorem", "ur/search/?q=" + quote("اور"), "search/?q=lorem&sort=newest", "search/?q=lorem"):
+        page.goto(f"{SITEURL}/{path}")
+        wait_until(page, SEARCH_DONE + " && document.querySelectorAll('.search-results li').length > 0")
+        if path.startswith("search/"):
+            english_total = english_total or found_count(page)
+            assert found_count(page) == english_total > SCALE_CHUNK_STORIES, "results of more than one chunk"
+        else:
+            assert found_count(page) > 0 and all(found["url"].startswith("/ur/") for found in results(page))
+    assert errors == []
 
 
 @pytest.mark.parametrize("path, marker, slug", [

@@ -1,7 +1,9 @@
-// Search page: queries the Pagefind index of this page's language (Pagefind
-// picks it from <html lang>) and lists the matching stories, a page of results
-// at a time, with their section, date and an excerpt of the story's text.
-// Without this script the page shows links to browse the paper instead.
+// Search page: queries the Pagefind indexes of this page's edition (one per
+// chunk of months, listed newest first in the edition's chunks.json:
+// plugins/search_index.py, PAGEFIND_CHUNK_STORIES)
+// and lists the matching stories, a page of results at a time, with their
+// section, date and an excerpt of the story's text.  Without this script the
+// page shows links to browse the paper instead.
 const root = document.querySelector("[data-search]");
 const form = root.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
@@ -113,7 +115,7 @@ function resultItem(data) {
   return item;
 }
 
-let pagefind;
+let indexes = [];
 let latest = 0;
 let current = { results: [], shown: 0 };
 
@@ -142,6 +144,16 @@ function options() {
   return chosen;
 }
 
+// Every chunk's results, merged: newest first is each chunk's in turn (the
+// chunks cover months that do not overlap, newest first), most relevant first
+// is by Pagefind's score.
+async function searchIndexes(query, chosen) {
+  const found = await Promise.all(indexes.map((index) => index.search(query, chosen)));
+  const results = found.flatMap((one) => one.results);
+  if (!chosen.sort) results.sort((a, b) => b.score - a.score);
+  return { results };
+}
+
 function remember(query) {
   const url = new URL(location.href);
   for (const [name, value] of [["q", query], ["sort", sortChoice.value]]) {
@@ -163,7 +175,7 @@ async function search(query) {
   }
   status.textContent = strings.searching;
   try {
-    const found = await pagefind.search(query, options());
+    const found = await searchIndexes(query, options());
     if (ticket !== latest || !found) return;
     current = { results: found.results, shown: 0 };
     await showMore(ticket);
@@ -178,8 +190,19 @@ async function search(query) {
 
 async function start() {
   try {
-    pagefind = await import(strings.bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: new URL(strings.bundle, location.href).pathname.replace(/pagefind\/$/, "") });
+    const bundles = new URL(strings.bundles, location.href);
+    const response = await fetch(new URL("chunks.json", bundles));
+    if (!response.ok) throw new Error(`${response.url}: ${response.status}`);
+    const { chunks } = await response.json();
+    const baseUrl = new URL(strings.site, location.href).pathname;
+    // Each chunk's own copy of pagefind.js, a module of its own: instances of
+    // one module share its WebAssembly's memory and break each other's
+    // searches ("memory access out of bounds", Pagefind 1.5.2).
+    indexes = await Promise.all(chunks.map(async (chunk) => {
+      const index = await import(new URL(`${chunk}/pagefind.js`, bundles).href);
+      await index.options({ baseUrl });
+      return index;
+    }));
   } catch (error) {
     status.textContent = strings.failed;
     return;
