@@ -144,6 +144,7 @@ class Chunk:
 
     def __init__(self, lang, name):
         self.lang, self.name, self.pages, self._digests = lang, name, [], []
+        self._key = None
 
     def add(self, page, digest):
         self.pages.append(page)
@@ -154,10 +155,14 @@ class Chunk:
         return f"{self.lang}/{self.name}"
 
     def key(self):
-        digest = hashlib.sha256(f"{self.lang}\0{self.name}".encode())
-        for page, page_digest in zip(self.pages, self._digests):
-            digest.update(f"\0{page}\0{page_digest}".encode())
-        return bundle_key(digest.hexdigest())
+        """Computed once (the cache, the prune and make serve's record each ask),
+        after ``story_chunks`` has added every page."""
+        if self._key is None:
+            digest = hashlib.sha256(f"{self.lang}\0{self.name}".encode())
+            for page, page_digest in zip(self.pages, self._digests):
+                digest.update(f"\0{page}\0{page_digest}".encode())
+            self._key = bundle_key(digest.hexdigest())
+        return self._key
 
 
 def chunk_limit(settings):
@@ -434,15 +439,20 @@ def start_in_background(output, settings, delay=BACKGROUND_DELAY):
     timer.start()
 
 
+def _is_current_run():
+    """Whether this thread's run is still the current one (call with _LOCK held)."""
+    return _BACKGROUND["timer"] is threading.current_thread()
+
+
 def _run_unless_stopped(command):
     with _LOCK:
-        if _BACKGROUND["timer"] is not threading.current_thread():
+        if not _is_current_run():
             raise Stopped
         process = _BACKGROUND["process"] = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     messages, _ = process.communicate()
     with _LOCK:
-        if _BACKGROUND["timer"] is not threading.current_thread():
+        if not _is_current_run():
             raise Stopped
     if process.returncode != 0:
         raise RuntimeError(f"Pagefind failed ({process.returncode}): {messages}")
@@ -464,11 +474,6 @@ def _reuse_served(output, subdir):
     return reuse
 
 
-def _is_current():
-    with _LOCK:
-        return _BACKGROUND["timer"] is threading.current_thread()
-
-
 def _index_in_background(output, subdir, settings):
     staging = retired = None
     try:
@@ -477,7 +482,7 @@ def _index_in_background(output, subdir, settings):
         chunks = index_editions(output, staging, settings, _run_unless_stopped,
                                 reuse=_reuse_served(output, subdir), keep=lambda chunk, bundle: None)
         with _LOCK:
-            if _BACKGROUND["timer"] is not threading.current_thread():
+            if not _is_current_run():
                 return  # stopped: its pages changed
             served = output / subdir
             if served.exists():
@@ -497,7 +502,9 @@ def _index_in_background(output, subdir, settings):
     except (OSError, RuntimeError, ValueError) as error:
         # A warning, not an error: the preview keeps its previous index.  A run
         # stopped meanwhile (its folders removed under it) says nothing.
-        if _is_current():
+        with _LOCK:
+            current = _is_current_run()
+        if current:
             logger.warning("Pagefind (in the background): %s", error)
     finally:
         for folder in (staging, retired):
