@@ -82,6 +82,9 @@ PLUGIN_PATHS = ["plugins"]
 _PLUGIN_FOLDER = str(Path(__file__).resolve().parent / "plugins")
 if _PLUGIN_FOLDER not in sys.path:
     sys.path.append(_PLUGIN_FOLDER)
+# Pelican with its story lists (tags, sections, authors, archives,
+# translations) made in linear time: plugins/linear_lists.py.
+PELICAN_CLASS = "linear_lists.LinearPelican"
 PLUGINS = [
     "build_log",  # first: every warning and error of what follows reaches the editor
     "validation",

@@ -45,7 +45,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from pelican import Pelican, signals
+from pelican import signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import init as init_logging
@@ -55,6 +55,11 @@ from pelican.utils import sanitised_join
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # noqa: E402
+
+_PLUGIN_FOLDER = str(Path(__file__).resolve().parent.parent / "plugins")  # as pelicanconf.py puts it
+if _PLUGIN_FOLDER not in sys.path:
+    sys.path.append(_PLUGIN_FOLDER)
+from linear_lists import LinearPelican  # noqa: E402  (pelicanconf.py's PELICAN_CLASS)
 
 # What makes the preview show more than the published site, in its in-process
 # builds and its atomic full builds alike: drafts (plugins/drafts.py).
@@ -379,7 +384,7 @@ class FinishPages:
             _SESSION.deferring = False  # pages written later (at finalized) are rendered at once
 
 
-class IncrementalPelican(Pelican):
+class IncrementalPelican(LinearPelican):
     """Pelican whose writer is wrapped with `SkipUnchanged` (also used by
     pelican-i18n-subsites for the subsites, through ``PELICAN_CLASS``), with
     `FinishPages` before the static files (Pelican runs its StaticGenerator
@@ -680,12 +685,12 @@ class Session:
             if not path.is_file() or not path.is_relative_to(self.content):
                 return False
             found = False
-            for (lang, kind), generator in self.generators.items():
+            for generator in self.generators.values():
                 key = os.path.relpath(path, generator.path)
                 cached = generator._cache.get(key)
                 if cached is None:
                     continue
-                if kind != "ArticlesGenerator":
+                if not isinstance(generator, ArticlesGenerator):
                     return False
                 found = True
                 stories.append((generator, key, cached[1]))
@@ -908,8 +913,8 @@ class Session:
 
     def summary(self):
         """"2 stories, 45 pages written" of the last build."""
-        stories = sum(len(generator.articles) for (lang, kind), generator in self.generators.items()
-                      if kind == "ArticlesGenerator")
+        stories = sum(len(generator.articles) for generator in self.generators.values()
+                      if isinstance(generator, ArticlesGenerator))
         return (f"{stories} {'story' if stories == 1 else 'stories'} in {len({lang for lang, _ in self.generators})} "
                 f"editions, {self.stats.get('rendered', 0)} pages written")
 
