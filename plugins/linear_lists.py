@@ -19,7 +19,7 @@ pelican-i18n-subsites builds the Urdu edition with the same class, and
 which makes the same lists, in the same order, by looking positions up in a
 dict.  Pelican's content objects compare by identity (``Content`` defines no
 ``__eq__``), so a lookup by ``id()`` is the test that ``in`` makes; should a
-content class ever define ``__eq__``, `InOrder` falls back to ``in``.
+content class ever define ``__eq__``, both fall back to Pelican's own scans.
 
 Not a plugin (nothing to register) and no maintained package: there is none
 for this, and the upstream fix (sets) is not released.  Reads no setting of
@@ -43,7 +43,7 @@ class InOrder:
 
     def __init__(self, sequence):
         self.sequence = list(sequence)
-        self.by_identity = all(type(item).__eq__ is object.__eq__ for item in self.sequence)
+        self.by_identity = compares_by_identity(self.sequence)
         self.positions = {}
         if self.by_identity:
             for position, item in enumerate(self.sequence):
@@ -58,17 +58,24 @@ class InOrder:
         return [self.sequence[position] for position in sorted(found)]
 
 
+def compares_by_identity(items):
+    """Whether ``x in items`` is an identity test for every item (no class
+    among them defines its own ``__eq__``)."""
+    return all(type(item).__eq__ is object.__eq__ for item in items)
+
+
 def process_translations(content_list, translation_id=None):
     """Pelican's `process_translations`, called once per group of
     translations (the stories that share a translation id) instead of once
     for them all, so that its closing scan, which is quadratic, only ever
     sees one group.  Same results, same order, same warnings: Pelican sorts
     by the translation id and processes one group after the other, and no
-    story is in two groups."""
-    if not translation_id:
+    story is in two groups (stories compare by identity; if they did not,
+    Pelican's function runs on the whole list)."""
+    if not translation_id or not compares_by_identity(content_list):
         return pelican_process_translations(content_list, translation_id)
-    key = attrgetter(*({translation_id} if isinstance(translation_id, str) else translation_id))
     try:
+        key = attrgetter(*({translation_id} if isinstance(translation_id, str) else translation_id))
         content_list.sort(key=key)
     except (TypeError, AttributeError):
         return pelican_process_translations(content_list, translation_id)  # raises Pelican's own message
@@ -84,11 +91,12 @@ def process_translations(content_list, translation_id=None):
 def _linear_process_translations():
     # ArticlesGenerator.generate_context calls the function by its name in
     # pelican.generators; it is replaced for that call only.
+    previous = pelican.generators.process_translations
     pelican.generators.process_translations = process_translations
     try:
         yield
     finally:
-        pelican.generators.process_translations = pelican_process_translations
+        pelican.generators.process_translations = previous
 
 
 class LinearArticlesGenerator(ArticlesGenerator):

@@ -20,6 +20,23 @@ from sitebuild import ROOT, built, write_scale_content
 STOCK_CLASS = 'PELICAN_CLASS="pelican.Pelican"'
 
 
+@pytest.fixture(autouse=True)
+def quiet_plugins():
+    """The stories and generators made in this process see no plugin: the
+    test session's in-process builds (tests/test_incremental.py) leave our
+    plugins connected to Pelican's signals, with settings of their own."""
+    from contextlib import ExitStack
+
+    import blinker
+    from pelican.plugins import signals
+
+    with ExitStack() as stack:
+        for signal in vars(signals).values():
+            if isinstance(signal, blinker.Signal):
+                stack.enter_context(signal.muted())
+        yield
+
+
 def differences(left, right):
     """Relative paths that differ between two folders, or exist in one only."""
     found = []
@@ -107,26 +124,50 @@ def newsroom_cases():
     ]
 
 
-def test_translations_are_paired_as_pelican_pairs_them(caplog, monkeypatch):
-    from pelican.log import LimitFilter
+class Warnings(logging.Handler):
+    """The warnings Pelican's `process_translations` logs, caught on its own
+    logger (the session's in-process builds give Pelican's loggers handlers
+    of their own, which pytest's caplog would not see)."""
 
+    def __init__(self, monkeypatch):
+        super().__init__(logging.WARNING)
+        self.messages = []
+        self.logger = logging.getLogger("pelican.utils")
+        monkeypatch.setattr(self.logger, "level", logging.WARNING)
+        monkeypatch.setattr(self.logger, "disabled", False)
+        self.monkeypatch = monkeypatch
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def __enter__(self):
+        from pelican.log import LimitFilter
+
+        self.monkeypatch.setattr(LimitFilter, "_raised_messages", set())  # Pelican logs a message once per process
+        self.logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self)
+
+
+def test_translations_are_paired_as_pelican_pairs_them(monkeypatch):
     stories = newsroom_cases()
     shuffled = stories[5:] + stories[:5]
-    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
-    with caplog.at_level(logging.WARNING):
-        expected = pelican_process_translations(list(shuffled), translation_id="slug")
+    sorted_by_pelican = list(shuffled)
+    with Warnings(monkeypatch) as expected_warnings:
+        expected = pelican_process_translations(sorted_by_pelican, translation_id="slug")
     expected_pairs = {id(story): [id(other) for other in story.translations] for story in stories}
-    expected_warnings = [record.getMessage() for record in caplog.records]
     for story in stories:
         story.translations = []
-    caplog.clear()
-    monkeypatch.setattr(LimitFilter, "_raised_messages", set())  # Pelican logs a message once per process
-    with caplog.at_level(logging.WARNING):
-        found = process_translations(list(shuffled), translation_id="slug")
+    sorted_here = list(shuffled)
+    with Warnings(monkeypatch) as warnings:
+        found = process_translations(sorted_here, translation_id="slug")
+    assert [id(story) for story in sorted_here] == [id(story) for story in sorted_by_pelican]  # the caller's list
     assert [[id(story) for story in part] for part in found] == [[id(story) for story in part] for part in expected]
     assert {id(story): [id(other) for other in story.translations] for story in stories} == expected_pairs
-    assert [record.getMessage() for record in caplog.records] == expected_warnings
-    assert len(expected_warnings) >= 3  # the doubled, the marked and the all-marked slugs were warned about
+    assert warnings.messages == expected_warnings.messages
+    assert len(expected_warnings.messages) >= 3  # the doubled, the marked and the all-marked slugs were warned about
 
 
 def test_translations_without_an_id_or_with_a_missing_one_behave_as_pelicans():
@@ -134,6 +175,8 @@ def test_translations_without_an_id_or_with_a_missing_one_behave_as_pelicans():
     assert process_translations(stories, translation_id=None) == (stories, [])
     with pytest.raises(AttributeError, match="there appear to be items without these metadata"):
         process_translations(stories, translation_id="no_such_field")
+    with pytest.raises(TypeError, match="Cannot unpack"):
+        process_translations(stories, translation_id=5)
 
 
 def test_a_list_in_the_order_of_another_keeps_that_order_and_each_story_once():
@@ -156,14 +199,83 @@ def test_items_that_compare_by_value_are_found_by_value():
     assert in_order.members([Label("b")]) == [labels[0], labels[2]]
 
 
-def test_linear_pelican_builds_with_the_linear_generator():
+def test_linear_pelican_builds_with_the_linear_generator(monkeypatch):
+    from pelican import Pelican
+    from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+
+    from linear_lists import LinearArticlesGenerator
+
+    # Pelican's own list, without sending its get_generators signal (plugins
+    # that earlier tests registered would take this test's settings as theirs).
+    monkeypatch.setattr(Pelican, "_get_generator_classes",
+                        lambda self: [ArticlesGenerator, PagesGenerator, StaticGenerator])
+    classes = LinearPelican.__new__(LinearPelican)._get_generator_classes()
+    assert classes == [LinearArticlesGenerator, PagesGenerator, StaticGenerator]
+
+
+@pytest.fixture(scope="module")
+def generator_content(tmp_path_factory):
+    """Generated stories, plus stories that repeat a tag, an author and a
+    slug, are marked as translations or are Urdu only."""
+    from bench_corpus import write_corpus
+
+    content = tmp_path_factory.mktemp("generator-content")
+    write_corpus(content, 120, seed=7)
+    extra = content / "repeats"
+    extra.mkdir()
+    for number in range(20):
+        (extra / f"repeat-{number}.md").write_text(
+            f"Title: Repeat {number}\nDate: 2023-0{1 + number % 9}-1{number % 10} 09:00\nCategory: Repeats\n"
+            f"Tags: twice, twice, other{number % 3}\nAuthors: Ann, Ann, Bob\nSlug: repeat-{number % 7}\n"
+            + ("Translation: true\n" if number % 5 == 0 else "") + ("Lang: ur\n" if number % 4 == 0 else "")
+            + "\nA generated fixture story.\n", encoding="utf-8")
+    return content
+
+
+def generated_lists(generator_class, content, order, output):
+    """Every list the generator makes, and the arguments of every tag,
+    section, author and period page it writes, by source path."""
+    import pelican.generators
+    from pelican.settings import configure_settings
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(PATH=str(content), OUTPUT_PATH=str(output), CACHE_PATH=str(output / "cache"), PLUGINS=[],
+                    ARTICLE_ORDER_BY=order, YEAR_ARCHIVE_SAVE_AS="{date:%Y}/index.html",
+                    MONTH_ARCHIVE_SAVE_AS="{date:%Y}/{date:%m}/index.html",
+                    DAY_ARCHIVE_SAVE_AS="{date:%Y}/{date:%m}/{date:%d}/index.html")
+    settings = configure_settings(settings)
+    context = {**settings, "generated_content": {}, "static_links": set(), "static_content": {}, "localsiteurl": ""}
+    generator = generator_class(context=context, settings=settings, path=settings["PATH"], theme=settings["THEME"],
+                                output_path=settings["OUTPUT_PATH"])
+    generator.generate_context()
+    assert pelican.generators.process_translations is pelican_process_translations  # put back
+
+    def paths(stories):
+        return [story.source_path for story in stories]
+
+    written = []
+
+    def write(name, *args, **kwargs):
+        written.append((kwargs.get("template_name"), name, paths(kwargs["articles"]), paths(kwargs["dates"])))
+
+    for generate in ("generate_period_archives", "generate_tags", "generate_categories", "generate_authors"):
+        getattr(generator, generate)(write)
+    made = {name: paths(getattr(generator, name)) for name in (
+        "articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations")}
+    made["paired"] = {story.source_path: paths(story.translations) for story in generator.articles + generator.translations}
+    return written, made
+
+
+@pytest.mark.parametrize("order", ["reversed-title", "basic", "reversed-date"])
+def test_every_list_and_page_argument_is_pelicans_in_any_story_order(generator_content, tmp_path, order):
     from pelican.generators import ArticlesGenerator
 
     from linear_lists import LinearArticlesGenerator
 
-    settings = copy.deepcopy(DEFAULT_CONFIG)
-    settings.update(PATH=str(ROOT / "content"), OUTPUT_PATH=str(ROOT / "output"), PLUGINS=[])
-    pelican = LinearPelican.__new__(LinearPelican)
-    pelican.settings = settings
-    classes = pelican._get_generator_classes()
-    assert LinearArticlesGenerator in classes and ArticlesGenerator not in classes
+    expected = generated_lists(ArticlesGenerator, generator_content, order, tmp_path / "stock")
+    found = generated_lists(LinearArticlesGenerator, generator_content, order, tmp_path / "linear")
+    assert found == expected
+    written = expected[0]
+    assert {template for template, *_ in written} >= {"tag", "category", "author", "period_archives"}
+    if order == "reversed-title":  # listing order is not date order: the lists' own order is checked
+        assert any(articles != dates for _, _, articles, dates in written)
