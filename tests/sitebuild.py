@@ -1,5 +1,6 @@
 """Building the site for tests, and reading what was built."""
 
+import filecmp
 import os
 import subprocess
 import sys
@@ -53,6 +54,19 @@ def built(output, **kwargs):
     result = build_site(output, **kwargs)
     assert result.returncode == 0, result.stdout + result.stderr
     return output
+
+
+def differences(left, right):
+    """Relative paths that differ between two folders (missing on one side or
+    other bytes)."""
+    def files(root):
+        return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file()}
+    left_files, right_files = files(left), files(right)
+    different = left_files ^ right_files
+    for name in left_files & right_files:
+        if not filecmp.cmp(Path(left) / name, Path(right) / name, shallow=False):
+            different.add(name)
+    return sorted(different)
 
 
 class Site:

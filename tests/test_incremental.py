@@ -1,7 +1,6 @@
 """`make serve` rebuilds only what an edit changed, and the result is the site
 a full build of the same content writes, byte for byte."""
 
-import filecmp
 import os
 import shutil
 from pathlib import Path
@@ -10,22 +9,9 @@ import pytest
 
 from bench_corpus import write_corpus
 from incremental import Session
-from sitebuild import REFERENCE_EPOCH, ROOT, Site, built, without_fingerprints
+from sitebuild import REFERENCE_EPOCH, ROOT, Site, built, differences, without_fingerprints
 
 ARTICLES = 30
-
-
-def differences(left, right):
-    """Relative paths that differ between two folders (missing on one side or
-    other bytes)."""
-    def files(root):
-        return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file()}
-    left_files, right_files = files(left), files(right)
-    different = left_files ^ right_files
-    for name in left_files & right_files:
-        if not filecmp.cmp(Path(left) / name, Path(right) / name, shallow=False):
-            different.add(name)
-    return sorted(different)
 
 
 def translated_story(content):
