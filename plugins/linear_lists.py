@@ -15,7 +15,7 @@ stories, 42 of the 96 minutes of a build at 100,000 (docs/performance.md).
 
 `LinearPelican`, set as ``PELICAN_CLASS`` (Pelican's own extension point;
 pelican-i18n-subsites builds the Urdu edition with the same class, and
-``make serve``'s class extends it), builds with `LinearArticlesGenerator`,
+``make serve`` mixes its own into it), builds with `LinearArticlesGenerator`,
 which makes the same lists, in the same order, by looking positions up in a
 dict.  Pelican's content objects compare by identity (``Content`` defines no
 ``__eq__``), so a lookup by ``id()`` is the test that ``in`` makes; should a

@@ -33,6 +33,7 @@ what it published.
 import fnmatch
 import gc
 import hashlib
+import importlib
 import itertools
 import json
 import logging
@@ -55,11 +56,6 @@ from pelican.utils import sanitised_join
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # noqa: E402
-
-_PLUGIN_FOLDER = str(Path(__file__).resolve().parent.parent / "plugins")  # as pelicanconf.py puts it
-if _PLUGIN_FOLDER not in sys.path:
-    sys.path.append(_PLUGIN_FOLDER)
-from linear_lists import LinearPelican  # noqa: E402  (pelicanconf.py's PELICAN_CLASS)
 
 # What makes the preview show more than the published site, in its in-process
 # builds and its atomic full builds alike: drafts (plugins/drafts.py).
@@ -384,11 +380,11 @@ class FinishPages:
             _SESSION.deferring = False  # pages written later (at finalized) are rendered at once
 
 
-class IncrementalPelican(LinearPelican):
-    """Pelican whose writer is wrapped with `SkipUnchanged` (also used by
-    pelican-i18n-subsites for the subsites, through ``PELICAN_CLASS``), with
-    `FinishPages` before the static files (Pelican runs its StaticGenerator
-    last)."""
+class Incremental:
+    """Mixed into the settings' Pelican class (`incremental_class`): its
+    writer wrapped with `SkipUnchanged` (also used by pelican-i18n-subsites
+    for the subsites, through ``PELICAN_CLASS``), with `FinishPages` before
+    the static files (Pelican runs its StaticGenerator last)."""
 
     def _get_generator_classes(self):
         *others, static = super()._get_generator_classes()
@@ -401,6 +397,22 @@ class IncrementalPelican(LinearPelican):
             _WRITER_CLASSES[base] = type(f"Incremental{base.__name__}", (SkipUnchanged, base), {})
         writer.__class__ = _WRITER_CLASSES[base]
         return writer
+
+
+_PELICAN_CLASSES = {}
+
+
+def incremental_class(base):
+    """`Incremental` over `base`, the settings' ``PELICAN_CLASS`` (a class, or
+    its dotted name as pelicanconf.py gives it), one class per base."""
+    if isinstance(base, str):
+        module, name = base.rsplit(".", 1)
+        base = getattr(importlib.import_module(module), name)
+    if issubclass(base, Incremental):
+        return base
+    if base not in _PELICAN_CLASSES:
+        _PELICAN_CLASSES[base] = type(f"Incremental{base.__name__}", (Incremental, base), {})
+    return _PELICAN_CLASSES[base]
 
 
 # A file system's clock ticks in steps (a few milliseconds on Linux, seconds
@@ -514,7 +526,6 @@ class Session:
             "CONTENT_CACHING_LAYER": "generator",
             "CHECK_MODIFIED_METHOD": "mtime",
             "DELETE_OUTPUT_DIRECTORY": False,
-            "PELICAN_CLASS": IncrementalPelican,
             **PREVIEW_SETTINGS,
         }
         if self.theme:
@@ -525,6 +536,7 @@ class Session:
             settings = read_settings(str(self.settings_file), override=override)
         finally:
             os.chdir(cwd)
+        settings["PELICAN_CLASS"] = incremental_class(settings["PELICAN_CLASS"])
         # Pages re-rendered in place link the plain asset names, and the
         # browser reloads without waiting for Pagefind (plugins/pipeline.py).
         import pipeline  # a plugin: importable once the settings put plugins/ on sys.path
@@ -648,7 +660,8 @@ class Session:
         cwd = os.getcwd()
         os.chdir(ROOT)
         try:
-            pelican = IncrementalPelican(self._settings())
+            settings = self._settings()
+            pelican = settings["PELICAN_CLASS"](settings)
             self.main_settings = pelican.settings
             pelican.run()
         except BaseException:
