@@ -83,8 +83,9 @@ _PLUGIN_FOLDER = str(Path(__file__).resolve().parent / "plugins")
 if _PLUGIN_FOLDER not in sys.path:
     sys.path.append(_PLUGIN_FOLDER)
 # Pelican with its story lists (tags, sections, authors, archives,
-# translations) made in linear time: plugins/linear_lists.py.
-PELICAN_CLASS = "linear_lists.LinearPelican"
+# translations) made in linear time (plugins/linear_lists.py) and each
+# edition's pages rendered on every core (plugins/parallel_pages.py).
+PELICAN_CLASS = "parallel_pages.ParallelPelican"
 PLUGINS = [
     "build_log",  # first: every warning and error of what follows reaches the editor
     "validation",

@@ -242,29 +242,29 @@ def test_pages_rendered_on_every_core_are_the_pages_of_one_process(session, tmp_
     """A template edit renders every page again: shared among forked copies
     of the process on Linux, in this one elsewhere (macOS, Windows: no safe
     fork), and again here for a share whose process failed."""
-    import incremental
+    import parallel_pages
     import processes
 
     parent = os.getpid()
     forks = []
-    real_fork, real_render_share = os.fork, incremental.render_share
+    real_fork, real_render_share = os.fork, parallel_pages.render_share
     forking = mode != "one process" and processes.can_fork()
 
     def counting_fork():
         forks.append(1)
         return real_fork()
 
-    def failing_in_child(jobs):
+    def failing_in_child(jobs, announce=False):
         if os.getpid() != parent:
             raise OSError("disk full")
-        real_render_share(jobs)
+        real_render_share(jobs, announce)
 
     monkeypatch.setattr(os, "fork", counting_fork)
     monkeypatch.setattr(processes, "available_cpus", lambda: 2)
     if mode == "one process":
         monkeypatch.setattr(processes, "can_fork", lambda: False)
     if mode == "a forked process fails":
-        monkeypatch.setattr(incremental, "render_share", failing_in_child)
+        monkeypatch.setattr(parallel_pages, "render_share", failing_in_child)
     footer = Path(session.theme) / "templates" / "partials" / "footer.html"
     footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Ipsum"), encoding="utf-8")
     session.forget_pages()

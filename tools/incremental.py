@@ -7,8 +7,9 @@ stays the way to publish).  Between builds it keeps:
 * every edition's content objects, through Pelican's own generator-level
   content cache (``CONTENT_CACHING_LAYER = "generator"``) held in memory
   instead of pickled: a file whose mtime did not change is not read again;
-* the signature of every page it wrote.  The writer (Pelican's, with
-  `SkipUnchanged` mixed in) renders a page only when its signature changed.
+* the signature of every page it wrote.  The writer (the site's, which
+  renders each edition's pages on every core, plugins/parallel_pages.py,
+  with `SkipUnchanged` mixed in) renders a page only when its signature changed.
   A signature names what the page shows: its template and output path, a
   token for each story on it (a story re-read from disk gets a new token;
   so does one whose translations changed), the edition's date and its
@@ -62,10 +63,6 @@ import build  # noqa: E402
 PREVIEW_SETTINGS = {"SHOW_DRAFTS": True}
 
 _TOKENS = itertools.count(1)
-# Pages are rendered in this many processes at most (each holds a copy of the
-# site's objects), and in one below this many pages (a fork costs more).
-MAX_RENDER_PROCESSES = 4
-PARALLEL_MIN_PAGES = 64
 _SESSION = None  # the session whose build is running
 
 
@@ -155,19 +152,11 @@ def placement(content):
     )
 
 
-def render_page(template, localcontext, context, path, opener=None):
-    """What Pelican's writer does for one page (`opener`: its checked open)."""
-    if localcontext["localsiteurl"]:
-        context["localsiteurl"] = localcontext["localsiteurl"]
-    output = template.render(localcontext)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with opener() if opener is not None else open(path, "w", encoding="utf-8") as file:
-        file.write(output)
-    signals.content_written.send(path, context=localcontext)
-
-
 class SkipUnchanged:
-    """Writer mixin: render a page only when its signature changed."""
+    """Writer mixin, over a `parallel_pages.DeferringWriter`: a page is
+    rendered only when its signature changed; the pages and feeds earlier
+    builds wrote and this one did not are removed once the edition's pages
+    are rendered."""
 
     def _site_signature(self, context):
         edition_date = context.get("EDITION_DATE")
@@ -188,6 +177,20 @@ class SkipUnchanged:
         except Unnamed:
             return None  # something we cannot name: always render
 
+    def _call_signature(self, template, context, name, kwargs, paginated):
+        others = self._listing_signature({key: value for key, value in kwargs.items() if key not in paginated})
+        return None if others is None else (getattr(template, "name", None), self._site_signature(context), others)
+
+    def _page_signature(self, call, save_as, page_num, pages):
+        if call is None:
+            return None
+        template_id, site, others = call
+        if pages is None:
+            return (template_id, save_as, site, others)
+        shown = tuple((key, paginator.num_pages, tuple(version(item) for item in page.object_list))
+                      for key, (paginator, page) in pages.items())
+        return (template_id, save_as, page_num, site, others, shown)
+
     def _emit(self, template, make_localcontext, context, name, override, signature):
         path = sanitised_join(self.output_path, name)
         session = _SESSION
@@ -196,85 +199,25 @@ class SkipUnchanged:
             self._written_files.add(path)
             session.stats["kept"] += 1
             return
-        if not session.deferring:  # a page written after its edition's FinishPages
-            render_page(template, make_localcontext(), context, path,
-                        lambda: self._open_w(path, "utf-8", override=override))
-            session.stats["rendered"] += 1
-            session.set_signature(path, signature)
-            return
-        # Claimed now, in writing order, by Pelican's rule for a page written
-        # twice; rendered once the edition's pages are known (FinishPages).
-        # The file keeps its last version until then.
-        target = self._claim(path, override)
-        session.signatures.pop(path, None)
-        session.deferred.append(Deferred(template, make_localcontext, context, path, target, signature))
+        session.signatures.pop(path, None)  # until it is rendered
+        super()._emit(template, make_localcontext, context, name, override, signature)
 
-    def _claim(self, path, override):
-        """Pelican 4.12's `Writer._open_w` without opening the file: where a
-        page goes (os.devnull for one that an earlier override keeps), or
-        FileOverwriteFailedError for a page written twice without override."""
-        from pelican.writers import FileOverwriteFailedError
+    def _rendered(self, jobs):
+        for job in jobs:
+            _SESSION.set_signature(job.path, job.signature)
+        _SESSION.stats["rendered"] += len(jobs)
 
-        if path in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(f'Failed to overwrite "{path}" a second time (was previously overwritten)')
-            return os.devnull
-        if path in self._written_files and not override:
-            raise FileOverwriteFailedError(f'Failed to overwrite "{path}" as Pelican has already written to it '
-                                           "previously (set `override=True` if intended)")
-        if override:
-            self._overridden_files.add(path)
-        self._written_files.add(path)
-        return path
+    def render_deferred(self):
+        """The edition's pages, then the removal of its stale pages and feeds:
+        before the edition's ``finalized``, where the Urdu font's subset starts
+        from the Urdu pages and the main site's steps read the output (the
+        search index).  The Urdu edition is written inside the main site's
+        writer: its run ends first."""
+        from editions import is_main_site  # a plugin: importable once the settings are read
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
-        """Pelican 4.12's Writer.write_file, with the signature check."""
-        if not name:
-            return
-        from pelican.paginator import Paginator
-        from pelican.utils import get_relative_path, path_to_url
-
-        def localcontext_for(save_as, extra):
-            localcontext = context.copy()
-            localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
-            if relative_urls:
-                relative_url = path_to_url(get_relative_path(save_as))
-                localcontext["SITEURL"] = relative_url
-                localcontext["localsiteurl"] = relative_url
-            localcontext["output_file"] = save_as
-            localcontext.update(extra)
-            return localcontext
-
-        if paginated is None:
-            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
-        site = self._site_signature(context)
-        template_id = getattr(template, "name", None)
-        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-            paginators = {key: Paginator(name, url, value, self.settings, per_page) for key, value in paginated.items()}
-            others = self._listing_signature({k: v for k, v in kwargs.items() if k not in paginated})
-            for page_num in range(next(iter(paginators.values())).num_pages):
-                paginated_kwargs = kwargs.copy()
-                shown = []
-                for key, paginator in paginators.items():
-                    previous_page = paginator.page(page_num) if page_num > 0 else None
-                    page = paginator.page(page_num + 1)
-                    next_page = paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
-                    paginated_kwargs.update({
-                        f"{key}_paginator": paginator,
-                        f"{key}_page": page,
-                        f"{key}_previous_page": previous_page,
-                        f"{key}_next_page": next_page,
-                    })
-                    shown.append((key, paginator.num_pages, tuple(version(item) for item in page.object_list)))
-                signature = None if others is None else (template_id, page.save_as, page_num, site, others, tuple(shown))
-                self._emit(template, lambda save_as=page.save_as, extra=paginated_kwargs: localcontext_for(save_as, extra),
-                           context, page.save_as, override_output, signature)
-        else:
-            others = self._listing_signature(kwargs)
-            signature = None if others is None else (template_id, name, site, others)
-            self._emit(template, lambda: localcontext_for(name, kwargs), context, name, override_output, signature)
+        super().render_deferred()
+        main = is_main_site(self.settings)
+        _SESSION.remove_stale_outputs(within=None if main else Path(self.settings["OUTPUT_PATH"]))
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                    override_output=False, feed_title=None):
@@ -297,98 +240,11 @@ class SkipUnchanged:
 _WRITER_CLASSES = {}
 
 
-class Deferred(NamedTuple):
-    """A page to render once every page of the build is known."""
-    template: object
-    make_localcontext: object
-    context: dict
-    path: str  # the page's place in the output
-    target: str  # where it is written: `path`, or os.devnull for a page Pelican skips
-    signature: object
-
-
-def render_share(jobs):
-    for job in jobs:
-        render_page(job.template, job.make_localcontext(), job.context, job.target)
-
-
-def render_in_child(jobs):
-    """A forked child's share.  The server's other threads are not in the
-    child, but a lock one of them held at the fork may be: the child writes
-    nothing but pages (no log, no terminal; a failed share is rendered again
-    by the parent, which reports its error) and leaves with its exit status,
-    running nothing of the parent's."""
-    status = 1
-    try:
-        logging.disable(logging.CRITICAL)
-        sys.stdout = sys.stderr = open(os.devnull, "w")
-        gc.disable()  # short-lived: no collection touching (and copying) the parent's objects
-        render_share(jobs)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def render_on_every_core(jobs):
-    """Render `jobs`: a share in each forked copy of this process where that
-    is safe (plugins/processes.py: Linux), the first share here; elsewhere
-    all of them here.  A share whose process failed is rendered again here,
-    so that its error is raised as it would be without the fork."""
-    from processes import available_cpus, can_fork  # plugins/ is on sys.path once the settings are read
-
-    count = min(available_cpus(), MAX_RENDER_PROCESSES) if can_fork() and len(jobs) >= PARALLEL_MIN_PAGES else 1
-    shares = [jobs[index::count] for index in range(count)]
-    children = []
-    for share in shares[1:]:
-        pid = os.fork()
-        if pid == 0:
-            render_in_child(share)
-        children.append((pid, share))
-    try:
-        render_share(shares[0])
-    finally:  # no child left writing pages once this returns or raises
-        failed = [share for pid, share in children if os.waitpid(pid, 0)[1] != 0]
-    for share in failed:
-        render_share(share)
-
-
-class FinishPages:
-    """A generator of each edition's run in a build in place, after the
-    others that write pages and before the static files are copied (where a
-    full build has rendered its pages: a story's ``{attach}`` file moves
-    when its page renders).  It renders the pages the edition's writer put
-    off, on every core, then removes the pages and feeds that earlier builds
-    wrote under the edition's output and this one did not (a deleted
-    story's, a story's whose slug changed): all before the edition's
-    ``finalized``, where the Urdu font's subset starts from the Urdu pages
-    and the main site's steps read the output (the search index).  The Urdu
-    edition is written inside the main site's writer: its run ends first."""
-
-    def __init__(self, *args, settings, **kwargs):
-        self.settings = settings
-
-    def generate_output(self, writer):
-        from editions import is_main_site  # a plugin: importable once the settings are read
-
-        if _SESSION is None:
-            return
-        _SESSION.move_attachments(self.settings["DEFAULT_LANG"])
-        _SESSION.render_deferred()
-        main = is_main_site(self.settings)
-        _SESSION.remove_stale_outputs(within=None if main else Path(self.settings["OUTPUT_PATH"]))
-        if main:
-            _SESSION.deferring = False  # pages written later (at finalized) are rendered at once
-
-
 class Incremental:
-    """Mixed into the settings' Pelican class (`incremental_class`): its
-    writer wrapped with `SkipUnchanged` (also used by pelican-i18n-subsites
-    for the subsites, through ``PELICAN_CLASS``), with `FinishPages` before
-    the static files (Pelican runs its StaticGenerator last)."""
-
-    def _get_generator_classes(self):
-        *others, static = super()._get_generator_classes()
-        return [*others, FinishPages, static]
+    """Mixed into the settings' Pelican class, with `parallel_pages.ParallelPages`
+    (`incremental_class`): its writer's deferred pages wrapped with
+    `SkipUnchanged` (also used by pelican-i18n-subsites for the subsites,
+    through ``PELICAN_CLASS``)."""
 
     def _get_writer(self):
         writer = super()._get_writer()
@@ -404,14 +260,18 @@ _PELICAN_CLASSES = {}
 
 def incremental_class(base):
     """`Incremental` over `base`, the settings' ``PELICAN_CLASS`` (a class, or
-    its dotted name as pelicanconf.py gives it), one class per base."""
+    its dotted name as pelicanconf.py gives it), with `ParallelPages` unless
+    `base` has it already, one class per base."""
+    from parallel_pages import ParallelPages  # a plugin: importable once the settings are read
+
     if isinstance(base, str):
         module, name = base.rsplit(".", 1)
         base = getattr(importlib.import_module(module), name)
     if issubclass(base, Incremental):
         return base
     if base not in _PELICAN_CLASSES:
-        _PELICAN_CLASSES[base] = type(f"Incremental{base.__name__}", (Incremental, base), {})
+        mixins = (Incremental,) if issubclass(base, ParallelPages) else (Incremental, ParallelPages)
+        _PELICAN_CLASSES[base] = type(f"Incremental{base.__name__}", (*mixins, base), {})
     return _PELICAN_CLASSES[base]
 
 
@@ -504,8 +364,6 @@ class Session:
         self.jobs = {}  # of the last build: output path -> how it was written
         self.dependents = {}  # story token -> output paths that show it
         self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
-        self.deferred = []  # of the running build: pages to render (Deferred)
-        self.deferring = False  # whether the running build's pages wait for FinishPages
         self.main_settings = None
         self.stats = {}
         self.last_duration = None
@@ -551,31 +409,6 @@ class Session:
         self.outputs_seen.add(path)
         for found in tokens_of(signature) if signature is not None else ():
             self.dependents.setdefault(found, set()).add(path)
-
-    def move_attachments(self, lang):
-        """Pelican moves a story's ``{attach}`` file beside the story's page
-        when it first renders the story's HTML: that happens here, in this
-        process (not in a forked one, where the move would be lost) and
-        before the static files are copied, as in a full build."""
-        for (edition, _), generator in self.generators.items():
-            if edition != lang:
-                continue
-            for name in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
-                         "hidden_translations", "pages", "hidden_pages", "draft_pages", "draft_translations"):
-                for content in getattr(generator, name, ()):
-                    if "attach}" in (content._content or "") or "|attach|" in (content._content or ""):
-                        content.get_content(content.get_siteurl())
-
-    def render_deferred(self):
-        """Render the pages this build put off (`SkipUnchanged._emit`): a page
-        written twice only in its last version, none of those Pelican skips."""
-        jobs, self.deferred = self.deferred, []
-        written = [job for job in jobs if job.target != os.devnull]
-        last = {job.target: index for index, job in enumerate(written)}
-        render_on_every_core([job for index, job in enumerate(written) if last[job.target] == index])
-        for job in jobs:
-            self.set_signature(job.path, job.signature)
-        self.stats["rendered"] += len(jobs)
 
     def set_signature(self, path, signature):
         if signature is None:
@@ -655,7 +488,7 @@ class Session:
                 shutil.rmtree(retired, ignore_errors=True)
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
-        self.generators, self.jobs, self.dependents, self.deferred, self.deferring = {}, {}, {}, [], True
+        self.generators, self.jobs, self.dependents = {}, {}, {}
         forget_memoized()
         cwd = os.getcwd()
         os.chdir(ROOT)
@@ -753,7 +586,11 @@ class Session:
                 job = self.jobs[path]
                 if job[0] == "page":
                     _, template, make_localcontext, context = job
-                    render_page(template, make_localcontext(), context, path)
+                    from parallel_pages import render_page  # a plugin: importable once the settings are read
+
+                    localcontext = make_localcontext()
+                    render_page(template, localcontext, context, path)
+                    signals.content_written.send(path, context=localcontext)
                 else:
                     _, writer, elements, context, relative, url, feed_type, override, feed_title = job
                     writer._written_files.discard(path)
