@@ -45,12 +45,11 @@ import logging
 import os
 import tempfile
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import brotli
 
-from processes import available_cpus, pool_context
+from processes import map_on_every_core
 
 logger = logging.getLogger(__name__)
 
@@ -139,14 +138,7 @@ def write_compressed_copies(output, settings):
     per_task = int(settings.get("PRECOMPRESS_FILES_PER_TASK", FILES_PER_TASK))
     tasks = [(paths[start:start + per_task], formats, minimum_size, cache)
              for start in range(0, len(paths), per_task)]
-    processes = min(available_cpus(), len(tasks))
-    if processes > 1:
-        # A worker that dies (out of memory, killed) raises BrokenProcessPool
-        # here instead of leaving the build waiting.
-        with ProcessPoolExecutor(processes, mp_context=pool_context()) as pool:
-            results = list(pool.map(compress_files, tasks))
-    else:
-        results = list(map(compress_files, tasks))
+    results = map_on_every_core(compress_files, tasks)
     used = {name for _, names in results for name in names}
     for entry in cache.iterdir():  # keep what this build used: the cache does not grow without end
         if entry.name not in used and not entry.name.endswith(".tmp"):

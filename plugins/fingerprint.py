@@ -24,6 +24,7 @@ name can be known while templates render.  The ``fingerprint`` step of
    font's ``href`` in the Urdu pages' ``<link rel="preload">``.
    Nothing else in a page is touched; the build fails if a page that
    links the stylesheet is missed or the font reference is not found.
+   The pages are shared among one process per CPU (plugins/processes.py).
 
 The hashes depend only on the files' bytes, so reproducible builds stay
 byte-identical.
@@ -38,6 +39,10 @@ Settings read: ``THEME_STATIC_DIR``, ``CSS_FILE``, ``URDU_FONT_FILE``, and ``THE
 import hashlib
 import re
 from pathlib import Path
+
+from processes import map_on_every_core
+
+PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
 
 HASH_LENGTH = 12
 
@@ -76,17 +81,26 @@ def fingerprint_assets(output, settings):
     renames[f"{theme_url}/{settings['STYLESHEET']}"] = f"{theme_url}/css/{fingerprinted(stylesheet).name}"
     for script in sorted((theme / "js").glob("*.js")):
         renames[f"{theme_url}/js/{script.name}"] = f"{theme_url}/js/{fingerprinted(script).name}"
+    pages = sorted(output.rglob("*.html"))
+    stylesheet_url = f"{theme_url}/{settings['STYLESHEET']}"
+    map_on_every_core(relink_pages, [(pages[start:start + PAGES_PER_TASK], renames, stylesheet_url)
+                                     for start in range(0, len(pages), PAGES_PER_TASK)])
+
+
+def relink_pages(task):
+    """Each page of the task with the hashed names in place of ``renames``' keys."""
+    pages, renames, stylesheet_url = task
     # The attribute value exactly, quoted or (after minification) not.
     attribute = re.compile(
         r"""(?P<name>\b(?:href|src)=)(?P<quote>["']?)(?P<url>%s)(?P=quote)(?=[\s>"'/])"""
         % "|".join(re.escape(url) for url in renames)
     )
     stylesheet_link = re.compile(r"""rel=["']?stylesheet\b""")
-    for page in sorted(output.rglob("*.html")):
+    for page in pages:
         html = page.read_text(encoding="utf-8")
         changed, count = attribute.subn(
             lambda match: match["name"] + match["quote"] + renames[match["url"]] + match["quote"], html)
-        if stylesheet_link.search(html) and renames[f"{theme_url}/{settings['STYLESHEET']}"] not in changed:
-            raise FingerprintError(f"{page} links a stylesheet other than {theme_url}/{settings['STYLESHEET']}")
+        if stylesheet_link.search(html) and renames[stylesheet_url] not in changed:
+            raise FingerprintError(f"{page} links a stylesheet other than {stylesheet_url}")
         if count:
             page.write_text(changed, encoding="utf-8")

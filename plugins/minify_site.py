@@ -3,7 +3,8 @@
 The ``minify`` step of ``pipeline`` (after the search index and the font
 subset, before ``fingerprint`` names files after their bytes): every
 ``.html`` file of the output, both editions, is minified once, and so is
-every stylesheet.
+every stylesheet.  The pages are shared among one process per CPU
+(plugins/processes.py: forked on Linux, started afresh elsewhere).
 
 Pages keep their end tags (``keep_closing_tags``, and the ``<html>`` and
 ``<head>`` start tags): the HTML standard lets a minifier leave out ``</p>``
@@ -27,6 +28,9 @@ without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
 import os
 from pathlib import Path
 
+from processes import map_on_every_core
+
+PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
 STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
 
 
@@ -46,13 +50,20 @@ def minified_stylesheet(css):
     return result[len(STYLE_OPEN):-len(STYLE_CLOSE)]
 
 
+def minify_pages(task):
+    pages, inline_css, inline_js = task
+    for page in pages:
+        page.write_text(minified_page(page.read_text(encoding="utf-8"), inline_css, inline_js), encoding="utf-8")
+
+
 def minify_site(output, settings):
     """The pipeline's ``minify`` step (both editions: the Urdu one is a folder of the output)."""
     output = Path(output)
     if settings.get("HTML_MIN", True):
         inline_css, inline_js = settings.get("INLINE_CSS_MIN", True), settings.get("INLINE_JS_MIN", True)
-        for page in sorted(output.rglob("*.html")):
-            page.write_text(minified_page(page.read_text(encoding="utf-8"), inline_css, inline_js), encoding="utf-8")
+        pages = sorted(output.rglob("*.html"))
+        map_on_every_core(minify_pages, [(pages[start:start + PAGES_PER_TASK], inline_css, inline_js)
+                                         for start in range(0, len(pages), PAGES_PER_TASK)])
     if settings.get("CSS_MIN", True):
         for stylesheet in sorted(output.rglob("*.css")):
             minified = minified_stylesheet(stylesheet.read_text(encoding="utf-8"))

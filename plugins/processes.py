@@ -14,11 +14,18 @@ between processes (read_once, parallel_pages, compressed_copies).
 * `pool_context()`: the multiprocessing start method for a process pool:
   "fork" where `can_fork()`, else "spawn" (a new interpreter that imports the
   worker function's module by name).
+* `map_on_every_core(function, tasks)`: ``list(map(function, tasks))``, the
+  tasks shared among one process per available CPU (a pool with
+  `pool_context()`) when there is more than one task and more than one CPU.
+  A worker's exception is raised here; a worker that dies (out of memory,
+  killed) raises ``BrokenProcessPool`` here instead of leaving the build
+  waiting.
 """
 
 import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 
 def available_cpus():
@@ -36,3 +43,12 @@ def can_fork():
 
 def pool_context():
     return multiprocessing.get_context("fork" if can_fork() else "spawn")
+
+
+def map_on_every_core(function, tasks):
+    tasks = list(tasks)
+    count = min(available_cpus(), len(tasks))
+    if count <= 1:
+        return list(map(function, tasks))
+    with ProcessPoolExecutor(count, mp_context=pool_context()) as pool:
+        return list(pool.map(function, tasks))
