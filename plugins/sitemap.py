@@ -11,6 +11,13 @@ at the main edition.  A story's ``lastmod`` is its last change (the later of
 Modified and Correction_Date, see ``corrections``), else its date.  Entries
 are sorted, so two builds write the same bytes.
 
+The sitemap protocol allows 50,000 URLs in one file (and 50 MB).  A paper
+with more pages (both editions together) gets ``sitemap.xml`` as a sitemap
+index that lists ``sitemap-1.xml``, ``sitemap-2.xml`` and so on, each with at
+most ``SITEMAP_MAX_URLS`` URLs (default 50,000) in the same order; robots.txt
+and search engines keep asking for ``sitemap.xml``.  At 100,000 stories one
+file held 166,209 URLs in 36 MB, which search engines refuse.
+
 Locations are percent-encoded URIs, as the sitemap protocol requires: an
 Urdu tag's page is ``/ur/tag/%DA%A9%D8%B1%DA%A9%D9%B9/``, not the raw letters
 (pages may link the raw form, which browsers encode the same way).
@@ -19,7 +26,8 @@ Why our own: pelican-sitemap 1.2.2 writes ``ref=`` instead of ``href=`` for
 hreflang alternates.
 
 Settings read: ``MAIN_SITEURL`` (from ``editions``), ``DEFAULT_LANG``, ``EDITIONS``,
-``ARCHIVES_URL``, ``PAPER_ARCHIVE_URL``, ``OUTPUT_PATH``, ``SITEMAP_SAVE_AS``.
+``ARCHIVES_URL``, ``PAPER_ARCHIVE_URL``, ``OUTPUT_PATH``, ``SITEMAP_SAVE_AS``,
+``SITEMAP_MAX_URLS``.
 """
 
 import os
@@ -34,6 +42,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from editions import edition_siteurl, is_main_site, main_lang, native_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+MAX_URLS = 50_000  # the sitemap protocol's limit for one file
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 # lang -> {loc: {"lastmod": str | None, "alternates": {lang: loc}}}
@@ -101,6 +110,33 @@ def collect(generators):
                 _content_entry(settings, page)
 
 
+def url_element(parent, loc, entry, main):
+    url = ET.SubElement(parent, f"{{{SITEMAP_NS}}}url")
+    ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
+    if entry["lastmod"]:
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry["lastmod"]
+    alternates = entry["alternates"]
+    if alternates:
+        links = sorted(alternates.items())
+        if main in alternates:
+            links.append(("x-default", alternates[main]))
+        for hreflang, href in links:
+            ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
+
+
+def write_document(root, path):
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def max_urls(settings):
+    limit = settings.get("SITEMAP_MAX_URLS", MAX_URLS)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_URLS:
+        raise ValueError(f"SITEMAP_MAX_URLS is {limit!r}: it must be a whole number of URLs from 1 to "
+                         f"{MAX_URLS:,} (the sitemap protocol's limit for one file)")
+    return limit
+
+
 def write_sitemap(pelican):
     settings = pelican.settings
     if not is_main_site(settings):
@@ -108,27 +144,37 @@ def write_sitemap(pelican):
     main = main_lang(settings)
     ET.register_namespace("", SITEMAP_NS)
     ET.register_namespace("xhtml", XHTML_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for lang in sorted(_ENTRIES):
-        for loc in sorted(_ENTRIES[lang]):
-            entry = _ENTRIES[lang][loc]
-            url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-            ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
-            if entry["lastmod"]:
-                ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry["lastmod"]
-            alternates = entry["alternates"]
-            if alternates:
-                links = sorted(alternates.items())
-                if main in alternates:
-                    links.append(("x-default", alternates[main]))
-                for hreflang, href in links:
-                    ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
-    ET.indent(urlset)
-    path = os.path.join(settings["OUTPUT_PATH"], settings.get("SITEMAP_SAVE_AS", "sitemap.xml"))
-    ET.ElementTree(urlset).write(path, encoding="utf-8", xml_declaration=True)
+    entries = [(loc, _ENTRIES[lang][loc]) for lang in sorted(_ENTRIES) for loc in sorted(_ENTRIES[lang])]
+    limit = max_urls(settings)
+    name = settings.get("SITEMAP_SAVE_AS", "sitemap.xml")
+    path = os.path.join(settings["OUTPUT_PATH"], name)
+    parts = [entries[start:start + limit] for start in range(0, len(entries), limit)] or [[]]
+    if len(parts) == 1:
+        urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+        for loc, entry in parts[0]:
+            url_element(urlset, loc, entry, main)
+        write_document(urlset, path)
+        return
+    stem, suffix = os.path.splitext(name)
+    index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    for number, part in enumerate(parts, 1):
+        part_name = f"{stem}-{number}{suffix}"
+        urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+        for loc, entry in part:
+            url_element(urlset, loc, entry, main)
+        write_document(urlset, os.path.join(settings["OUTPUT_PATH"], part_name))
+        sitemap = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        ET.SubElement(sitemap, f"{{{SITEMAP_NS}}}loc").text = _absolute(settings, main, part_name)
+    write_document(index, path)
+
+
+def check_settings(pelican):
+    if is_main_site(pelican.settings):
+        max_urls(pelican.settings)  # a wrong value fails before anything is built
 
 
 def register():
+    signals.initialized.connect(check_settings)
     signals.initialized.connect(reset)
     signals.all_generators_finalized.connect(collect)
     signals.finalized.connect(write_sitemap)

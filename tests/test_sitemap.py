@@ -1,0 +1,57 @@
+"""The sitemap: one file up to the protocol's 50,000 URLs, else a sitemap
+index over parts of at most SITEMAP_MAX_URLS (plugins/sitemap.py)."""
+
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+import sitemap
+from gates.feeds import check_feeds
+from sitebuild import build_site, built
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITEURL = "https://lantern-gazette.example"  # publishconf.py's, when the environment gives none
+
+
+def entries(path):
+    """Every <url> of a sitemap file, as text (location, date, alternates)."""
+    return [ET.tostring(url, encoding="unicode").strip() for url in ET.parse(path).getroot()]
+
+
+def test_a_paper_with_more_urls_than_a_sitemap_holds_gets_an_index_of_parts(published, tmp_path, newsroom):
+    whole = entries(published.path("sitemap.xml"))
+    limit = len(whole) // 3 + 1  # three parts, the last one shorter
+
+    split = Path(built(tmp_path / "output", content=newsroom, settings="publishconf.py",
+                       extra_settings=[f"SITEMAP_MAX_URLS={limit}"]))
+
+    index = ET.parse(split / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    locations = [sitemap_entry.findtext(f"{SITEMAP}loc") for sitemap_entry in index]
+    assert locations == [f"{SITEURL}/sitemap-{number}.xml" for number in (1, 2, 3)]
+    parts = [entries(split / f"sitemap-{number}.xml") for number in (1, 2, 3)]
+    assert [len(part) for part in parts] == [limit, limit, len(whole) - 2 * limit]
+    assert [url for part in parts for url in part] == whole  # every URL once, in the same order
+    assert (split / "robots.txt").read_text(encoding="utf-8").count(f"Sitemap: {SITEURL}/sitemap.xml") == 1
+    assert check_feeds(split, SITEURL).failures == []  # the crawlers' gate follows the index to the parts
+
+
+def test_a_paper_within_the_limit_keeps_one_sitemap(published):
+    root = ET.parse(published.path("sitemap.xml")).getroot()
+    assert root.tag == f"{SITEMAP}urlset" and len(root) > 20
+    assert not list(Path(published.root).glob("sitemap-*.xml"))
+
+
+@pytest.mark.parametrize("wrong", [0, 50_001, True, "100", 2.5])
+def test_a_wrong_limit_is_refused(wrong):
+    with pytest.raises(ValueError, match=r"SITEMAP_MAX_URLS is .*: it must be a whole number of URLs from 1 to 50,000"):
+        sitemap.max_urls({"SITEMAP_MAX_URLS": wrong})
+
+
+def test_a_wrong_limit_stops_the_build_before_anything_is_built(newsroom, tmp_path):
+    output = tmp_path / "output"
+    result = build_site(output, content=newsroom, settings="publishconf.py", extra_settings=["SITEMAP_MAX_URLS=0"])
+    assert result.returncode != 0
+    assert "SITEMAP_MAX_URLS is 0" in result.stdout + result.stderr
+    assert not output.exists()
