@@ -1,7 +1,8 @@
 """How many processes a build may use, and how to start them, on any laptop.
 
 Not a plugin (nothing to register): helpers for the plugins that share work
-between processes (read_once, parallel_pages, compressed_copies).
+between processes (read_once, parallel_pages, minify_site, fingerprint,
+compressed_copies).
 
 * `available_cpus()`: the CPUs this process may run on.  Linux has
   ``os.sched_getaffinity`` (a container or ``taskset`` may allow fewer CPUs

@@ -30,7 +30,9 @@ Settings read: ``MAIN_SITEURL`` (from ``editions``), ``DEFAULT_LANG``, ``EDITION
 ``SITEMAP_MAX_URLS``.
 """
 
+import glob
 import os
+import re
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -149,13 +151,18 @@ def write_sitemap(pelican):
     name = settings.get("SITEMAP_SAVE_AS", "sitemap.xml")
     path = os.path.join(settings["OUTPUT_PATH"], name)
     parts = [entries[start:start + limit] for start in range(0, len(entries), limit)] or [[]]
+    # Parts of an earlier build in the same folder (make serve builds in place).
+    stem, suffix = os.path.splitext(name)
+    part_pattern = re.compile(rf"{re.escape(stem)}-\d+{re.escape(suffix)}")
+    for earlier in glob.glob(os.path.join(glob.escape(settings["OUTPUT_PATH"]), f"{glob.escape(stem)}-*{suffix}")):
+        if part_pattern.fullmatch(os.path.basename(earlier)):
+            os.remove(earlier)
     if len(parts) == 1:
         urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
         for loc, entry in parts[0]:
             url_element(urlset, loc, entry, main)
         write_document(urlset, path)
         return
-    stem, suffix = os.path.splitext(name)
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     for number, part in enumerate(parts, 1):
         part_name = f"{stem}-{number}{suffix}"

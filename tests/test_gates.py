@@ -99,6 +99,29 @@ def test_sitemap_and_feeds_need_well_formed_xml_and_absolute_urls_that_resolve(t
     ]
 
 
+def sitemap_index(*locs):
+    entries = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locs)
+    return f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
+
+
+def test_a_sitemap_index_must_list_every_part_and_only_sitemaps(tree, monkeypatch):
+    import gates.feeds
+
+    write(tree, "sitemap.xml", sitemap_index(f"{SITE}/sitemap-1.xml", f"{SITE}/sitemap-2.xml"))
+    write(tree, "sitemap-1.xml", sitemap(f"{SITE}/"))
+    write(tree, "sitemap-2.xml", sitemap(f"{SITE}/story/"))
+    assert check_feeds(tree, SITE).failures == []
+
+    write(tree, "sitemap.xml", sitemap_index(f"{SITE}/sitemap-1.xml", f"{SITE}/story/"))
+    monkeypatch.setattr(gates.feeds, "SITEMAP_MAX_URLS", 1)
+    write(tree, "sitemap-1.xml", sitemap(f"{SITE}/", f"{SITE}/story/"))
+    assert check_feeds(tree, SITE).failures == [
+        "sitemap-1.xml: 2 URLs, more than a sitemap may hold (1)",
+        f"sitemap.xml: sitemap {SITE}/story/ is not a sitemap (<urlset>)",
+        "sitemap-2.xml: a sitemap that no sitemap index lists",
+    ]
+
+
 def test_missing_or_stale_compressed_copies_are_reported(tmp_path):
     text = "<p>" + "news " * 100 + "</p>"
     path = write(tmp_path, "index.html", text)
