@@ -131,12 +131,15 @@ def forget_memoized(objects=None):
     """Drop Pelican's memo of story HTML and summaries (`pelican.utils.memoized`
     on Content.get_content/get_summary, keyed by the object): for `objects`,
     or all of it (it would otherwise keep every object of every build)."""
+    identities = None if objects is None else {id(obj) for obj in objects}
     for name in ("get_content", "get_summary"):
         cache = Content.__dict__[name].cache
-        if objects is None:
+        if identities is None:
             cache.clear()
         else:
-            for key in [key for key in cache if key and any(key[0] is obj for obj in objects)]:
+            # One pass over every story's entries (about 130,000 at 100,000
+            # stories): a set lookup per key, not a scan of `objects` per key.
+            for key in [key for key in cache if key and id(key[0]) in identities]:
                 del cache[key]
 
 
