@@ -49,7 +49,7 @@ from pathlib import Path
 
 import brotli
 
-from processes import map_on_every_core
+from processes import chunks, map_on_every_core
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +136,7 @@ def write_compressed_copies(output, settings):
     cache.mkdir(parents=True, exist_ok=True)
     minimum_size = int(settings.get("PRECOMPRESS_MIN_SIZE", 20))
     per_task = int(settings.get("PRECOMPRESS_FILES_PER_TASK", FILES_PER_TASK))
-    tasks = [(paths[start:start + per_task], formats, minimum_size, cache)
-             for start in range(0, len(paths), per_task)]
+    tasks = [(share, formats, minimum_size, cache) for share in chunks(paths, per_task)]
     results = map_on_every_core(compress_files, tasks)
     used = {name for _, names in results for name in names}
     for entry in cache.iterdir():  # keep what this build used: the cache does not grow without end

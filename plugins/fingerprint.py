@@ -40,7 +40,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from processes import map_on_every_core
+from processes import chunks, map_on_every_core
 
 PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
 
@@ -83,8 +83,7 @@ def fingerprint_assets(output, settings):
         renames[f"{theme_url}/js/{script.name}"] = f"{theme_url}/js/{fingerprinted(script).name}"
     pages = sorted(output.rglob("*.html"))
     stylesheet_url = f"{theme_url}/{settings['STYLESHEET']}"
-    map_on_every_core(relink_pages, [(pages[start:start + PAGES_PER_TASK], renames, stylesheet_url)
-                                     for start in range(0, len(pages), PAGES_PER_TASK)])
+    map_on_every_core(relink_pages, [(share, renames, stylesheet_url) for share in chunks(pages, PAGES_PER_TASK)])
 
 
 def relink_pages(task):

@@ -28,7 +28,7 @@ without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
 import os
 from pathlib import Path
 
-from processes import map_on_every_core
+from processes import chunks, map_on_every_core
 
 PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
 STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
@@ -62,8 +62,7 @@ def minify_site(output, settings):
     if settings.get("HTML_MIN", True):
         inline_css, inline_js = settings.get("INLINE_CSS_MIN", True), settings.get("INLINE_JS_MIN", True)
         pages = sorted(output.rglob("*.html"))
-        map_on_every_core(minify_pages, [(pages[start:start + PAGES_PER_TASK], inline_css, inline_js)
-                                         for start in range(0, len(pages), PAGES_PER_TASK)])
+        map_on_every_core(minify_pages, [(share, inline_css, inline_js) for share in chunks(pages, PAGES_PER_TASK)])
     if settings.get("CSS_MIN", True):
         for stylesheet in sorted(output.rglob("*.css")):
             minified = minified_stylesheet(stylesheet.read_text(encoding="utf-8"))

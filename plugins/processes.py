@@ -15,6 +15,8 @@ compressed_copies).
 * `pool_context()`: the multiprocessing start method for a process pool:
   "fork" where `can_fork()`, else "spawn" (a new interpreter that imports the
   worker function's module by name).
+* `chunks(items, size)`: `items` in consecutive lists of at most `size`, the
+  tasks of such a pool.
 * `map_on_every_core(function, tasks)`: ``list(map(function, tasks))``, the
   tasks shared among one process per available CPU (a pool with
   `pool_context()`) when there is more than one task and more than one CPU.
@@ -44,6 +46,10 @@ def can_fork():
 
 def pool_context():
     return multiprocessing.get_context("fork" if can_fork() else "spawn")
+
+
+def chunks(items, size):
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def map_on_every_core(function, tasks):

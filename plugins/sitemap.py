@@ -131,6 +131,13 @@ def write_document(root, path):
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
+def write_urlset(entries, path, main):
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for loc, entry in entries:
+        url_element(urlset, loc, entry, main)
+    write_document(urlset, path)
+
+
 def max_urls(settings):
     limit = settings.get("SITEMAP_MAX_URLS", MAX_URLS)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_URLS:
@@ -158,18 +165,12 @@ def write_sitemap(pelican):
         if part_pattern.fullmatch(os.path.basename(earlier)):
             os.remove(earlier)
     if len(parts) == 1:
-        urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-        for loc, entry in parts[0]:
-            url_element(urlset, loc, entry, main)
-        write_document(urlset, path)
+        write_urlset(parts[0], path, main)
         return
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     for number, part in enumerate(parts, 1):
         part_name = f"{stem}-{number}{suffix}"
-        urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-        for loc, entry in part:
-            url_element(urlset, loc, entry, main)
-        write_document(urlset, os.path.join(settings["OUTPUT_PATH"], part_name))
+        write_urlset(part, os.path.join(settings["OUTPUT_PATH"], part_name), main)
         sitemap = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
         ET.SubElement(sitemap, f"{{{SITEMAP_NS}}}loc").text = _absolute(settings, main, part_name)
     write_document(index, path)

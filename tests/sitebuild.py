@@ -33,20 +33,26 @@ def build_site(output, *, content, settings="pelicanconf.py", env=None, extra_se
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
+def project_settings(name="pelicanconf.py"):
+    """The project's settings file, read as Pelican reads it (from the
+    repository, which its paths are relative to)."""
+    from pelican.settings import read_settings
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return read_settings(str(ROOT / name))
+    finally:
+        os.chdir(cwd)
+
+
 def without_fingerprints():
     """The extra setting for a full build whose pages link the plain asset
     names, as make serve's do: pelicanconf.py's PIPELINE_STEPS without
     ``fingerprint`` (plugins/pipeline.py)."""
     import json
 
-    from pelican.settings import read_settings
-
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        steps = read_settings(str(ROOT / "pelicanconf.py"))["PIPELINE_STEPS"]
-    finally:
-        os.chdir(cwd)
+    steps = project_settings()["PIPELINE_STEPS"]
     return f"PIPELINE_STEPS={json.dumps([step for step in steps if step != 'fingerprint'])}"
 
 

@@ -15,7 +15,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import process_translations as pelican_process_translations
 
 from linear_lists import InOrder, LinearPelican, process_translations
-from sitebuild import ROOT, built, differences, write_scale_content
+from sitebuild import built, differences, project_settings, write_scale_content
 
 STOCK_CLASS = 'PELICAN_CLASS="pelican.Pelican"'
 
@@ -50,16 +50,7 @@ def scale_builds(tmp_path_factory):
 
 
 def test_the_site_is_built_with_linear_lists():
-    from pelican.settings import read_settings
-    import os
-
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        settings = read_settings("pelicanconf.py")
-    finally:
-        os.chdir(cwd)
-    module, name = settings["PELICAN_CLASS"].rsplit(".", 1)
+    module, name = project_settings()["PELICAN_CLASS"].rsplit(".", 1)
     assert issubclass(getattr(importlib.import_module(module), name), LinearPelican)
 
 

@@ -13,22 +13,14 @@ from pelican import signals
 import parallel_pages
 import processes
 from parallel_pages import Deferred, ParallelPelican, render_on_every_core
-from sitebuild import ROOT, SCALE_CHUNK_STORIES, built, differences, write_scale_content
+from sitebuild import SCALE_CHUNK_STORIES, built, differences, project_settings, write_scale_content
 
 # Pelican's writer, rendering each page as it is asked for; the same story lists.
 ONE_BY_ONE = 'PELICAN_CLASS="linear_lists.LinearPelican"'
 
 
 def test_the_site_renders_its_pages_on_every_core():
-    from pelican.settings import read_settings
-
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        settings = read_settings("pelicanconf.py")
-    finally:
-        os.chdir(cwd)
-    module, name = settings["PELICAN_CLASS"].rsplit(".", 1)
+    module, name = project_settings()["PELICAN_CLASS"].rsplit(".", 1)
     assert (module, name) == ("parallel_pages", "ParallelPelican")
 
 
