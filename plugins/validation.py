@@ -211,19 +211,39 @@ class Source:
         return self.metadata.get(key, (default, None))[0]
 
 
-def shown_path(path, content_root):
+def shown_path(path, content_root, real_folders=None):
     """The path as printed: relative to the working directory (the project
     root) when it is inside it, else relative to the content folder's parent.
-    A symbolic link is named as itself, never as its target."""
-    path = Path(os.path.abspath(path))
-    parent = Path(os.path.abspath(content_root)).parent
-    for base in (Path.cwd(), Path.cwd().resolve(), parent, parent.resolve()):
-        for candidate in (path, path.parent.resolve() / path.name):
-            try:
-                return candidate.relative_to(base).as_posix()
-            except ValueError:
-                continue
-    return path.as_posix()
+    A symbolic link is named as itself, never as its target.  `real_folders`,
+    a dict kept for one validation run, remembers the real path of each
+    folder.  Strings, not pathlib: a run calls this for every file."""
+    path = os.path.abspath(path)
+    parent = os.path.dirname(os.path.abspath(content_root))
+    cwd = os.getcwd()
+    real_folders = {} if real_folders is None else real_folders
+
+    def real(folder):
+        found = real_folders.get(folder)
+        if found is None:
+            found = real_folders[folder] = os.path.realpath(folder)
+        return found
+
+    def bases():
+        yield from (cwd, real(cwd), parent, real(parent))
+
+    def candidates():
+        yield path
+        folder, name = os.path.split(path)
+        yield os.path.join(real(folder), name)
+
+    for base in bases():
+        for candidate in candidates():
+            if os.path.normcase(candidate) == os.path.normcase(base):
+                return "."
+            inside = os.path.join(base, "")  # the base with one separator at the end
+            if os.path.normcase(candidate).startswith(os.path.normcase(inside)):
+                return Path(candidate[len(inside):]).as_posix()
+    return Path(path).as_posix()
 
 
 def parse_markdown(text):
@@ -255,6 +275,8 @@ def parse_markdown(text):
 
 
 def unsafe_characters(value):
+    if value.isprintable():  # no Cc, Zl, Zp, nor any of UNSAFE_IN_TEXT (all Cf): the common case, in C
+        return []
     return sorted({
         char for char in value
         if unicodedata.category(char) in ("Cc", "Zl", "Zp") or ord(char) in UNSAFE_IN_TEXT
@@ -396,6 +418,12 @@ class Validator:
         # Files and URL paths of stories that a build now does not publish (drafts,
         # scheduled stories) -> why; links from published stories must not reach them.
         self.unpublished_files, self.unpublished_paths = {}, {}
+        # For this run only: real paths of folders (shown_path) and slugs
+        # (the same tags and authors come back in story after story).
+        self.real_folders, self.slugs = {}, {}
+
+    def shown(self, path):
+        return shown_path(path, self.root, self.real_folders)
 
     def error(self, source, line, message):
         self.problems.append(Problem(source.shown if isinstance(source, Source) else source, line, message))
@@ -405,7 +433,7 @@ class Validator:
 
     # -- reading ---------------------------------------------------------
     def read(self, kind, path):
-        shown = shown_path(path, self.root)
+        shown = self.shown(path)
         limit = int(self.settings.get("MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES))
         size = path.stat().st_size
         if size > limit:
@@ -445,11 +473,17 @@ class Validator:
 
     def slugify_as_pelican(self, source, text, setting="SLUG_REGEX_SUBSTITUTIONS"):
         """The slug Pelican makes of `text` in the source's edition."""
-        overrides = self.settings.get("I18N_SUBSITES", {}).get(self.lang_of(source), {})
-        def setting_of(name, default):
-            return overrides.get(name, self.settings.get(name, default))
-        subs = setting_of(setting, setting_of("SLUG_REGEX_SUBSTITUTIONS", []))
-        return slugify(text, regex_subs=subs, use_unicode=setting_of("SLUGIFY_USE_UNICODE", False))
+        lang = self.lang_of(source)
+        found = self.slugs.get((lang, setting, text))
+        if found is None:
+            overrides = self.settings.get("I18N_SUBSITES", {}).get(lang, {})
+
+            def setting_of(name, default):
+                return overrides.get(name, self.settings.get(name, default))
+            subs = setting_of(setting, setting_of("SLUG_REGEX_SUBSTITUTIONS", []))
+            found = self.slugs[(lang, setting, text)] = slugify(
+                text, regex_subs=subs, use_unicode=setting_of("SLUGIFY_USE_UNICODE", False))
+        return found
 
     def slug_of(self, source):
         slug = (source.value("slug") or "").strip()
@@ -784,7 +818,10 @@ class Validator:
         return paths
 
     def inside_content(self, path):
-        return Path(os.path.abspath(path)).resolve().is_relative_to(self.root.resolve())
+        real_root = self.real_folders.get(self.root)
+        if real_root is None:
+            real_root = self.real_folders[self.root] = self.root.resolve()
+        return Path(os.path.abspath(path)).resolve().is_relative_to(real_root)
 
     def check_links(self, source, site_paths):
         publishing = source.path.resolve() not in self.unpublished_files
@@ -794,8 +831,9 @@ class Validator:
                 in_code = not in_code
             if in_code or text.startswith(("    ", "\t")):
                 continue  # code shows links, it does not make them
-            targets = [m["target"] for m in INLINE_LINK.finditer(text)]
-            targets += [m["target"] for m in HTML_LINK.finditer(text)]
+            # Most lines have no link: each pattern needs "](" or "=" to match.
+            targets = [m["target"] for m in INLINE_LINK.finditer(text)] if "](" in text else []
+            targets += [m["target"] for m in HTML_LINK.finditer(text)] if "=" in text else []
             definition = REFERENCE_DEFINITION.match(text)
             if definition:
                 targets.append(definition["target"])
@@ -837,7 +875,7 @@ class Validator:
             if not self.inside_content(file):
                 return f"link to a file outside the content folder: {target}; link only files of the site"
             if not file.is_file():
-                return (f"link to a missing file: {target} (no {shown_path(file, self.root)}); "
+                return (f"link to a missing file: {target} (no {self.shown(file)}); "
                         "correct the path or add the file")
             return None
         if EXTERNAL.match(target):
@@ -913,7 +951,7 @@ class Validator:
         for found in content_sources(self.settings):
             problem = format_problem(found)
             if problem:
-                self.error(shown_path(found.path, self.root), 1, problem)
+                self.error(self.shown(found.path), 1, problem)
             elif found.kind in ("article", "page") and found.path.suffix in MARKDOWN_EXTENSIONS:
                 source = self.read(found.kind, found.path)
                 if source is not None:
@@ -921,7 +959,7 @@ class Validator:
                     self.check_file(source, now)
             elif found.kind in ("article", "page") and found.path.suffix.lower() not in BESIDE_STORIES:
                 self.problems.append(Problem(
-                    shown_path(found.path, self.root), 1, "this file is neither a story (.md) nor a photo, and is "
+                    self.shown(found.path), 1, "this file is neither a story (.md) nor a photo, and is "
                     "not published; rename it to .md if it is a story, or move it out of the folder", warning=True))
         self.check_slugs_and_translations()
         self.check_tag_urls()
@@ -1023,7 +1061,7 @@ def check_lead_photo(validator, source):
         validator.error(source, line, f"Image {image} is not a photo file; use a .jpg, .jpeg, .png, .webp, "
                                       ".avif or .gif file beside the story")
     elif not file.is_file():
-        validator.error(source, line, f"Image {image}: no such file ({shown_path(file, validator.root)}); "
+        validator.error(source, line, f"Image {image}: no such file ({validator.shown(file)}); "
                                       "put the photo in the same folder as the story")
     else:
         problem = photo_file_problem(validator, file)
