@@ -54,9 +54,18 @@ def edition_siteurl(lang, settings):
 
 
 def native_url(content):
-    """The URL of content inside its own edition (ignores i18n override_url)."""
-    key = "url" if content.in_default_lang else "lang_url"
-    return content._expand_settings(key)
+    """The URL of content inside its own edition (ignores i18n override_url).
+    Worked out once per story object, when its edition's stories are final
+    (the first caller: ``article_generator_finalized``): the structured data,
+    the sitemap and the language switch all ask, and formatting the URL
+    setting is most of what they cost.  Nothing changes a story's URL on the
+    object afterwards; ``make serve`` reads an edited story into a new object
+    when its URL may change (tools/incremental.py, ``placement``)."""
+    found = content.__dict__.get("_native_url")
+    if found is None:
+        key = "url" if content.in_default_lang else "lang_url"
+        found = content.__dict__["_native_url"] = content._expand_settings(key)
+    return found
 
 
 @pass_context

@@ -80,31 +80,40 @@ class Version(NamedTuple):
     related: tuple
 
 
-def version(content):
+def version(content, memo=None):
     """What a page shows of a story: the story, its translations and the
-    related stories listed under it."""
-    return Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())),
+    related stories listed under it.  `memo` (one edition's writer's, for
+    one build: nothing changes a story's translations or related stories
+    once its edition writes) keeps each story's, by object."""
+    if memo is not None:
+        found = memo.get(id(content))
+        if found is not None and found[0] is content:
+            return found[1]
+    made = Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())),
                    tuple(token(r) for r in getattr(content, "related_stories", ())))
+    if memo is not None:
+        memo[id(content)] = (content, made)  # the object too: its id is not reused while the memo lives
+    return made
 
 
 class Unnamed(Exception):
     """A template variable whose content cannot be summed up."""
 
 
-def name_of(value):
+def name_of(value, memo=None):
     """A hashable summary of a template variable that changes when what it
     shows changes: stories by their version, sections and tags by name and
-    URL, dates, and lists or dicts of those (Today's Paper)."""
+    URL, dates, and lists or dicts of those (Today's Paper).  `memo`: `version`'s."""
     if isinstance(value, Content):
-        return ("story", version(value))
+        return ("story", version(value, memo))
     if hasattr(value, "slug") and hasattr(value, "url"):  # Category, Tag, Author
         return ("term", str(value), value.url)
     if isinstance(value, (str, int, float, bool, type(None), date)):
         return value
     if isinstance(value, dict):
-        return ("dict", tuple((key, name_of(item)) for key, item in sorted(value.items())))
+        return ("dict", tuple((key, name_of(item, memo)) for key, item in sorted(value.items())))
     if isinstance(value, (list, tuple)):
-        return ("list", tuple(name_of(item) for item in value))
+        return ("list", tuple(name_of(item, memo) for item in value))
     raise Unnamed(type(value).__name__)
 
 
@@ -161,7 +170,23 @@ class SkipUnchanged:
     builds wrote and this one did not are removed once the edition's pages
     are rendered."""
 
+    @property
+    def _memo(self):
+        """This writer's (one edition, one build): story versions, and the
+        site's part of the signatures (one tuple for every page: make serve
+        walks the parts of a signature once each, `Session.record`)."""
+        memo = self.__dict__.get("_signature_memo")
+        if memo is None:
+            memo = self.__dict__["_signature_memo"] = {"versions": {}, "sites": {}}
+        return memo
+
     def _site_signature(self, context):
+        found = self._memo["sites"].get(id(context))
+        if found is None or found[0] is not context:
+            found = self._memo["sites"][id(context)] = (context, self._make_site_signature(context))
+        return found[1]
+
+    def _make_site_signature(self, context):
         edition_date = context.get("EDITION_DATE")
         return (
             context.get("DEFAULT_LANG"),
@@ -175,7 +200,7 @@ class SkipUnchanged:
 
     def _listing_signature(self, kwargs):
         try:
-            return tuple((key, name_of(value)) for key, value in sorted(kwargs.items())
+            return tuple((key, name_of(value, self._memo["versions"])) for key, value in sorted(kwargs.items())
                          if key not in _SESSION.unused_variables)
         except Unnamed:
             return None  # something we cannot name: always render
@@ -190,7 +215,8 @@ class SkipUnchanged:
         template_id, site, others = call
         if pages is None:
             return (template_id, save_as, site, others)
-        shown = tuple((key, paginator.num_pages, tuple(version(item) for item in page.object_list))
+        versions = self._memo["versions"]
+        shown = tuple((key, paginator.num_pages, tuple(version(item, versions) for item in page.object_list))
                       for key, (paginator, page) in pages.items())
         return (template_id, save_as, page_num, site, others, shown)
 
@@ -228,7 +254,7 @@ class SkipUnchanged:
             complete_path = sanitised_join(self.output_path, path)
             limit = self.settings["FEED_MAX_ITEMS"]
             signature = ("feed", feed_type, url, feed_title, context.get("SITEURL"), context.get("FEED_DOMAIN"),
-                         tuple(version(item) for item in elements[:limit]))
+                         tuple(version(item, self._memo["versions"]) for item in elements[:limit]))
             _SESSION.record(complete_path, ("feed", self, elements, context, path, url, feed_type, override_output,
                                             feed_title), signature)
             if _SESSION.signatures.get(complete_path) == signature and os.path.exists(complete_path):
@@ -366,6 +392,7 @@ class Session:
         self.generators = {}  # of the last build: (lang, class name) -> generator
         self.jobs = {}  # of the last build: output path -> how it was written
         self.dependents = {}  # story token -> output paths that show it
+        self.part_tokens = {}  # of the last build: id of a signature's part -> (the part, its story tokens)
         self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
         self.main_settings = None
         self.stats = {}
@@ -410,8 +437,19 @@ class Session:
     def record(self, path, job, signature):
         self.jobs[path] = job
         self.outputs_seen.add(path)
-        for found in tokens_of(signature) if signature is not None else ():
-            self.dependents.setdefault(found, set()).add(path)
+        for part in signature if signature is not None else ():
+            for found in self._tokens_of_part(part):
+                self.dependents.setdefault(found, set()).add(path)
+
+    def _tokens_of_part(self, part):
+        """`tokens_of` one part of a signature; a part many pages share (the
+        site's, a listing's) is walked once a build."""
+        if not isinstance(part, tuple) or isinstance(part, Version):
+            return tokens_of(part)
+        found = self.part_tokens.get(id(part))
+        if found is None or found[0] is not part:
+            found = self.part_tokens[id(part)] = (part, tokens_of(part))
+        return found[1]
 
     def set_signature(self, path, signature):
         if signature is None:
@@ -491,7 +529,7 @@ class Session:
                 shutil.rmtree(retired, ignore_errors=True)
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
-        self.generators, self.jobs, self.dependents = {}, {}, {}
+        self.generators, self.jobs, self.dependents, self.part_tokens = {}, {}, {}, {}
         forget_memoized()
         cwd = os.getcwd()
         os.chdir(ROOT)
