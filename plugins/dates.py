@@ -134,9 +134,25 @@ def month_name(moment, lang="en"):
 
 
 def in_edition_digits(function, editions):
-    """`function(value, lang, ...)` printing the digits of edition `lang`."""
+    """`function(value, lang, ...)` printing the digits of edition `lang`.
+    Each result is remembered for the build (the filter is made anew at each
+    build's start): a listing prints the same dates and counts again and
+    again, and Babel formats each one from its locale data every time."""
+    made = {}
+
     def localized(value, lang="en", *args):
-        return in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
+        # An aware moment compares equal to the same instant in another zone:
+        # the key holds the offset too, as the printed day depends on it.
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        key = (type(value), value, offset, lang, args)
+        try:
+            return made[key]
+        except KeyError:
+            pass
+        except TypeError:  # a value that cannot be a key: formatted every time
+            return in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
+        found = made[key] = in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
+        return found
     localized.__name__ = function.__name__
     return localized
 
