@@ -32,6 +32,7 @@ Settings read: ``TIMEZONE``, ``EDITIONS``, ``DEFAULT_LANG``.
 
 import os
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -140,7 +141,12 @@ def in_edition_digits(function, editions):
     again, and Babel formats each one from its locale data every time."""
     made = {}
 
+    def format_now(value, lang, args):
+        return in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
+
     def localized(value, lang="en", *args):
+        if isinstance(value, (float, Decimal)):  # equal values that print apart: 0.0 and -0.0, 1.0 and 1.00
+            return format_now(value, lang, args)
         # An aware moment compares equal to the same instant in another zone:
         # the key holds the offset too, as the printed day depends on it.
         offset = value.utcoffset() if isinstance(value, datetime) else None
@@ -149,9 +155,9 @@ def in_edition_digits(function, editions):
             return made[key]
         except KeyError:
             pass
-        except TypeError:  # a value that cannot be a key: formatted every time
-            return in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
-        found = made[key] = in_digits(function(value, lang, *args), editions.get(lang, {}).get("digits", "latn"))
+        except TypeError:  # a value that cannot be a key
+            return format_now(value, lang, args)
+        found = made[key] = format_now(value, lang, args)
         return found
     localized.__name__ = function.__name__
     return localized

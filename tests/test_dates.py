@@ -39,3 +39,4 @@ def test_a_date_printed_again_is_printed_in_its_own_time_zone():
 def test_a_count_printed_again_follows_the_language_asked():
     counted = in_edition_digits(number, {"ur": {"digits": "arabext"}})
     assert [counted(1250), counted(1250, "ur"), counted(1250)] == ["1,250", "۱,۲۵۰", "1,250"]
+    assert [counted(0.0), counted(-0.0)] == ["0", "-0"]  # equal, printed apart
