@@ -24,8 +24,12 @@ Subsets are cached in ``CACHE_PATH/fonts/`` by source font and character set;
 they keep the source font's timestamp, so they do not depend on the build time.
 The subset is made in a second process that starts when the Urdu subsite
 has been written, while the main edition renders.  Pages' characters are
-remembered by path, mtime and size, so ``make serve`` reads again only the
-pages it rewrote.
+remembered by path, mtime and size in the process that read them: ``make
+serve``, once it has read the Urdu pages (after its first build), subsets in
+its own process when a build rewrote few of them (``READ_HERE_AT_MOST``),
+reading only those, and in the second process otherwise (a template edit
+rewrites them all, and the second process reads them while the main edition
+renders).
 
 Every page of the Urdu edition asks for the font at once
 (``<link rel="preload">``, from the ``URDU_FONT_PRELOAD`` setting this plugin
@@ -178,11 +182,33 @@ def in_pipeline(settings):
     return "urdu_font" in settings.get("PIPELINE_STEPS", ())
 
 
+# A process that has read the Urdu pages before (make serve, after its first
+# build) and finds at most this many it has not read subsets in the step
+# itself: it reads only those, where a second process would read every page.
+READ_HERE_AT_MOST = 200
+
+
+def unread_pages(urdu_pages, limit):
+    """How many of `urdu_pages` this process has not read (counting stops past `limit`)."""
+    unread = 0
+    for path in urdu_pages:
+        stat = path.stat()
+        if (str(path), stat.st_mtime_ns, stat.st_size) not in _PAGE_CHARACTERS:
+            unread += 1
+            if unread > limit:
+                break
+    return unread
+
+
 def start_subset(pelican):
     """At the end of the Urdu edition's build (a subsite writing into
-    OUTPUT_PATH/<path>), start subsetting in the background."""
+    OUTPUT_PATH/<path>), start subsetting in the background, unless the
+    pipeline's step will do it sooner here (`READ_HERE_AT_MOST`)."""
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings) or not in_pipeline(settings):
+        return
+    if _PAGE_CHARACTERS and unread_pages(Path(settings["OUTPUT_PATH"]).rglob("*.html"),
+                                         READ_HERE_AT_MOST) <= READ_HERE_AT_MOST:
         return
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
     _PENDING["job"] = subprocess.Popen(

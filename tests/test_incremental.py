@@ -168,6 +168,36 @@ def test_the_first_edit_after_start_subsets_no_font(session, monkeypatch, tmp_pa
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
+@pytest.mark.parametrize("read_here_at_most, second_process", [(200, False), (0, True)],
+                         ids=["few pages rewritten: subset here", "many: in a second process"])
+def test_a_build_in_place_subsets_the_font_where_it_reads_fewer_pages(session, monkeypatch, tmp_path,
+                                                                     read_here_at_most, second_process):
+    """After start-up the server has read every Urdu page: a build in place that
+    rewrote few of them subsets the font in its own process, reading only
+    those (a second process would read them all); the font is a full build's."""
+    import subprocess
+    from types import SimpleNamespace
+
+    import urdu_font
+
+    session.remember_urdu_font()
+    started = []
+
+    def popen(command, *args, **kwargs):
+        started.append(command)
+        return subprocess.Popen(command, *args, **kwargs)
+    monkeypatch.setattr(urdu_font, "subprocess", SimpleNamespace(Popen=popen, PIPE=subprocess.PIPE))
+    monkeypatch.setattr(urdu_font, "READ_HERE_AT_MOST", read_here_at_most)
+    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    urdu.write_text(urdu.read_text(encoding="utf-8").replace("Tags: ", "Tags: ڇ ", 1), encoding="utf-8")
+
+    assert not session.quick_update([urdu])  # a new tag: a build in place
+    session.build()
+
+    assert bool(started) == second_process
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
 def test_a_story_without_summary_shows_its_new_description_at_once(session, tmp_path):
     """The description (meta, OpenGraph, JSON-LD) comes from the body when a
     story has no Summary: Pelican memoizes it per object, and the quick path
