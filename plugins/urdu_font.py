@@ -110,12 +110,17 @@ class TextCollector(HTMLParser):
 _PAGE_CHARACTERS = {}
 
 
+def page_key(path):
+    """The key of a page's characters in `_PAGE_CHARACTERS`."""
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
 def characters_of(html_files):
     collector = TextCollector()
     found = set()
     for path in html_files:
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        key = page_key(path)
         characters = _PAGE_CHARACTERS.get(key)
         if characters is None:
             collector.characters = set()
@@ -192,8 +197,7 @@ def unread_pages(urdu_pages, limit):
     """How many of `urdu_pages` this process has not read (counting stops past `limit`)."""
     unread = 0
     for path in urdu_pages:
-        stat = path.stat()
-        if (str(path), stat.st_mtime_ns, stat.st_size) not in _PAGE_CHARACTERS:
+        if page_key(path) not in _PAGE_CHARACTERS:
             unread += 1
             if unread > limit:
                 break

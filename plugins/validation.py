@@ -108,6 +108,7 @@ Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 
 import difflib
 import fnmatch
+import functools
 import html
 import os
 import re
@@ -817,11 +818,12 @@ class Validator:
                     paths.add(extra.get(relative, {}).get("path", relative))
         return paths
 
+    @functools.cached_property
+    def real_root(self):
+        return self.root.resolve()
+
     def inside_content(self, path):
-        real_root = self.real_folders.get(self.root)
-        if real_root is None:
-            real_root = self.real_folders[self.root] = self.root.resolve()
-        return Path(os.path.abspath(path)).resolve().is_relative_to(real_root)
+        return Path(os.path.abspath(path)).resolve().is_relative_to(self.real_root)
 
     def check_links(self, source, site_paths):
         publishing = source.path.resolve() not in self.unpublished_files

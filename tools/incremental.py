@@ -80,20 +80,24 @@ class Version(NamedTuple):
     related: tuple
 
 
+def by_identity(memo, obj, make):
+    """`make(obj)`, kept in `memo` by the object's identity for as long as
+    the memo lives (the object is kept too: its id is not reused meanwhile)."""
+    found = memo.get(id(obj))
+    if found is None or found[0] is not obj:
+        found = memo[id(obj)] = (obj, make(obj))
+    return found[1]
+
+
 def version(content, memo=None):
     """What a page shows of a story: the story, its translations and the
     related stories listed under it.  `memo` (one edition's writer's, for
     one build: nothing changes a story's translations or related stories
     once its edition writes) keeps each story's, by object."""
     if memo is not None:
-        found = memo.get(id(content))
-        if found is not None and found[0] is content:
-            return found[1]
-    made = Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())),
+        return by_identity(memo, content, version)
+    return Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())),
                    tuple(token(r) for r in getattr(content, "related_stories", ())))
-    if memo is not None:
-        memo[id(content)] = (content, made)  # the object too: its id is not reused while the memo lives
-    return made
 
 
 class Unnamed(Exception):
@@ -181,10 +185,7 @@ class SkipUnchanged:
         return memo
 
     def _site_signature(self, context):
-        found = self._memo["sites"].get(id(context))
-        if found is None or found[0] is not context:
-            found = self._memo["sites"][id(context)] = (context, self._make_site_signature(context))
-        return found[1]
+        return by_identity(self._memo["sites"], context, self._make_site_signature)
 
     def _make_site_signature(self, context):
         edition_date = context.get("EDITION_DATE")
@@ -446,10 +447,7 @@ class Session:
         site's, a listing's) is walked once a build."""
         if not isinstance(part, tuple) or isinstance(part, Version):
             return tokens_of(part)
-        found = self.part_tokens.get(id(part))
-        if found is None or found[0] is not part:
-            found = self.part_tokens[id(part)] = (part, tokens_of(part))
-        return found[1]
+        return by_identity(self.part_tokens, part, tokens_of)
 
     def set_signature(self, path, signature):
         if signature is None:
