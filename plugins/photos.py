@@ -450,6 +450,9 @@ class PhotoLibrary:
 
 _LIBRARIES = {}
 _TEMPLATES = {}
+# The theme's templates that story bodies are written with when a story is
+# read (`photo_macros`): an edit of one needs the stories read again.
+READ_TIME_TEMPLATES = ("partials/photo.html",)
 
 
 def library_for(settings):
@@ -472,6 +475,11 @@ def photo_macros(settings):
                                   lstrip_blocks=options.get("lstrip_blocks", True))
         _TEMPLATES[theme] = environment.get_template("partials/photo.html").module
     return _TEMPLATES[theme]
+
+
+def forget_templates():
+    """Load `READ_TIME_TEMPLATES` again at the next read (make serve, after an edit of one)."""
+    _TEMPLATES.clear()
 
 
 # -- where a reference points ------------------------------------------------

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+import jinja2
+import watchfiles
+
 from bench_corpus import write_corpus
 from incremental import Session
+from serve import rebuild
 from sitebuild import REFERENCE_EPOCH, ROOT, Site, built, differences, without_fingerprints
 
 ARTICLES = 30
@@ -113,6 +117,59 @@ def test_new_story_urdu_edit_and_template_change_match_a_full_build(session, tmp
     session.build()
     assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
     assert "© Lorem" in Site(session.output).text("index.html")
+
+
+def pages_of(folder):
+    return {page: page.read_bytes() for page in sorted(folder.rglob("*.html"))}
+
+
+def test_a_template_edit_renders_the_recorded_pages_without_pelican_and_matches_a_full_build(session, tmp_path,
+                                                                                          monkeypatch):
+    """A template changes how the pages look, not which pages there are: they
+    are rendered again from what the last build recorded, with Pelican not
+    run, and later quick edits and builds use the edited template too."""
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    saved = footer.stat()
+    footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Lorem"), encoding="utf-8")
+    # Saved within the clock tick of the last build's read (file systems that
+    # keep seconds): Jinja's own check of the file's mtime would keep the old one.
+    os.utime(footer, ns=(saved.st_atime_ns, saved.st_mtime_ns))
+    article = Path(session.theme) / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}<p>Lorem template</p>", 1), encoding="utf-8")
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("Pelican ran for a template edit")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(session, "build", no_build)
+        rebuild(session, {(watchfiles.Change.modified, str(footer)), (watchfiles.Change.modified, str(article))})
+    assert session.stats["rendered"] == len(pages_of(session.output))
+    assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
+    assert "© Lorem" in Site(session.output).text("ur/index.html")
+
+    story = translated_story(session.content)
+    header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
+    story.write_text(f"{header}\n\nLorem-edited {body}", encoding="utf-8")
+    rebuild(session, {(watchfiles.Change.modified, str(story))})  # a quick edit: the recorded pages again
+    assert session.stats["rendered"] < len(pages_of(session.output))
+    assert differences(session.output, full_build(session, tmp_path, "after-edit")) == []
+
+
+def test_a_template_syntax_mistake_is_raised_with_its_line_and_nothing_is_written(session, tmp_path):
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    original = footer.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    footer.write_text("".join(lines[:2]) + "{% if %}\n" + "".join(lines[2:]), encoding="utf-8")
+    before = pages_of(session.output)
+    with pytest.raises(jinja2.TemplateSyntaxError) as raised:
+        rebuild(session, {(watchfiles.Change.modified, str(footer))})
+    assert (Path(raised.value.filename), raised.value.lineno) == (footer.resolve(), 3)
+    assert pages_of(session.output) == before
+
+    footer.write_text(original.replace("©", "© Lorem"), encoding="utf-8")
+    rebuild(session, {(watchfiles.Change.modified, str(footer))})
+    assert differences(session.output, full_build(session, tmp_path, "fixed")) == []
 
 
 def test_a_quick_edit_is_validated_like_a_full_build(session, capsys):

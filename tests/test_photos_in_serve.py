@@ -1,6 +1,8 @@
 """`make serve` keeps photos right through an editor's edits: a quick edit of
 the story keeps its photos, and a replaced photo file shows at once."""
 
+import shutil
+
 import pytest
 import watchfiles
 from PIL import Image
@@ -8,7 +10,7 @@ from PIL import Image
 from incremental import Session
 from photo_fixture import CARD_SLUG, LEAD_ARTICLE, LEAD_SLUG, PLAIN_SLUG, write_photo_content
 from serve import rebuild
-from sitebuild import REFERENCE_EPOCH, Site
+from sitebuild import REFERENCE_EPOCH, ROOT, Site
 
 CARD_ARTICLE = f"2024/03/01/{CARD_SLUG}/index.html"
 
@@ -71,3 +73,27 @@ def test_a_deleted_story_with_photos_takes_a_full_build(served):
     assert not session.can_remove_in_place([str(folder / f"{LEAD_SLUG}.md")])
     assert not session.can_remove_in_place([str(folder / "bridge.jpg")])  # a photo: not a story
     assert session.can_remove_in_place([str(next(folder.glob(f"{PLAIN_SLUG}.md")))])
+
+
+def test_an_edit_of_the_photo_template_shows_in_story_bodies_too(tmp_path, monkeypatch):
+    """Inline photos are written into the story's body when it is read, with
+    the theme's partials/photo.html: an edit of it needs the stories read
+    again, not only the pages rendered."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    content = write_photo_content(tmp_path / "content")
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    session = Session(tmp_path / "served", content, theme=theme)
+    session.build(catalogs=True, fresh=True)
+    try:
+        photo_template = theme / "templates" / "partials" / "photo.html"
+        text = photo_template.read_text(encoding="utf-8")
+        assert '<figure class="{{ class }}">' in text
+        photo_template.write_text(text.replace('<figure class="{{ class }}">', '<figure class="{{ class }}" data-lorem>'),
+                                  encoding="utf-8")
+        rebuild(session, {(watchfiles.Change.modified, str(photo_template))})
+        page = Site(session.output).html(LEAD_ARTICLE)
+        assert page.select_one("figure.lead-photo[data-lorem]") is not None
+        assert len(page.select(".story-body figure.photo[data-lorem]")) == 5
+    finally:
+        session.stop_search_index()

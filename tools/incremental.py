@@ -20,8 +20,11 @@ The preview shows what the published site does not: drafts
 (``PREVIEW_SETTINGS``, plugins/drafts.py), in its builds in place and in its
 atomic full builds alike.
 
-A template or catalog change drops every signature (everything is rendered
-again, still without re-reading content).  A page or feed that an earlier
+An edited template renders every page the last build recorded again, from
+the objects and contexts it recorded, without running Pelican
+(`quick_template_update`; the theme's template for photos in story bodies
+needs the stories read again, tools/serve.py).  A catalog change drops every
+signature (everything is rendered again, still without re-reading content).  A page or feed that an earlier
 build wrote and this one does not (a deleted story's, a story whose slug
 changed, a listing's last page) is removed before the steps after the pages
 read the output.  An edited stylesheet or script of the theme is copied
@@ -686,6 +689,67 @@ class Session:
         for source, destination in copies:
             shutil.copyfile(source, destination)
         self.stats = {"rendered": 0, "kept": len(self.jobs), "copied": len(copies)}
+        self.last_duration = time.perf_counter() - started
+        return True
+
+    def quick_template_update(self, paths):
+        """Render every page again with the edited templates, without running
+        Pelican again, when templates are all the edit changed: a template
+        changes how the pages the last build recorded look, not which pages
+        there are or what they show (stories, lists, dates: the contexts the
+        pages were recorded with).  Each edition's Jinja environment compiles
+        its templates afresh.  The edited files are parsed first: a syntax
+        mistake is raised (``path:line``) with nothing written.  Feeds are not
+        templates and stay.  Returns False (nothing done) when a build is
+        needed: a template gone (the build names the pages that still use
+        it), a file outside the theme's templates, or a page whose template
+        has no name to load it again by."""
+        templates = self.theme_folder.resolve() / "templates"
+        if not self.generators or not self.jobs or not paths:
+            return False
+        edited = []
+        for path in map(Path, paths):
+            if not path.is_file() or not path.resolve().is_relative_to(templates):
+                return False
+            edited.append(path.resolve())
+        pages = {path: job for path, job in self.jobs.items() if job[0] == "page"}
+        if any(job[1].name is None for job in pages.values()):
+            return False
+        environments = {id(job[1].environment): job[1].environment for job in pages.values()}
+        any_environment = next(iter(environments.values()), None)
+        for path in edited:  # raises: nothing written
+            any_environment.parse(path.read_text(encoding="utf-8"), path.relative_to(templates).as_posix(), str(path))
+        global _SESSION
+        from parallel_pages import Deferred, render_on_every_core  # a plugin: importable once the settings are read
+
+        started = time.perf_counter()
+        self.stop_search_index()
+        for environment in environments.values():
+            if environment.cache is not None:
+                environment.cache.clear()
+        fresh = {}
+        jobs = []
+        for path, (_, template, make_localcontext, context) in pages.items():
+            key = (id(template.environment), template.name)
+            if key not in fresh:
+                fresh[key] = template.environment.get_template(template.name)
+            self.jobs[path] = ("page", fresh[key], make_localcontext, context)
+            jobs.append(Deferred(fresh[key], make_localcontext, context, path, path, None))
+        self._find_unused_variables()
+        _SESSION = self
+        self.stats = {"rendered": 0, "kept": len(self.jobs) - len(jobs)}
+        completed = False
+        try:
+            render_on_every_core(jobs, self.main_settings.get("RENDER_PROCESSES"))
+            gc.freeze()  # as after a build (the render unfroze the collector)
+            self.stats["rendered"] = len(jobs)
+            self._refresh_urdu_font(pages)
+            self._refresh_search_index()
+            completed = True
+        finally:
+            _SESSION = None
+            if not completed:
+                self.generators = {}  # pages may be half done: the next rebuild is a full build
         self.last_duration = time.perf_counter() - started
         return True
 

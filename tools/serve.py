@@ -30,6 +30,9 @@ this process too (its pages are removed before the search index sees them);
 any other deleted source file (a photo, a folder) triggers a full atomic
 build (tools/build.py), which also removes what it published; a changed photo
 makes every story be read again (their pages name the photo's variants).
+An edited template renders the pages again without running Pelican; the
+template of photos in story bodies (``partials/photo.html``) makes every story
+be read again too, since bodies are written with it when they are read.
 
 The preview shows drafts too (``Status: draft``, listed at /drafts/; see
 plugins/drafts.py), which ``make publish`` leaves out.
@@ -200,7 +203,7 @@ def rebuild(session, changes):
     if gone and not session.can_remove_in_place(gone):
         session.full_build()
         return
-    from photos import is_photo_path  # plugins/ is on sys.path once the settings are read
+    from photos import READ_TIME_TEMPLATES, forget_templates, is_photo_path  # plugins/ is on sys.path once the settings are read
 
     if any(is_within(path, session.content) and is_photo_path(path) for path in paths):
         # A story names its photos' variants by the photo's content: a changed
@@ -209,7 +212,16 @@ def rebuild(session, changes):
     if session.quick_theme_update(paths):
         return
     catalogs = any(path.endswith(".po") for path in paths)
-    if catalogs or any(is_within(path, session.theme_folder / "templates") for path in paths):
+    templates = Path(session.theme_folder, "templates").resolve()
+    edited_templates = {Path(path).resolve().relative_to(templates).as_posix()
+                        for path in paths if is_within(path, templates)}
+    if edited_templates & set(READ_TIME_TEMPLATES):
+        # Story bodies carry that template's markup from the time they were read.
+        forget_templates()
+        session.forget_content()
+    elif not catalogs and session.quick_template_update(paths):
+        return
+    if catalogs or edited_templates:
         session.forget_pages()
     elif all(is_within(path, session.content) for path in paths) and session.quick_update(paths):
         return
