@@ -9,8 +9,10 @@ import pytest
 
 import jinja2
 import watchfiles
+from pelican import signals
 
 from bench_corpus import write_corpus
+import incremental
 from incremental import Session
 from serve import rebuild
 from sitebuild import REFERENCE_EPOCH, ROOT, Site, built, differences, without_fingerprints
@@ -156,6 +158,40 @@ def test_a_template_edit_renders_the_recorded_pages_without_pelican_and_matches_
     assert differences(session.output, full_build(session, tmp_path, "after-edit")) == []
 
 
+def test_a_template_edit_renders_the_open_pages_first_then_a_page_asked_for(session, tmp_path, monkeypatch):
+    """What the preview server sees: the open page has the edit when it is told
+    to reload it, while most pages do not yet; a page a browser asks for then
+    is pending until it comes next, before the batches of the others."""
+    monkeypatch.setattr(incremental, "RENDER_BATCH", 16)  # several batches of the site's pages
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Lorem"), encoding="utf-8")
+    pages = sorted(path for path, job in session.jobs.items() if job[0] == "page")
+    front, asked = str(session.output / "index.html"), pages[-1]
+    at_reload = {}
+
+    def reload_open_pages():
+        at_reload["edited"] = {page for page in pages if "© Lorem" in Path(page).read_text(encoding="utf-8")}
+        at_reload["asked pending"] = session.is_pending(asked)
+        session.want(asked)
+
+    written = []
+
+    def page_written(path, context):
+        written.append(path)
+
+    signals.content_written.connect(page_written)
+    session.open_pages = lambda: {front}
+    session.on_open_pages_rendered = reload_open_pages
+    try:
+        assert session.quick_template_update([str(footer)])
+    finally:
+        signals.content_written.disconnect(page_written)
+    assert at_reload == {"edited": {front}, "asked pending": True}
+    assert written[:2] == [front, asked] and sorted(written) == pages
+    assert session.stats["reloaded"] == 1 and not session.is_pending(asked)
+    assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
+
+
 def test_a_template_syntax_mistake_is_raised_with_its_line_and_nothing_is_written(session, tmp_path):
     footer = Path(session.theme) / "templates" / "partials" / "footer.html"
     original = footer.read_text(encoding="utf-8")
@@ -164,7 +200,7 @@ def test_a_template_syntax_mistake_is_raised_with_its_line_and_nothing_is_writte
     before = pages_of(session.output)
     with pytest.raises(jinja2.TemplateSyntaxError) as raised:
         rebuild(session, {(watchfiles.Change.modified, str(footer))})
-    assert (Path(raised.value.filename), raised.value.lineno) == (footer.resolve(), 3)
+    assert (raised.value.filename, raised.value.lineno) == (str(footer), 3)
     assert pages_of(session.output) == before
 
     footer.write_text(original.replace("©", "© Lorem"), encoding="utf-8")

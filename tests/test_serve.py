@@ -83,7 +83,7 @@ def test_every_way_of_saving_shows_the_last_save_as_a_full_build_would(preview, 
 LINE_FORMS = [
     r"built in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages written",
     r"Serving \S+ at http://\S+/ \(Ctrl-C to stop\)",
-    r"(fixed: )?rebuilt in [\d.]+ s: \d+ pages rendered, \d+ unchanged",
+    r"(fixed: )?rebuilt in [\d.]+ s: \d+ pages rendered(, the (\d+ )?open pages? first)?, \d+ unchanged",
     r"settings or plugins changed: restarting",
     r"[^\s:][^:]*:\d+: \S.*",  # a problem: path:line: message
     r"(warning|error): \S.*",  # a log record of Pelican or a plugin
@@ -178,3 +178,46 @@ def test_a_deleted_story_is_gone_from_the_preview_as_from_a_full_build(preview):
     assert re.fullmatch(r"rebuilt in [\d.]+ s: \d+ pages rendered, [1-9]\d* unchanged", last_rebuild(preview))
     assert preview.status()["problems"] == []
     assert differences(preview.output, preview.full_build("full-deleted")) == []
+
+
+def test_a_template_edit_reloads_the_open_page_first_and_holds_a_page_until_it_is_rendered(preview):
+    """After a template edit the server renders the open page, reloads it,
+    then renders the others; a page asked for meanwhile is sent once it is
+    rendered again, never as it was before the edit."""
+    import asyncio
+    import json
+    from urllib.parse import quote
+
+    from tornado.websocket import websocket_connect
+
+    from serving import DEADLINE, wait_until
+
+    footer = preview.theme / "templates" / "partials" / "footer.html"
+    original = footer.read_text(encoding="utf-8")
+    wait_until(lambda: not preview.status()["busy"], "the server idle")
+    before = preview.status()["rebuilds"]
+
+    async def edit_and_read_after_the_reload():
+        socket = f"{preview.url.replace('http://', 'ws://')}/__preview__/socket?page={quote('/' + PAGE, safe='')}"
+        connection = await websocket_connect(socket)
+        await connection.read_message()  # the state
+        footer.write_text(original.replace("©", "© Lorem-first"), encoding="utf-8")
+        try:
+            while json.loads(await asyncio.wait_for(connection.read_message(), DEADLINE))["type"] != "reload":
+                pass
+            # As a browser does at once: the open page, then another one.
+            return preview.get(PAGE)[1], preview.get("ur/")[1]
+        finally:
+            connection.close()
+
+    try:
+        open_page, other_page = asyncio.run(edit_and_read_after_the_reload())
+        assert "© Lorem-first" in open_page and "© Lorem-first" in other_page
+        preview.wait_for_rebuild(before, "the template edit")
+        assert re.fullmatch(r"rebuilt in [\d.]+ s: \d+ pages rendered, the open page first, \d+ unchanged",
+                            last_rebuild(preview))
+        assert differences(preview.output, preview.full_build("full-template")) == []
+    finally:
+        before = preview.status()["rebuilds"]
+        footer.write_text(original, encoding="utf-8")
+        preview.wait_for_rebuild(before, "the template as it was", lambda: "Lorem-first" not in preview.get("ur/")[1])

@@ -45,6 +45,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -64,6 +65,10 @@ import build  # noqa: E402
 # What makes the preview show more than the published site, in its in-process
 # builds and its atomic full builds alike: drafts (plugins/drafts.py).
 PREVIEW_SETTINGS = {"SHOW_DRAFTS": True}
+
+# Pages rendered between two looks at what browsers asked for, after a template
+# edit (`Session._render_open_pages_first`): the longest a reader waits for a page.
+RENDER_BATCH = 512
 
 _TOKENS = itertools.count(1)
 _SESSION = None  # the session whose build is running
@@ -398,6 +403,13 @@ class Session:
         self.dependents = {}  # story token -> output paths that show it
         self.part_tokens = {}  # of the last build: id of a signature's part -> (the part, its story tokens)
         self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
+        # The preview server's (tools/serve.py): the output paths of the pages
+        # open in a browser, and what to do once they are rendered (reload them).
+        self.open_pages = set
+        self.on_open_pages_rendered = None
+        self._pending = set()  # pages a template edit has yet to render (any thread asks: is_pending)
+        self._wanted = []  # of those, the ones a browser asked for meanwhile, rendered next
+        self._pending_lock = threading.Lock()
         self.main_settings = None
         self.stats = {}
         self.last_duration = None
@@ -707,18 +719,18 @@ class Session:
         templates = self.theme_folder.resolve() / "templates"
         if not self.generators or not self.jobs or not paths:
             return False
-        edited = []
+        edited = []  # (as the watcher named it, its name under the templates)
         for path in map(Path, paths):
             if not path.is_file() or not path.resolve().is_relative_to(templates):
                 return False
-            edited.append(path.resolve())
+            edited.append((path, path.resolve().relative_to(templates).as_posix()))
         pages = {path: job for path, job in self.jobs.items() if job[0] == "page"}
         if any(job[1].name is None for job in pages.values()):
             return False
         environments = {id(job[1].environment): job[1].environment for job in pages.values()}
         any_environment = next(iter(environments.values()), None)
-        for path in edited:  # raises: nothing written
-            any_environment.parse(path.read_text(encoding="utf-8"), path.relative_to(templates).as_posix(), str(path))
+        for path, name in edited:  # raises: nothing written
+            any_environment.parse(path.read_text(encoding="utf-8"), name, str(path))
         global _SESSION
         from parallel_pages import Deferred, render_on_every_core  # a plugin: importable once the settings are read
 
@@ -740,10 +752,11 @@ class Session:
         self.stats = {"rendered": 0, "kept": len(self.jobs) - len(jobs)}
         completed = False
         try:
-            render_on_every_core(jobs, self.main_settings.get("RENDER_PROCESSES"))
+            reloaded = self._render_open_pages_first(jobs)
             gc.freeze()  # as after a build (the render unfroze the collector)
             self.stats["rendered"] = len(jobs)
-            self._refresh_urdu_font(pages)
+            if not self._refresh_urdu_font(pages) and reloaded:
+                self.stats["reloaded"] = reloaded  # the open pages need no second reload
             self._refresh_search_index()
             completed = True
         finally:
@@ -752,6 +765,57 @@ class Session:
                 self.generators = {}  # pages may be half done: the next rebuild is a full build
         self.last_duration = time.perf_counter() - started
         return True
+
+    def _render_open_pages_first(self, jobs):
+        """Render `jobs`: the pages open in a browser first, here, then (once
+        `on_open_pages_rendered` was told) the others on every core,
+        `RENDER_BATCH` at a time, each page a browser asks for meanwhile
+        before the next batch.  Until a page is rendered, `is_pending` says so
+        (the server holds a request for it).  Returns how many open pages were
+        rendered before the others."""
+        from parallel_pages import render_on_every_core, render_share
+
+        open_now = set(self.open_pages())
+        first = [job for job in jobs if job.path in open_now]
+        rest = [job for job in jobs if job.path not in open_now]
+        by_path = {job.path: job for job in rest}
+        with self._pending_lock:
+            self._pending, self._wanted = {job.path for job in jobs}, []
+        try:
+            render_share(first, announce=True)
+            self._rendered_now(first)
+            if first and self.on_open_pages_rendered is not None:
+                self.on_open_pages_rendered()
+            for start in range(0, len(rest) + 1, RENDER_BATCH):
+                with self._pending_lock:
+                    wanted, self._wanted = [by_path[path] for path in self._wanted if path in by_path], []
+                if wanted:
+                    render_share(wanted, announce=True)
+                    self._rendered_now(wanted)
+                batch = [job for job in rest[start:start + RENDER_BATCH] if self.is_pending(job.path)]
+                if batch:
+                    render_on_every_core(batch, self.main_settings.get("RENDER_PROCESSES"))
+                    self._rendered_now(batch)
+        finally:
+            with self._pending_lock:
+                self._pending, self._wanted = set(), []
+        return len(first) if self.on_open_pages_rendered is not None else 0
+
+    def _rendered_now(self, jobs):
+        with self._pending_lock:
+            self._pending.difference_update(job.path for job in jobs)
+
+    def is_pending(self, path):
+        """Whether the page at output path `path` has yet to be rendered by
+        the template edit under way (any thread)."""
+        with self._pending_lock:
+            return path in self._pending
+
+    def want(self, path):
+        """A browser asks for the pending page `path`: render it next (any thread)."""
+        with self._pending_lock:
+            if path in self._pending and path not in self._wanted:
+                self._wanted.append(path)
 
     # -- the Urdu font ------------------------------------------------------
     # The build subsets the font to the Urdu edition's text (plugins/urdu_font.py).
@@ -817,6 +881,7 @@ class Session:
                    if ord(char) > 0x7F and char in source_characters and char not in served_characters}
         if missing:
             urdu_font.subset_urdu_font(self.output, self.main_settings)
+        return bool(missing)
 
     def _search_index(self):
         """The search_index module, when this session's steps index the site."""

@@ -12,10 +12,18 @@ The script keeps a WebSocket open to ``/__preview__/socket`` and
   rebuild succeeds (the page underneath is the last good version);
 * reconnects when the server restarts (a settings change) and reloads then.
 
+The socket's URL names the open page (``?page=/2024/03/02/slug/``):
+`PreviewServer.open_files` gives the files of the pages open now, which a
+rebuild may render first (tools/incremental.py, after a template edit).  While
+such a rebuild renders the other pages, a request for one of them waits until
+it is rendered (``PreviewServer.pages``), so a reader never gets a page that
+the rebuild has yet to update.
+
 Responses are never cached by the browser; a missing page gets the edition's
 404.html with status 404 (as nginx serves the published site).
 """
 
+import asyncio
 import json
 import logging
 import mimetypes
@@ -23,6 +31,7 @@ import os
 import posixpath
 import signal
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -45,6 +54,34 @@ mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/wasm", ".wasm")
 
 
+# How long a request waits for its page to be rendered (a rebuild that failed
+# or stalled: then it gets the file as it is).
+PENDING_PAGE_WAIT = 300
+
+
+def file_for(root, url_path):
+    """(the file `url_path` names under `root`, or None; the URL to redirect to,
+    or None): index.html for folders."""
+    relative = posixpath.normpath(unquote(url_path)).lstrip("/")
+    if relative.startswith("..") or relative == ".":
+        relative = ""
+    candidate = root / relative
+    if candidate.is_dir():
+        if url_path and not url_path.endswith("/"):
+            return None, url_path + "/"
+        candidate = candidate / "index.html"
+    return (candidate if candidate.is_file() else None), None
+
+
+def not_found_page(root, url_path):
+    """The edition's 404.html for a missing `url_path` (the site's by default)."""
+    first = unquote(url_path).strip("/").split("/")[0]
+    for candidate in ((root / first / "404.html") if first else None, root / "404.html"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
 def with_overlay_script(html):
     """`html` (bytes) with the overlay's script tag, before </head> (or first)."""
     lowered = html.lower()
@@ -64,27 +101,19 @@ class SiteHandler(web.RequestHandler):
     def set_default_headers(self):
         self.set_header("Cache-Control", "no-store")
 
-    def _file_for(self, url_path):
-        root = self.preview.root
-        relative = posixpath.normpath(unquote(url_path)).lstrip("/")
-        if relative.startswith("..") or relative == ".":
-            relative = ""
-        candidate = root / relative
-        if candidate.is_dir():
-            if url_path and not url_path.endswith("/"):
-                return None, url_path + "/"
-            candidate = candidate / "index.html"
-        return (candidate if candidate.is_file() else None), None
+    async def _rendered(self, path):
+        """Wait while a rebuild has yet to render the page `path`, asking it
+        to render that one next."""
+        pages = self.preview.pages
+        if pages is None or not pages.is_pending(str(path)):
+            return
+        pages.want(str(path))
+        deadline = time.monotonic() + PENDING_PAGE_WAIT
+        while pages.is_pending(str(path)) and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
 
-    def _not_found_page(self, url_path):
-        root = self.preview.root
-        first = unquote(url_path).strip("/").split("/")[0]
-        for candidate in ((root / first / "404.html") if first else None, root / "404.html"):
-            if candidate is not None and candidate.is_file():
-                return candidate
-        return None
-
-    def _send(self, path, status, head_only):
+    async def _send(self, path, status, head_only):
+        await self._rendered(path)
         self.set_status(status)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type.endswith(("+xml", "/json", "/javascript")):
@@ -101,26 +130,26 @@ class SiteHandler(web.RequestHandler):
         else:
             self.set_header("Content-Length", str(len(body)))
 
-    def get(self, url_path, head_only=False):
+    async def get(self, url_path, head_only=False):
         url_path = "/" + url_path
-        path, redirect = self._file_for(url_path)
+        path, redirect = file_for(self.preview.root, url_path)
         if redirect:
             self.redirect(redirect, permanent=False)
             return
         if path is not None:
-            self._send(path, 200, head_only)
+            await self._send(path, 200, head_only)
             return
-        page = self._not_found_page(url_path)
+        page = not_found_page(self.preview.root, url_path)
         if page is not None:
-            self._send(page, 404, head_only)
+            await self._send(page, 404, head_only)
             return
         self.set_status(404)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         reason = "The first build failed: see the error." if self.preview.problems else "Nothing here."
         self.write(with_overlay_script(NOT_BUILT.format(reason=reason).encode()))
 
-    def head(self, url_path):
-        self.get(url_path, head_only=True)
+    async def head(self, url_path):
+        await self.get(url_path, head_only=True)
 
 
 class OverlayScriptHandler(web.RequestHandler):
@@ -150,7 +179,9 @@ class SocketHandler(websocket.WebSocketHandler):
         self.preview = preview
 
     def open(self):
+        self.page = self.get_argument("page", "")
         self.preview.sockets.add(self)
+        self.preview.sockets_changed()
         self.write_message(self.preview.state_message())
 
     def on_message(self, message):
@@ -158,6 +189,7 @@ class SocketHandler(websocket.WebSocketHandler):
 
     def on_close(self):
         self.preview.sockets.discard(self)
+        self.preview.sockets_changed()
 
 
 class PreviewServer:
@@ -165,7 +197,9 @@ class PreviewServer:
     `stop()`.  `show_problems()` and `reload()` may be called from any thread."""
 
     def __init__(self, root, host="127.0.0.1", port=8000):
-        self.root = Path(root)
+        self.root = Path(root).resolve()
+        self.open_urls = frozenset()  # URL paths of the open pages (replaced whole: read from any thread)
+        self.pages = None  # what a rebuild has yet to render: is_pending(path), want(path) (tools/incremental.py)
         self.problems = []
         self.stopped = False
         self.rebuilds = 0  # finished, failed or not (the first build too)
@@ -199,6 +233,19 @@ class PreviewServer:
         router.rules[:0] = [router.process_rule(Rule(PathMatches(pattern), handler, arguments))
                             for pattern, handler, arguments in handlers]
 
+    def sockets_changed(self):
+        self.open_urls = frozenset(socket.page for socket in self.sockets if socket.page)
+
+    def open_files(self):
+        """The files of the pages open in a browser now (any thread)."""
+        found = set()
+        for url_path in self.open_urls:
+            path, _ = file_for(self.root, url_path)
+            path = path or not_found_page(self.root, url_path)
+            if path is not None:
+                found.add(str(path))
+        return found
+
     def state_message(self):
         return json.dumps({"type": "state", "problems": [problem.for_browser() for problem in self.problems]})
 
@@ -208,6 +255,7 @@ class PreviewServer:
                 socket.write_message(message)
             except websocket.WebSocketClosedError:
                 self.sockets.discard(socket)
+                self.sockets_changed()
 
     def _call(self, function, *args):
         if self.loop is None:

@@ -286,9 +286,15 @@ class Preview:
         self.failed = self.problems_shown = True
         return found
 
-    def succeeded(self, message):
+    def succeeded(self, message, reload=True):
         say(("fixed: " if self.problems_shown else "") + message)
         self.problems_shown = False
+        self.server.show_problems([])
+        if reload:
+            self.server.reload()
+
+    def open_pages_rendered(self):
+        """A template edit rendered the open pages before the others: show them."""
         self.server.show_problems([])
         self.server.reload()
 
@@ -300,6 +306,9 @@ class Preview:
         except Exception as error:  # noqa: BLE001: broken settings at start
             self.report(error)
             return False
+        self.session.open_pages = self.server.open_files
+        self.session.on_open_pages_rendered = self.open_pages_rendered
+        self.server.pages = self.session
         self.log.errors.clear()
         self.log.rebuilding = True
         try:
@@ -370,8 +379,10 @@ class Preview:
             self.report(error, printed_by_plugin=isinstance(error, SystemExit))
             return None
         stats = self.session.stats
-        self.succeeded(f"rebuilt in {time.perf_counter() - started:.2f} s: {stats.get('rendered', 0)} pages rendered, "
-                       f"{stats.get('kept', 0)} unchanged")
+        early = (f", the {stats['reloaded']} open pages first" if stats.get("reloaded", 0) > 1
+                 else ", the open page first" if stats.get("reloaded") else "")
+        self.succeeded(f"rebuilt in {time.perf_counter() - started:.2f} s: {stats.get('rendered', 0)} pages rendered"
+                       f"{early}, {stats.get('kept', 0)} unchanged", reload=not stats.get("reloaded"))
         return None
 
     def watch(self, stop):

@@ -4,7 +4,10 @@
 // problems of the last rebuild (none once it succeeded).
 (() => {
   "use strict";
-  const SOCKET = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/__preview__/socket`;
+  // The page says which it is: after a template edit, the server renders the
+  // open pages first and reloads them before the others are done.
+  const SOCKET = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/__preview__/socket` +
+    `?page=${encodeURIComponent(location.pathname)}`;
   const HOST_ID = "lantern-preview-errors";
   let hidden = false;
   let wasConnected = false;
