@@ -105,29 +105,36 @@ class TextCollector(HTMLParser):
             self.characters.update(data)
 
 
-# (path, mtime_ns, size) -> characters of that page: `make serve` re-reads
-# only the pages it rewrote.
+# path -> ((mtime_ns, size), characters) of the page as last read: `make serve`
+# re-reads only the pages it rewrote, and keeps one entry a page.
 _PAGE_CHARACTERS = {}
 
 
-def page_key(path):
-    """The key of a page's characters in `_PAGE_CHARACTERS`."""
+def page_stamp(path):
     stat = path.stat()
-    return str(path), stat.st_mtime_ns, stat.st_size
+    return stat.st_mtime_ns, stat.st_size
+
+
+def known_characters(path):
+    """The characters of the page at `path` as read before, or None if it was
+    not read or changed since."""
+    entry = _PAGE_CHARACTERS.get(str(path))
+    return entry[1] if entry is not None and entry[0] == page_stamp(path) else None
 
 
 def characters_of(html_files):
     collector = TextCollector()
     found = set()
     for path in html_files:
-        key = page_key(path)
-        characters = _PAGE_CHARACTERS.get(key)
+        characters = known_characters(path)
         if characters is None:
+            stamp = page_stamp(path)
             collector.characters = set()
             collector.feed(path.read_text(encoding="utf-8"))
             collector.close()
             collector.reset()
-            characters = _PAGE_CHARACTERS[key] = frozenset(collector.characters)
+            characters = frozenset(collector.characters)
+            _PAGE_CHARACTERS[str(path)] = (stamp, characters)
         found |= characters
     return found
 
@@ -197,7 +204,7 @@ def unread_pages(urdu_pages, limit):
     """How many of `urdu_pages` this process has not read (counting stops past `limit`)."""
     unread = 0
     for path in urdu_pages:
-        if page_key(path) not in _PAGE_CHARACTERS:
+        if known_characters(path) is None:
             unread += 1
             if unread > limit:
                 break

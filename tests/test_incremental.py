@@ -457,3 +457,17 @@ def test_a_template_error_while_rendering_raises_it_and_leaves_the_pages_as_they
     session.forget_pages()
     session.build()
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_the_urdu_characters_of_a_page_rewritten_again_and_again_are_kept_once(tmp_path):
+    """make serve reads a rewritten Urdu page's characters again (a template
+    edit rewrites them all): the new ones replace the old, in one entry."""
+    import urdu_font
+
+    page = tmp_path / "ur" / "index.html"
+    page.parent.mkdir()
+    for number, text in enumerate(["لالٹین", "لالٹین گزٹ", "گزٹ؟"]):
+        page.write_text(f"<!doctype html><html lang=ur><body><p>{text}</p></body></html>", encoding="utf-8")
+        os.utime(page, ns=(10**18 + number, 10**18 + number))
+        assert urdu_font.characters_of([page]) == set(text)
+    assert [key for key in urdu_font._PAGE_CHARACTERS if str(tmp_path) in str(key)] == [str(page)]

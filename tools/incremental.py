@@ -34,6 +34,7 @@ back to a full atomic build with the preview's steps, which also removes
 what it published.
 """
 
+import contextlib
 import fnmatch
 import gc
 import hashlib
@@ -575,7 +576,6 @@ class Session:
         done) when a full `build()` is needed.  The edited files are checked
         (plugins/validation.py) before Pelican's reader sees them: a mistake
         is reported as `path:line: message`, and nothing is written."""
-        global _SESSION
         if not self.generators or not paths:
             return False
         started = time.perf_counter()
@@ -608,11 +608,9 @@ class Session:
             refreshed.append((generator, key, cached, new, stamp))
         if "validation" in self.main_settings["PLUGINS"]:
             sys.modules["validation"].validate_changed_bodies(self.main_settings, paths)  # raises: nothing written
-        _SESSION = self
         self.stats = {"rendered": 0, "kept": 0}
         self.stop_search_index()
-        completed = False
-        try:
+        with self._rewriting_pages():
             outputs = set()
             for generator, key, old, new, stamp in refreshed:
                 old_token = token(old)
@@ -652,15 +650,32 @@ class Session:
                     super(SkipUnchanged, writer).write_feed(elements, context, relative, url, feed_type, override,
                                                             feed_title)
                 self.stats["rendered"] += 1
-            self._refresh_urdu_font(outputs)
-            self._refresh_search_index()
-            completed = True
-        finally:
-            _SESSION = None
-            if not completed:
-                self.generators = {}  # pages may be half done: the next rebuild is a full build
+            self._steps_after_pages(outputs)
         self.last_duration = time.perf_counter() - started
         return True
+
+    @contextlib.contextmanager
+    def _rewriting_pages(self):
+        """Pages rewritten outside a build (a quick edit): this session's; if
+        anything fails, pages may be half done, and the next rebuild is a full
+        build."""
+        global _SESSION
+        _SESSION = self
+        try:
+            yield
+        except BaseException:
+            self.generators = {}
+            raise
+        finally:
+            _SESSION = None
+
+    def _steps_after_pages(self, outputs):
+        """After a quick edit rewrote `outputs`: the Urdu font where they need
+        a letter it lacks, the search index in the background.  Returns
+        whether the font changed."""
+        font_changed = self._refresh_urdu_font(outputs)
+        self._refresh_search_index()
+        return font_changed
 
     def quick_theme_update(self, paths):
         """Copy edited theme files (the stylesheet, the scripts) into the
@@ -731,8 +746,7 @@ class Session:
         any_environment = next(iter(environments.values()), None)
         for path, name in edited:  # raises: nothing written
             any_environment.parse(path.read_text(encoding="utf-8"), name, str(path))
-        global _SESSION
-        from parallel_pages import Deferred, render_on_every_core  # a plugin: importable once the settings are read
+        from parallel_pages import Deferred  # a plugin: importable once the settings are read
 
         started = time.perf_counter()
         self.stop_search_index()
@@ -748,21 +762,14 @@ class Session:
             self.jobs[path] = ("page", fresh[key], make_localcontext, context)
             jobs.append(Deferred(fresh[key], make_localcontext, context, path, path, None))
         self._find_unused_variables()
-        _SESSION = self
         self.stats = {"rendered": 0, "kept": len(self.jobs) - len(jobs)}
-        completed = False
-        try:
+        with self._rewriting_pages():
             reloaded = self._render_open_pages_first(jobs)
-            gc.freeze()  # as after a build (the render unfroze the collector)
+            gc.collect()  # the templates replaced; then, as after a build, out of the collector's reach
+            gc.freeze()
             self.stats["rendered"] = len(jobs)
-            if not self._refresh_urdu_font(pages) and reloaded:
+            if not self._steps_after_pages(pages) and reloaded:
                 self.stats["reloaded"] = reloaded  # the open pages need no second reload
-            self._refresh_search_index()
-            completed = True
-        finally:
-            _SESSION = None
-            if not completed:
-                self.generators = {}  # pages may be half done: the next rebuild is a full build
         self.last_duration = time.perf_counter() - started
         return True
 
