@@ -146,7 +146,7 @@ def test_a_template_edit_renders_the_recorded_pages_without_pelican_and_matches_
     with monkeypatch.context() as patch:
         patch.setattr(session, "build", no_build)
         rebuild(session, {(watchfiles.Change.modified, str(footer)), (watchfiles.Change.modified, str(article))})
-    assert session.stats["rendered"] == len(pages_of(session.output))
+    assert session.stats["rendered"] == sum(job[0] == "page" for job in session.jobs.values())
     assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
     assert "© Lorem" in Site(session.output).text("ur/index.html")
 
@@ -162,7 +162,7 @@ def test_a_template_edit_renders_the_open_pages_first_then_a_page_asked_for(sess
     """What the preview server sees: the open page has the edit when it is told
     to reload it, while most pages do not yet; a page a browser asks for then
     is pending until it comes next, before the batches of the others."""
-    monkeypatch.setattr(incremental, "RENDER_BATCH", 16)  # several batches of the site's pages
+    monkeypatch.setattr(incremental, "RENDER_BATCH", 64)  # several batches, each on every core
     footer = Path(session.theme) / "templates" / "partials" / "footer.html"
     footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Lorem"), encoding="utf-8")
     pages = sorted(path for path, job in session.jobs.items() if job[0] == "page")
@@ -190,6 +190,28 @@ def test_a_template_edit_renders_the_open_pages_first_then_a_page_asked_for(sess
     assert written[:2] == [front, asked] and sorted(written) == pages
     assert session.stats["reloaded"] == 1 and not session.is_pending(asked)
     assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
+
+
+def test_a_template_that_fails_for_one_story_fails_the_builds_after_it_too(session):
+    """Page signatures do not name a template's text: after a template edit
+    that failed half way, the next build must not keep the pages it did not
+    reach (a full build fails on that story, and so does the preview)."""
+    story = translated_story(session.content)
+    slug = next(line.split(":", 1)[1].strip() for line in story.read_text(encoding="utf-8").splitlines()
+                if line.startswith("Slug:"))
+    template = Path(session.theme) / "templates" / "article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}",
+        f"{{% block content %}}{{% if article.slug == {slug!r} %}}{{{{ article.lorem_missing.deeper }}}}{{% endif %}}",
+        1), encoding="utf-8")
+    with pytest.raises(jinja2.exceptions.UndefinedError, match="lorem_missing"):
+        rebuild(session, {(watchfiles.Change.modified, str(template))})
+    other = next(path for path in sorted((session.content / "articles").rglob("*.md"))
+                 if path != story and not path.name.endswith(".ur.md"))
+    header, body = other.read_text(encoding="utf-8").split("\n\n", 1)
+    other.write_text(f"{header}\n\nLorem-edited {body}", encoding="utf-8")
+    with pytest.raises(jinja2.exceptions.UndefinedError, match="lorem_missing"):
+        rebuild(session, {(watchfiles.Change.modified, str(other))})
 
 
 def test_a_template_syntax_mistake_is_raised_with_its_line_and_nothing_is_written(session, tmp_path):

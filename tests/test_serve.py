@@ -185,6 +185,7 @@ def test_a_template_edit_reloads_the_open_page_first_and_holds_a_page_until_it_i
     then renders the others; a page asked for meanwhile is sent once it is
     rendered again, never as it was before the edit."""
     import asyncio
+    import concurrent.futures
     import json
     from urllib.parse import quote
 
@@ -211,7 +212,9 @@ def test_a_template_edit_reloads_the_open_page_first_and_holds_a_page_until_it_i
             connection.close()
 
     try:
-        open_page, other_page = asyncio.run(edit_and_read_after_the_reload())
+        # In a thread of its own: Playwright's sync API may hold this thread's event loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            open_page, other_page = thread.submit(asyncio.run, edit_and_read_after_the_reload()).result()
         assert "© Lorem-first" in open_page and "© Lorem-first" in other_page
         preview.wait_for_rebuild(before, "the template edit")
         assert re.fullmatch(r"rebuilt in [\d.]+ s: \d+ pages rendered, the open page first, \d+ unchanged",
@@ -221,3 +224,61 @@ def test_a_template_edit_reloads_the_open_page_first_and_holds_a_page_until_it_i
         before = preview.status()["rebuilds"]
         footer.write_text(original, encoding="utf-8")
         preview.wait_for_rebuild(before, "the template as it was", lambda: "Lorem-first" not in preview.get("ur/")[1])
+
+
+def test_the_preview_server_holds_a_request_for_a_page_until_it_is_rendered(tmp_path):
+    """`PreviewServer.pages` says which pages a rebuild has yet to render: a
+    request for one is answered once it is, with the new page, and asks for it
+    first; other files are sent at once."""
+    import asyncio
+    import queue
+    import threading
+    import urllib.request
+
+    from preview_server import PreviewServer
+
+    page = tmp_path / "2024" / "index.html"
+    page.parent.mkdir()
+    page.write_text("<html><head></head><body>before the edit</body></html>", encoding="utf-8")
+    (tmp_path / "site.css").write_text("body {}", encoding="utf-8")
+
+    class Pages:
+        released = threading.Event()
+        wanted = []
+
+        def is_pending(self, path):
+            return Path(path) == page.resolve() and not self.released.is_set()
+
+        def want(self, path):
+            self.wanted.append(Path(path))
+
+    started = queue.Queue()
+
+    def serve():  # a server binds to the event loop of the thread that makes it
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        server = PreviewServer(tmp_path, port=0)
+        server.pages = Pages()
+        started.put(server)
+        server.run()
+
+    threading.Thread(target=serve, daemon=True).start()
+    server = started.get(timeout=120)
+    answers = {}
+
+    def fetch(path):
+        with urllib.request.urlopen(f"{server.url}{path}", timeout=120) as response:
+            answers[path] = response.read().decode("utf-8")
+
+    try:
+        asking = threading.Thread(target=fetch, args=("2024/",))
+        asking.start()
+        fetch("site.css")  # not pending: at once
+        asking.join(timeout=1.0)
+        assert asking.is_alive() and "2024/" not in answers  # held
+        page.write_text("<html><head></head><body>after the edit</body></html>", encoding="utf-8")
+        Pages.released.set()
+        asking.join(timeout=120)
+        assert "after the edit" in answers["2024/"] and answers["site.css"] == "body {}"
+        assert Pages.wanted == [page.resolve()]
+    finally:
+        server.stop()

@@ -57,7 +57,7 @@ from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
-from pelican.utils import sanitised_join
+from pelican.utils import posixize_path, sanitised_join
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -177,6 +177,12 @@ def placement(content):
     )
 
 
+def output_key(path):
+    """An output file's path as Pelican's writer names it (the key of
+    `Session.jobs`): absolute, with forward slashes on Windows too."""
+    return posixize_path(os.path.abspath(path))
+
+
 class SkipUnchanged:
     """Writer mixin, over a `parallel_pages.DeferringWriter`: a page is
     rendered only when its signature changed; the pages and feeds earlier
@@ -233,6 +239,11 @@ class SkipUnchanged:
     def _emit(self, template, make_localcontext, context, name, override, signature):
         path = sanitised_join(self.output_path, name)
         session = _SESSION
+        if path in self._overridden_files and not override:
+            # Pelican keeps the page an earlier write overrode: this one is not
+            # the page, and not what a quick edit should render there.
+            super()._emit(template, make_localcontext, context, name, override, signature)
+            return
         session.record(path, ("page", template, make_localcontext, context), signature)
         if signature is not None and session.signatures.get(path) == signature and os.path.exists(path):
             self._written_files.add(path)
@@ -513,11 +524,14 @@ class Session:
         self._find_unused_variables()
 
     def _find_unused_variables(self):
+        self.unused_variables = self._unused_variables_now()
+
+    def _unused_variables_now(self):
         """Listing variables that no template mentions do not make a page
         change (Pelican hands every tag page the list of all stories)."""
         templates = "".join(path.read_text(encoding="utf-8")
                             for path in (self.theme_folder / "templates").rglob("*.html"))
-        self.unused_variables = {name for name in ("all_articles",) if name not in templates}
+        return {name for name in ("all_articles",) if name not in templates}
 
     def forget_content(self):
         self.content_caches.clear()
@@ -734,6 +748,8 @@ class Session:
         templates = self.theme_folder.resolve() / "templates"
         if not self.generators or not self.jobs or not paths:
             return False
+        if self._unused_variables_now() != self.unused_variables:
+            return False  # what pages show changes too: their recorded stories are not all they show
         edited = []  # (as the watcher named it, its name under the templates)
         for path in map(Path, paths):
             if not path.is_file() or not path.resolve().is_relative_to(templates):
@@ -749,27 +765,37 @@ class Session:
         from parallel_pages import Deferred  # a plugin: importable once the settings are read
 
         started = time.perf_counter()
-        self.stop_search_index()
         for environment in environments.values():
             if environment.cache is not None:
                 environment.cache.clear()
-        fresh = {}
-        jobs = []
-        for path, (_, template, make_localcontext, context) in pages.items():
+        fresh = {}  # (environment, name) -> the template compiled again; raises: nothing written
+        for _, template, _, _ in pages.values():
             key = (id(template.environment), template.name)
             if key not in fresh:
                 fresh[key] = template.environment.get_template(template.name)
-            self.jobs[path] = ("page", fresh[key], make_localcontext, context)
-            jobs.append(Deferred(fresh[key], make_localcontext, context, path, path, None))
-        self._find_unused_variables()
+        jobs = []
+        for path, (_, template, make_localcontext, context) in pages.items():
+            template = fresh[(id(template.environment), template.name)]
+            self.jobs[path] = ("page", template, make_localcontext, context)
+            jobs.append(Deferred(template, make_localcontext, context, path, path, None))
+        self.stop_search_index()
         self.stats = {"rendered": 0, "kept": len(self.jobs) - len(jobs)}
-        with self._rewriting_pages():
-            reloaded = self._render_open_pages_first(jobs)
-            gc.collect()  # the templates replaced; then, as after a build, out of the collector's reach
-            gc.freeze()
-            self.stats["rendered"] = len(jobs)
-            if not self._steps_after_pages(pages) and reloaded:
-                self.stats["reloaded"] = reloaded  # the open pages need no second reload
+        try:
+            with self._rewriting_pages():
+                reloaded = self._render_open_pages_first(jobs)
+                # The replaced templates collected (a build unfroze its objects
+                # for the render too); then, as after a build, out of reach.
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+                self.stats["rendered"] = len(jobs)
+                if not self._steps_after_pages(pages) and reloaded:
+                    self.stats["reloaded"] = reloaded  # the open pages need no second reload
+        except BaseException:
+            # Signatures do not name a template's text: pages the edit did
+            # not reach would be kept by the next build.
+            self.signatures.clear()
+            raise
         self.last_duration = time.perf_counter() - started
         return True
 
@@ -782,7 +808,7 @@ class Session:
         rendered before the others."""
         from parallel_pages import render_on_every_core, render_share
 
-        open_now = set(self.open_pages())
+        open_now = {output_key(path) for path in self.open_pages()}
         first = [job for job in jobs if job.path in open_now]
         rest = [job for job in jobs if job.path not in open_now]
         by_path = {job.path: job for job in rest}
@@ -815,11 +841,14 @@ class Session:
     def is_pending(self, path):
         """Whether the page at output path `path` has yet to be rendered by
         the template edit under way (any thread)."""
+        if not self._pending:
+            return False
         with self._pending_lock:
-            return path in self._pending
+            return output_key(path) in self._pending
 
     def want(self, path):
         """A browser asks for the pending page `path`: render it next (any thread)."""
+        path = output_key(path)
         with self._pending_lock:
             if path in self._pending and path not in self._wanted:
                 self._wanted.append(path)
