@@ -115,20 +115,22 @@ def page_stamp(path):
     return stat.st_mtime_ns, stat.st_size
 
 
-def known_characters(path):
+def known_characters(path, stamp=None):
     """The characters of the page at `path` as read before, or None if it was
-    not read or changed since."""
+    not read or changed since (`stamp`: its `page_stamp`, when known)."""
     entry = _PAGE_CHARACTERS.get(str(path))
-    return entry[1] if entry is not None and entry[0] == page_stamp(path) else None
+    if entry is None:
+        return None
+    return entry[1] if entry[0] == (stamp or page_stamp(path)) else None
 
 
 def characters_of(html_files):
     collector = TextCollector()
     found = set()
     for path in html_files:
-        characters = known_characters(path)
+        stamp = page_stamp(path)  # before reading: a later write makes the entry stale
+        characters = known_characters(path, stamp)
         if characters is None:
-            stamp = page_stamp(path)
             collector.characters = set()
             collector.feed(path.read_text(encoding="utf-8"))
             collector.close()

@@ -746,7 +746,8 @@ class Session:
         it), a file outside the theme's templates, or a page whose template
         has no name to load it again by."""
         templates = self.theme_folder.resolve() / "templates"
-        if not self.generators or not self.jobs or not paths:
+        pages = {path: job for path, job in self.jobs.items() if job[0] == "page"}
+        if not self.generators or not pages or not paths:
             return False
         if self._unused_variables_now() != self.unused_variables:
             return False  # what pages show changes too: their recorded stories are not all they show
@@ -755,11 +756,10 @@ class Session:
             if not path.is_file() or not path.resolve().is_relative_to(templates):
                 return False
             edited.append((path, path.resolve().relative_to(templates).as_posix()))
-        pages = {path: job for path, job in self.jobs.items() if job[0] == "page"}
         if any(job[1].name is None for job in pages.values()):
             return False
         environments = {id(job[1].environment): job[1].environment for job in pages.values()}
-        any_environment = next(iter(environments.values()), None)
+        any_environment = next(iter(environments.values()))
         for path, name in edited:  # raises: nothing written
             any_environment.parse(path.read_text(encoding="utf-8"), name, str(path))
         from parallel_pages import Deferred  # a plugin: importable once the settings are read
@@ -825,7 +825,8 @@ class Session:
                 if wanted:
                     render_share(wanted, announce=True)
                     self._rendered_now(wanted)
-                batch = [job for job in rest[start:start + RENDER_BATCH] if self.is_pending(job.path)]
+                with self._pending_lock:
+                    batch = [job for job in rest[start:start + RENDER_BATCH] if job.path in self._pending]
                 if batch:
                     render_on_every_core(batch, self.main_settings.get("RENDER_PROCESSES"))
                     self._rendered_now(batch)

@@ -16,8 +16,8 @@ The socket's URL names the open page (``?page=/2024/03/02/slug/``):
 `PreviewServer.open_files` gives the files of the pages open now, which a
 rebuild may render first (tools/incremental.py, after a template edit).  While
 such a rebuild renders the other pages, a request for one of them waits until
-it is rendered (``PreviewServer.pages``), so a reader never gets a page that
-the rebuild has yet to update.
+it is rendered (``PreviewServer.pages``), at most ``PENDING_PAGE_WAIT``
+seconds, and asks for it to be rendered next.
 
 Responses are never cached by the browser; a missing page gets the edition's
 404.html with status 404 (as nginx serves the published site).
