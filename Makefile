@@ -105,4 +105,4 @@ extract-messages: $(BIN)/.installed
 	  --no-wrap --ignore-pot-creation-date
 
 clean:
-	rm -rf output .output.build-record.json $(VENV) .pytest_cache
+	rm -rf output .output.build-record.json .output.pages.json $(VENV) .pytest_cache

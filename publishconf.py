@@ -26,8 +26,11 @@ DELETE_OUTPUT_DIRECTORY = True
 CMS_LOCAL_BACKEND = False
 
 # pelicanconf.py's steps (plugins/pipeline.py), with the pages and stylesheet
-# minified before their names are hashed, and compressed copies of the result.
-PIPELINE_STEPS = ["urdu_font", "search_index", "admin", "headers", "minify", "fingerprint", "compressed_copies"]
+# minified before their names are hashed, and compressed copies of the result;
+# pages written as the live site's were are its files, linked, not finished
+# again (plugins/unchanged_pages.py).
+PIPELINE_STEPS = ["urdu_font", "search_index", "admin", "headers", "unchanged_pages", "minify", "fingerprint",
+                  "compressed_copies", "link_unchanged_pages"]
 # plugins/minify_site.py: pages (end tags kept) and the stylesheet through
 # minify-html, which keeps the markup valid (no unquoted attribute values that
 # the HTML standard forbids).  Scripts are left as written: ours are small and

@@ -49,6 +49,7 @@ from pathlib import Path
 
 import brotli
 
+import unchanged_pages
 from processes import chunks, map_on_every_core
 
 logger = logging.getLogger(__name__)
@@ -75,9 +76,10 @@ VERSIONS = f"brotli {brotli.__version__} zlib {zlib.ZLIB_RUNTIME_VERSION}".encod
 
 
 def compressed(data, suffix, quality, cache, used):
-    """The compressed bytes of `data`, or b"" when they would not be smaller."""
+    """The compressed bytes of `data`, or b"" when they would not be smaller;
+    `used` gets the name of its cache entry for `suffix`."""
     remembered = cache / f"{hashlib.sha256(data + VERSIONS).hexdigest()}.q{quality}{suffix}"
-    used.append(remembered.name)
+    used[suffix] = remembered.name
     try:
         return remembered.read_bytes()
     except FileNotFoundError:
@@ -93,16 +95,19 @@ def compressed(data, suffix, quality, cache, used):
 
 
 def compress_files(task):
+    """Returns how many copies were written, and for each file the names of
+    its copies' cache entries, by suffix."""
     paths, formats, minimum_size, cache = task
-    written, used = 0, []
+    written, used = 0, {}
     for path in paths:
         data = path.read_bytes()
+        names = used[str(path)] = {}
         for suffix, quality_by_extension, default_quality, (large_size, large_quality) in formats:
             copy = path.with_name(path.name + suffix)
             quality = quality_by_extension.get(path.suffix, default_quality)
             if len(data) > large_size:
                 quality = min(quality, large_quality)
-            blob = compressed(data, suffix, quality, cache, used) if len(data) >= minimum_size else b""
+            blob = compressed(data, suffix, quality, cache, names) if len(data) >= minimum_size else b""
             if blob:
                 copy.write_bytes(blob)
                 written += 1
@@ -130,15 +135,19 @@ def write_compressed_copies(output, settings):
     if not formats:
         return
     extensions = set(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", DEFAULT_EXTENSIONS))
+    finished = unchanged_pages.unchanged(output)  # their copies are the live site's
     paths = sorted(path for path in Path(output).rglob("*")
-                   if path.suffix in extensions and path.is_file())
+                   if path.suffix in extensions and path.is_file() and path not in finished)
     cache = Path(settings["CACHE_PATH"]) / "precompressed"
     cache.mkdir(parents=True, exist_ok=True)
     minimum_size = int(settings.get("PRECOMPRESS_MIN_SIZE", 20))
     per_task = int(settings.get("PRECOMPRESS_FILES_PER_TASK", FILES_PER_TASK))
     tasks = [(share, formats, minimum_size, cache) for share in chunks(paths, per_task)]
     results = map_on_every_core(compress_files, tasks)
-    used = {name for _, names in results for name in names}
+    names_by_path = {path: names for _, used in results for path, names in used.items()}
+    unchanged_pages.note_cache_names(output, names_by_path)
+    used = {name for names in names_by_path.values() for name in names.values()}
+    used |= unchanged_pages.kept_cache_names(output)
     for entry in cache.iterdir():  # keep what this build used: the cache does not grow without end
         if entry.name not in used and not entry.name.endswith(".tmp"):
             entry.unlink(missing_ok=True)

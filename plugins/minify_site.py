@@ -28,6 +28,7 @@ without minification): ``HTML_MIN`` and ``CSS_MIN`` (default true),
 import os
 from pathlib import Path
 
+import unchanged_pages
 from processes import chunks, map_on_every_core
 
 PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
@@ -61,7 +62,8 @@ def minify_site(output, settings):
     output = Path(output)
     if settings.get("HTML_MIN", True):
         inline_css, inline_js = settings.get("INLINE_CSS_MIN", True), settings.get("INLINE_JS_MIN", True)
-        pages = sorted(output.rglob("*.html"))
+        finished = unchanged_pages.unchanged(output)  # the live site's, minified
+        pages = sorted(page for page in output.rglob("*.html") if page not in finished)
         map_on_every_core(minify_pages, [(share, inline_css, inline_js) for share in chunks(pages, PAGES_PER_TASK)])
     if settings.get("CSS_MIN", True):
         for stylesheet in sorted(output.rglob("*.css")):

@@ -22,11 +22,17 @@ step                           what it does
                                (``make serve``: ``search_index.index_in_background``)
 ``admin``                      the CMS at ``/admin/`` (``admin_cms.write_admin``)
 ``headers``                    ``_headers`` (``deploy_headers.write_headers``)
+``unchanged_pages``            the pages written as the live site's were: the
+                               three steps below leave them alone
+                               (``unchanged_pages.find_unchanged_pages``)
 ``minify``                     pages and stylesheets (``minify_site.minify_site``)
 ``fingerprint``                content hashes in asset names, pages relinked
                                (``fingerprint.fingerprint_assets``)
 ``compressed_copies``          ``.br`` and ``.gz`` beside every text file
                                (``compressed_copies.write_compressed_copies``)
+``link_unchanged_pages``       the unchanged pages and their copies: hard links
+                               to the live site's files; the record for the
+                               next build (``unchanged_pages.link_unchanged_pages``)
 =============================  ==================================================
 
 The lists: ``pelicanconf.py`` (``make html``), ``publishconf.py`` (``make
@@ -36,7 +42,8 @@ in place link the plain names) and with the search index in the background
 (``tools/incremental.py``, ``preview_steps``).  The order matters: the font
 before the search index (both read the pages as rendered), ``headers`` once
 the site's top-level folders exist, ``fingerprint`` after minification
-(names hash the final bytes), compressed copies last (of the final files).
+(names hash the final bytes), compressed copies after both (of the final
+files), and the unchanged pages' links after every step that writes a page.
 
 Why our own: Pelican has one ``finalized`` signal whose receivers run in
 ``PLUGINS`` order, with no way to say "after the minification"; the
@@ -56,6 +63,7 @@ import deploy_headers
 import fingerprint
 import minify_site
 import search_index
+import unchanged_pages
 import urdu_font
 from editions import is_main_site
 
@@ -65,9 +73,11 @@ STEPS = {
     "search_index_in_background": search_index.index_in_background,
     "admin": admin_cms.write_admin,
     "headers": deploy_headers.write_headers,
+    "unchanged_pages": unchanged_pages.find_unchanged_pages,
     "minify": minify_site.minify_site,
     "fingerprint": fingerprint.fingerprint_assets,
     "compressed_copies": compressed_copies.write_compressed_copies,
+    "link_unchanged_pages": unchanged_pages.link_unchanged_pages,
 }
 
 
@@ -75,6 +85,10 @@ STEPS = {
 # scripts): while none of them runs, an edited theme file is only copied
 # (tools/incremental.py, quick_theme_update).
 THEME_FILE_STEPS = {"minify", "fingerprint", "compressed_copies"}
+
+# Not in make serve's builds in place: pages there link the plain asset
+# names, and there is no live site beside them to link unchanged pages from.
+PUBLISH_ONLY_STEPS = {"fingerprint", "unchanged_pages", "link_unchanged_pages"}
 
 
 class UnknownStep(Exception):
@@ -91,11 +105,11 @@ def steps_of(settings):
 
 
 def preview_steps(names, in_background=True):
-    """``make serve``'s list from a profile's: no fingerprints, the search
+    """``make serve``'s list from a profile's: no fingerprints (nor the unchanged pages' links), the search
     index in the background (not for its full builds in another process,
     which wait for it)."""
     background = {"search_index": "search_index_in_background"} if in_background else {}
-    return [background.get(name, name) for name in names if name != "fingerprint"]
+    return [background.get(name, name) for name in names if name not in PUBLISH_ONLY_STEPS]
 
 
 def run_steps(pelican):
@@ -107,9 +121,23 @@ def run_steps(pelican):
         step(output, settings)
 
 
+def check_order(names):
+    """The unchanged pages are found before any step finishes a page and linked after every one."""
+    if "unchanged_pages" not in names and "link_unchanged_pages" not in names:
+        return
+    if "unchanged_pages" not in names or "link_unchanged_pages" not in names:
+        raise UnknownStep("PIPELINE_STEPS must name both unchanged_pages and link_unchanged_pages, or neither")
+    first, last = names.index("unchanged_pages"), names.index("link_unchanged_pages")
+    misplaced = [name for index, name in enumerate(names) if name in THEME_FILE_STEPS and not first < index < last]
+    if misplaced:
+        raise UnknownStep(f"PIPELINE_STEPS: {', '.join(misplaced)} must come after unchanged_pages and before "
+                          "link_unchanged_pages")
+
+
 def check_steps(pelican):
     # A misspelt step, or a wrong setting of one, fails before anything is built.
     steps = steps_of(pelican.settings)
+    check_order(list(pelican.settings.get("PIPELINE_STEPS", ())))
     if search_index.index_site in steps or search_index.index_in_background in steps:
         search_index.chunk_limit(pelican.settings)
 

@@ -37,7 +37,8 @@ def test_the_headers_cover_what_the_steps_before_them_wrote(published):
 
 
 def test_make_serve_keeps_plain_asset_names_and_indexes_in_the_background():
-    publish = ["urdu_font", "search_index", "admin", "headers", "minify", "fingerprint", "compressed_copies"]
+    publish = ["urdu_font", "search_index", "admin", "headers", "unchanged_pages", "minify", "fingerprint",
+               "compressed_copies", "link_unchanged_pages"]
     assert pipeline.preview_steps(publish) == ["urdu_font", "search_index_in_background", "admin", "headers",
                                                "minify", "compressed_copies"]
 

@@ -254,10 +254,16 @@ def locked_build(settings, output, content, strict, extra_settings, force=False)
     # What the plugins tell the record (plugins/build_record.py); named like
     # the staging folder, so that the leftovers of a killed build go with it.
     facts_path = staging.with_name(f"{staging.name}.facts.json")
+    # The pages of the live output the build may link instead of finishing
+    # them again, and where it says which pages the new tree has
+    # (plugins/unchanged_pages.py).
+    pages_record, new_pages_record = page_record_path(output), staging.with_name(f"{staging.name}.pages.json")
     swapped = False
     try:
         extra_args = ("--extra-settings", *extra_settings) if extra_settings else ()
-        environ = {**os.environ, "BUILD_RECORD_FACTS": str(facts_path)}
+        environ = {**os.environ, "BUILD_RECORD_FACTS": str(facts_path), "BUILD_PAGE_RECORD_NEW": str(new_pages_record)}
+        if output.is_dir():
+            environ.update(BUILD_LIVE_OUTPUT=str(output), BUILD_PAGE_RECORD=str(pages_record))
         status = run_pelican(settings, staging, content, extra_args, strict=strict, environ=environ)
         if status != 0:
             print(f"build failed: {output} was left as it was", file=sys.stderr)
@@ -267,6 +273,7 @@ def locked_build(settings, output, content, strict, extra_settings, force=False)
             check_output_folder(output)  # it may have changed while Pelican ran
             swap_in(staging, output)
             swapped = True  # swap_in removed (or named) the previous tree
+            keep_page_record(new_pages_record, pages_record)
         except (OutputError, OSError) as error:
             reason = error if isinstance(error, OutputError) else (error.strerror or error)
             print(f"error: could not put the new site in place of {output}: {reason}; {output} was left as it "
@@ -279,9 +286,29 @@ def locked_build(settings, output, content, strict, extra_settings, force=False)
     finally:
         if not swapped and (staging.exists() or staging.is_symlink()):
             warn_if_left(staging, remove_tree(staging))
-        with contextlib.suppress(FileNotFoundError):
-            facts_path.unlink()
+        for leftover in (facts_path, new_pages_record):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
     return 0
+
+
+def page_record_path(output):
+    return output.parent / f".{output.name}.pages.json"
+
+
+def keep_page_record(new_record, record):
+    """The record of the pages now in the output folder: the build's own, or
+    none (a build whose steps do not link unchanged pages).  A record left
+    behind by a killed build would still be safe to use: a page is linked only
+    while the live file is the very file the record describes."""
+    try:
+        os.replace(new_record, record)
+    except FileNotFoundError:
+        with contextlib.suppress(FileNotFoundError):
+            record.unlink()
+    except OSError as error:
+        print(f"warning: {record} could not be written ({error.strerror or error}); the next build finishes "
+              "every page", file=sys.stderr)
 
 
 def record(output, key, stamps, stamped_at, facts_path):
