@@ -50,7 +50,7 @@ from pathlib import Path
 import brotli
 
 import unchanged_pages
-from processes import chunks, map_on_every_core
+from processes import chunks, files_under, map_on_every_core
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +136,7 @@ def write_compressed_copies(output, settings):
         return
     extensions = set(settings.get("PRECOMPRESS_TEXT_EXTENSIONS", DEFAULT_EXTENSIONS))
     finished = unchanged_pages.unchanged(output)  # their copies are the live site's
-    paths = sorted(path for path in Path(output).rglob("*")
-                   if path.suffix in extensions and path.is_file() and path not in finished)
+    paths = [path for path in files_under(output, extensions) if path not in finished]
     cache = Path(settings["CACHE_PATH"]) / "precompressed"
     cache.mkdir(parents=True, exist_ok=True)
     minimum_size = int(settings.get("PRECOMPRESS_MIN_SIZE", 20))

@@ -41,7 +41,7 @@ import re
 from pathlib import Path
 
 import unchanged_pages
-from processes import chunks, map_on_every_core
+from processes import chunks, files_under, map_on_every_core
 
 PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
 
@@ -83,7 +83,7 @@ def fingerprint_assets(output, settings):
     for script in sorted((theme / "js").glob("*.js")):
         renames[f"{theme_url}/js/{script.name}"] = f"{theme_url}/js/{fingerprinted(script).name}"
     finished = unchanged_pages.unchanged(output)  # the live site's, relinked to the same names
-    pages = sorted(page for page in output.rglob("*.html") if page not in finished)
+    pages = [page for page in files_under(output, [".html"]) if page not in finished]
     stylesheet_url = f"{theme_url}/{settings['STYLESHEET']}"
     map_on_every_core(relink_pages, [(share, renames, stylesheet_url) for share in chunks(pages, PAGES_PER_TASK)])
 

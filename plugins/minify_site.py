@@ -29,7 +29,7 @@ import os
 from pathlib import Path
 
 import unchanged_pages
-from processes import chunks, map_on_every_core
+from processes import chunks, files_under, map_on_every_core
 
 PAGES_PER_TASK = 64  # pages are shared among the processes in tasks of this many
 STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
@@ -63,10 +63,10 @@ def minify_site(output, settings):
     if settings.get("HTML_MIN", True):
         inline_css, inline_js = settings.get("INLINE_CSS_MIN", True), settings.get("INLINE_JS_MIN", True)
         finished = unchanged_pages.unchanged(output)  # the live site's, minified
-        pages = sorted(page for page in output.rglob("*.html") if page not in finished)
+        pages = [page for page in files_under(output, [".html"]) if page not in finished]
         map_on_every_core(minify_pages, [(share, inline_css, inline_js) for share in chunks(pages, PAGES_PER_TASK)])
     if settings.get("CSS_MIN", True):
-        for stylesheet in sorted(output.rglob("*.css")):
+        for stylesheet in files_under(output, [".css"]):
             minified = minified_stylesheet(stylesheet.read_text(encoding="utf-8"))
             # Replaced, not written into: Pagefind's stylesheets are hard
             # links to its cache (plugins/search_index.py).

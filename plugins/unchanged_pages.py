@@ -40,6 +40,11 @@ Pelican still renders every page: which pages a change touches is known only
 once they are rendered (tools/incremental.py names them for ``make serve``;
 the publish build has no such record yet).
 
+Why our own: the ecosystem's minifier and precompressor (pelican-minify,
+pelican-precompress) work on every file of a fresh output folder on every
+build, and nothing in Pelican links unchanged output.  Not a Pelican plugin
+(nothing to register): steps of ``pipeline``, like the others.
+
 Settings read: ``PIPELINE_STEPS``, ``THEME_STATIC_DIR``, the settings of
 ``minify_site``, ``fingerprint`` and ``compressed_copies`` (`FINISHING_SETTINGS`).
 """
@@ -53,7 +58,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from processes import chunks, map_on_every_core
+from processes import chunks, files_under, map_on_every_core
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +91,9 @@ class Finishing:
         self.key = key
         self.digests = digests  # page (relative, forward slashes) -> digest of its bytes as written
         self.unchanged = unchanged  # page -> its entry in the previous record
-        self.previous = previous  # the live output folder
+        self.previous = previous  # the live output folder (a string), or None
         self.cache_names = {}  # page -> {suffix: name of its copy in compressed_copies' cache}
+        self.paths = None  # the unchanged pages as paths in the output folder, once asked for
 
 
 def stamp(path):
@@ -142,11 +148,13 @@ def read_record(path):
 
 
 def live_files_intact(live, page, entry):
-    """Whether the live page and its copies are still the files `entry` describes."""
+    """Whether the live page and its copies are still the files `entry`
+    describes (`live`: the live folder, a string: this runs for every page)."""
+    source = os.path.join(live, page)
     try:
-        if stamp(live / page) != entry["stamp"]:
+        if stamp(source) != entry["stamp"]:
             return False
-        return all(stamp(live / f"{page}{suffix}") == copy[1:] for suffix, copy in entry["copies"].items())
+        return all(stamp(source + suffix) == copy[1:] for suffix, copy in entry["copies"].items())
     except (OSError, KeyError, TypeError):
         return False
 
@@ -154,7 +162,7 @@ def live_files_intact(live, page, entry):
 def find_unchanged_pages(output, settings, environ=os.environ):
     """The pipeline's ``unchanged_pages`` step."""
     output = Path(output)
-    pages = sorted(output.rglob("*.html"))
+    pages = files_under(output, [".html"])
     tasks = [(output, share) for share in chunks(pages, PAGES_PER_TASK)]
     digests = dict(pair for pairs in map_on_every_core(page_digests, tasks) for pair in pairs)
     key = finishing_key(output, settings)
@@ -162,13 +170,12 @@ def find_unchanged_pages(output, settings, environ=os.environ):
     live = environ.get("BUILD_LIVE_OUTPUT")
     record = read_record(environ["BUILD_PAGE_RECORD"]) if live and environ.get("BUILD_PAGE_RECORD") else None
     if record is not None and record.get("key") == key:
-        live = Path(live)
         recorded = record.get("pages", {})
         for page, digest in digests.items():
             entry = recorded.get(page)
             if isinstance(entry, dict) and entry.get("digest") == digest and live_files_intact(live, page, entry):
                 unchanged[page] = entry
-    _BUILDS[str(output)] = Finishing(key, digests, unchanged, Path(live) if live else None)
+    _BUILDS[str(output)] = Finishing(key, digests, unchanged, live or None)
     if record is not None:
         logger.info("%d of %d pages unchanged since the live site was built", len(unchanged), len(digests))
 
@@ -182,7 +189,9 @@ def unchanged(output):
     found = finishing(output)
     if found is None:
         return frozenset()
-    return frozenset(Path(output) / page for page in found.unchanged)
+    if found.paths is None:
+        found.paths = frozenset(Path(output) / page for page in found.unchanged)
+    return found.paths
 
 
 def kept_cache_names(output):
@@ -207,9 +216,12 @@ def note_cache_names(output, names_by_path):
 def link_or_copy(source, target):
     """Put `source` at `target` as a hard link (a copy where links cannot be
     made), in place of whatever `target` was (a file of this build's own
-    folder, which nothing serves yet), without writing into it."""
-    if os.path.lexists(target):
+    folder, which nothing serves yet), without writing into it.  Strings,
+    not paths: this runs for every file of every unchanged page."""
+    try:
         os.unlink(target)
+    except FileNotFoundError:
+        pass
     try:
         os.link(source, target)
         return True
@@ -220,18 +232,19 @@ def link_or_copy(source, target):
 
 def link_unchanged_pages(output, settings, environ=os.environ):
     """The pipeline's ``link_unchanged_pages`` step (after every step that writes a page)."""
-    output = Path(output)
-    found = _BUILDS.pop(str(output), None)
+    found = _BUILDS.pop(str(Path(output)), None)
     if found is None:
         return
+    output, live = os.fspath(output), found.previous
     kept = {}
     for page, entry in found.unchanged.items():
-        if not live_files_intact(found.previous, page, entry):
-            raise PageChangedMeanwhile(f"{found.previous / page} changed while the site was being built; "
+        if not live_files_intact(live, page, entry):
+            raise PageChangedMeanwhile(f"{os.path.join(live, page)} changed while the site was being built; "
                                        "build again")
-        linked = link_or_copy(found.previous / page, output / page)
+        source, target = os.path.join(live, page), os.path.join(output, page)
+        linked = link_or_copy(source, target)
         for suffix in entry["copies"]:
-            linked &= link_or_copy(found.previous / f"{page}{suffix}", output / f"{page}{suffix}")
+            linked &= link_or_copy(source + suffix, target + suffix)
         if linked:
             kept[page] = entry  # the same files: a link changes neither their size nor their time
         found.cache_names[page] = {suffix: copy[0] for suffix, copy in entry["copies"].items()}
@@ -243,11 +256,12 @@ def link_unchanged_pages(output, settings, environ=os.environ):
         if page in kept:
             pages[page] = kept[page]
             continue
+        path = os.path.join(output, page)
         names = found.cache_names.get(page, {})
-        present = [suffix for suffix in COPY_SUFFIXES if (output / f"{page}{suffix}").is_file()]
+        present = [suffix for suffix in COPY_SUFFIXES if os.path.isfile(path + suffix)]
         if any(suffix not in names for suffix in present):
             continue  # a copy of unknown origin: the next build finishes this page again
-        copies = {suffix: [names[suffix], *stamp(output / f"{page}{suffix}")] for suffix in present}
-        pages[page] = {"digest": digest, "stamp": stamp(output / page), "copies": copies}
+        copies = {suffix: [names[suffix], *stamp(path + suffix)] for suffix in present}
+        pages[page] = {"digest": digest, "stamp": stamp(path), "copies": copies}
     record = {"version": RECORD_VERSION, "key": found.key, "pages": pages}
     Path(target).write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")

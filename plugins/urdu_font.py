@@ -53,6 +53,7 @@ from pathlib import Path
 from pelican import signals
 
 from editions import is_main_site
+from processes import files_under
 
 URDU_LETTERS = (
     "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىيٹپچڈڑژکگںھہۂۃیےۓ"
@@ -169,7 +170,7 @@ def cached_subset(urdu_root, source, cache_dir):
     cached WOFF2 (the same text gives the same font)."""
     import fontTools  # only here: the build process itself never loads fontTools
 
-    urdu_pages = sorted(Path(urdu_root).rglob("*.html"))
+    urdu_pages = files_under(urdu_root, [".html"])
     characters = {char for char in characters_of(urdu_pages) if in_font_ranges(char)} | set(URDU_CHARACTERS)
     # Subsetting Nastaliq takes seconds; the same text gives the same font.
     key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + b"source-timestamp"
