@@ -132,6 +132,10 @@ def check_order(names):
     if misplaced:
         raise UnknownStep(f"PIPELINE_STEPS: {', '.join(misplaced)} must come after unchanged_pages and before "
                           "link_unchanged_pages")
+    # The others write pages or the theme's files (the font subset) that the unchanged pages are judged by.
+    late = [name for name in names[first + 1:] if name not in THEME_FILE_STEPS and name != "link_unchanged_pages"]
+    if late:
+        raise UnknownStep(f"PIPELINE_STEPS: {', '.join(late)} must come before unchanged_pages")
 
 
 def check_steps(pelican):

@@ -69,7 +69,7 @@ def map_on_every_core(function, tasks):
 
 def files_under(folder, suffixes=("",)):
     found, folders = [], [os.fspath(folder)]
-    suffixes = tuple(suffixes)
+    suffixes = (suffixes,) if isinstance(suffixes, str) else tuple(suffixes)
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:

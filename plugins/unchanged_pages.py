@@ -40,6 +40,12 @@ Pelican still renders every page: which pages a change touches is known only
 once they are rendered (tools/incremental.py names them for ``make serve``;
 the publish build has no such record yet).
 
+What the stamp cannot see: an edit of a live page by hand that keeps its
+size within one tick of a coarse file system clock (FAT's 2 s), and a write
+into a live page in the moment between the links and the swap (``make
+serve`` builds in place into the folder it serves, without the build's lock:
+run it on another folder than the one ``make publish`` replaces).
+
 Why our own: the ecosystem's minifier and precompressor (pelican-minify,
 pelican-precompress) work on every file of a fresh output folder on every
 build, and nothing in Pelican links unchanged output.  Not a Pelican plugin
@@ -55,6 +61,7 @@ import logging
 import os
 import shutil
 import sys
+import zlib
 from importlib.metadata import version
 from pathlib import Path
 
@@ -97,8 +104,10 @@ class Finishing:
 
 
 def stamp(path):
+    """What tells a live file from one edited, replaced or made read-only since
+    (the mode: a linked file keeps the live file's)."""
     status = os.stat(path)
-    return [status.st_ino, status.st_size, status.st_mtime_ns]
+    return [status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode]
 
 
 def page_digests(task):
@@ -124,7 +133,8 @@ def finishing_key(output, settings):
     facts = {
         "record": RECORD_VERSION,
         "settings": {name: plain(settings.get(name)) for name in FINISHING_SETTINGS},
-        "versions": [version("minify-html"), version("brotli"), sys.version],
+        # zlib: the system's library on Linux, which an update changes under the same Python.
+        "versions": [version("minify-html"), version("brotli"), zlib.ZLIB_RUNTIME_VERSION, sys.version],
     }
     digest.update(json.dumps(facts, sort_keys=True).encode())
     for name in FINISHING_MODULES:
@@ -142,7 +152,8 @@ def read_record(path):
         record = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("version") != RECORD_VERSION:
+    if not isinstance(record, dict) or record.get("version") != RECORD_VERSION \
+            or not isinstance(record.get("pages"), dict):
         return None
     return record
 
@@ -155,13 +166,14 @@ def live_files_intact(live, page, entry):
         if stamp(source) != entry["stamp"]:
             return False
         return all(stamp(source + suffix) == copy[1:] for suffix, copy in entry["copies"].items())
-    except (OSError, KeyError, TypeError):
-        return False
+    except (OSError, KeyError, TypeError, AttributeError, ValueError):
+        return False  # the file, or the record's entry for it, is not what it should be
 
 
 def find_unchanged_pages(output, settings, environ=os.environ):
     """The pipeline's ``unchanged_pages`` step."""
     output = Path(output)
+    _BUILDS.clear()  # one build at a time in a process: nothing of an earlier, failed one
     pages = files_under(output, [".html"])
     tasks = [(output, share) for share in chunks(pages, PAGES_PER_TASK)]
     digests = dict(pair for pairs in map_on_every_core(page_digests, tasks) for pair in pairs)
@@ -173,7 +185,8 @@ def find_unchanged_pages(output, settings, environ=os.environ):
         recorded = record.get("pages", {})
         for page, digest in digests.items():
             entry = recorded.get(page)
-            if isinstance(entry, dict) and entry.get("digest") == digest and live_files_intact(live, page, entry):
+            if isinstance(entry, dict) and entry.get("digest") == digest and isinstance(entry.get("copies"), dict) \
+                    and live_files_intact(live, page, entry):
                 unchanged[page] = entry
     _BUILDS[str(output)] = Finishing(key, digests, unchanged, live or None)
     if record is not None:

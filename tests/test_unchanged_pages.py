@@ -13,7 +13,6 @@ same cache, as `make publish` does day after day.
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ import pytest
 import pipeline
 import unchanged_pages
 from bench_corpus import write_corpus
-from sitebuild import ROOT, Site, build_site, differences, project_settings
+from sitebuild import Site, build_site, differences, project_settings
 
 STORY = "articles/2024/fixture-kiln-story.md"
 STORY_PAGE = "2024/04/12/fixture-kiln-story/index.html"
@@ -40,6 +39,10 @@ def publish(output, content, cache):
                       extra_settings=[f"CACHE_PATH={json.dumps(str(cache))}"])
 
 
+def contents(files):
+    return {name: digest for name, (_, digest) in files.items()}
+
+
 def files_of(root):
     """Every file of a tree: relative path -> (inode, SHA-256 of its bytes)."""
     return {path.relative_to(root).as_posix(): (path.stat().st_ino, hashlib.sha256(path.read_bytes()).hexdigest())
@@ -49,8 +52,11 @@ def files_of(root):
 @pytest.fixture(scope="module")
 def paper(tmp_path_factory):
     """A newsroom published once, then again after one edit of one story
-    (`warm`), and the same edited sources published into an empty folder
-    with an empty cache (`cold`); `live` is every file of the first build."""
+    (`warm`, and `now`, its files), and the same edited sources published
+    into an empty folder with an empty cache (`cold`); `live` is every file
+    of the first build, and `kept_now` the files of a folder of hard links to
+    them, after the second build (a write into any of them, even one deleted
+    with the old tree, shows there)."""
     folder = tmp_path_factory.mktemp("unchanged-pages")
     content = folder / "content"
     write_corpus(content, 8, seed=27)
@@ -59,19 +65,25 @@ def paper(tmp_path_factory):
     output, cache = folder / "output", folder / "cache"
     first = publish(output, content, cache)
     live = files_of(first.root)
+    kept = folder / "kept"
+    for name in live:
+        (kept / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(first.root / name, kept / name)
     (content / STORY).write_text(story("heron", "kestrel"), encoding="utf-8")
     warm = publish(output, content, cache)
+    now, kept_now = files_of(warm.root), files_of(kept)  # before a test edits the live site
     cold = publish(folder / "cold" / "output", content, folder / "cold" / "cache")
-    return {"content": content, "cache": cache, "live": live, "warm": warm, "cold": cold}
+    return {"content": content, "cache": cache, "live": live, "kept_now": kept_now, "warm": warm, "now": now,
+            "cold": cold}
 
 
 def test_the_build_after_one_edit_is_the_build_from_nothing_byte_for_byte(paper):
-    assert differences(paper["warm"].root, paper["cold"].root) == []
+    assert contents(paper["now"]) == contents(files_of(paper["cold"].root))
     assert "kestrel" in paper["warm"].text(STORY_PAGE)
 
 
 def test_only_the_pages_that_changed_are_new_files_the_others_are_the_live_sites(paper):
-    live, now = paper["live"], files_of(paper["warm"].root)
+    live, now = paper["live"], paper["now"]
     pages = [name for name in now if name.endswith(".html")]
     same_bytes = {name for name in pages if name in live and live[name][1] == now[name][1]}
     linked = {name for name in pages if name in live and live[name][0] == now[name][0]}
@@ -85,22 +97,23 @@ def test_only_the_pages_that_changed_are_new_files_the_others_are_the_live_sites
                 assert now[name + suffix][0] == live[name + suffix][0], name + suffix
 
 
-def test_nothing_was_written_into_a_file_the_live_site_shared(paper):
-    bytes_by_inode = {inode: digest for inode, digest in paper["live"].values()}
-    for name, (inode, digest) in files_of(paper["warm"].root).items():
-        if inode in bytes_by_inode:
-            assert digest == bytes_by_inode[inode], f"{name} was written through a link to the live site"
+def test_nothing_was_written_into_a_file_of_the_live_site(paper):
+    assert contents(paper["kept_now"]) == contents(paper["live"])
 
 
-def test_a_live_page_edited_by_hand_is_made_again_not_linked(paper):
+def test_a_live_page_edited_or_made_read_only_on_the_server_is_made_again_not_linked(paper):
     output = paper["warm"].root
-    page = output / UNRELATED_PAGE
-    with open(page, "a", encoding="utf-8") as file:  # in place: same file, other bytes
-        file.write("<!-- edited on the server -->")
-    edited_inode = page.stat().st_ino
+    edited, read_only = output / UNRELATED_PAGE, output / "404.html"
+    data = bytearray(edited.read_bytes())
+    data[-3:] = b"-->" if data[-3:] != b"-->" else b"<!>"  # in place, the same size: only the time tells
+    with open(edited, "r+b") as file:
+        file.write(data)
+    read_only.chmod(0o400)
+    inodes = {edited.stat().st_ino, read_only.stat().st_ino}
     again = publish(output, paper["content"], paper["cache"])
-    assert again.path(UNRELATED_PAGE).stat().st_ino != edited_inode
+    assert {again.path(UNRELATED_PAGE).stat().st_ino, again.path("404.html").stat().st_ino}.isdisjoint(inodes)
     assert differences(again.root, paper["cold"].root) == []
+    assert again.path("404.html").stat().st_mode == paper["cold"].path("404.html").stat().st_mode
 
 
 def test_the_record_names_the_pages_of_the_live_site(paper):
@@ -152,3 +165,17 @@ def test_the_steps_must_surround_every_step_that_finishes_a_page():
     late.insert(late.index("fingerprint") + 1, "unchanged_pages")
     with pytest.raises(pipeline.UnknownStep, match="minify, fingerprint must come after unchanged_pages"):
         pipeline.check_order(late)
+    early = [step for step in publish_steps if step != "unchanged_pages"]
+    early.insert(early.index("urdu_font"), "unchanged_pages")  # before the font subset its key hashes
+    with pytest.raises(pipeline.UnknownStep, match="urdu_font, search_index, admin, headers must come before"):
+        pipeline.check_order(early)
+
+
+def test_a_damaged_record_is_no_record(tmp_path):
+    record = tmp_path / "record.json"
+    for text in ("{", "[]", '{"version": 1, "pages": []}', '{"version": 99, "pages": {}}'):
+        record.write_text(text, encoding="utf-8")
+        assert unchanged_pages.read_record(record) is None
+    entry = {"digest": "d", "stamp": unchanged_pages.stamp(record), "copies": []}  # copies: not a dict
+    assert not unchanged_pages.live_files_intact(str(tmp_path), "record.json", entry)
+    assert unchanged_pages.live_files_intact(str(tmp_path), "record.json", {**entry, "copies": {}})

@@ -307,6 +307,8 @@ def keep_page_record(new_record, record):
         with contextlib.suppress(FileNotFoundError):
             record.unlink()
     except OSError as error:
+        with contextlib.suppress(OSError):
+            record.unlink()
         print(f"warning: {record} could not be written ({error.strerror or error}); the next build finishes "
               "every page", file=sys.stderr)
 
