@@ -88,6 +88,7 @@ import threading
 import time
 from pathlib import Path
 
+from processes import link_or_copy
 
 logger = logging.getLogger(__name__)
 DEFAULT_SUBDIR = "pagefind"
@@ -321,13 +322,6 @@ def bundle_key(pages_digest):
 def file_digests(folder):
     return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def link_or_copy(source, target):
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed
-        shutil.copy2(source, target)
 
 
 def restore_bundle(cache, key, target):

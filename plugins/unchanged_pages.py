@@ -19,8 +19,8 @@ Two steps of ``pipeline``, in ``publishconf.py``'s list:
   left (below).  A page is *unchanged* when the record holds the same digest
   for its path under the same *finishing key* (the shared things above), and
   the live site's page and its compressed copies are still the files the
-  record describes (inode, size and modification time: a file edited or
-  replaced since is not trusted).  ``minify``, ``fingerprint`` and
+  record describes (inode, size, modification time and mode: a file
+  edited, replaced or made read-only since is not trusted).  ``minify``, ``fingerprint`` and
   ``compressed_copies`` leave the unchanged pages alone (`unchanged`).
 * ``link_unchanged_pages`` (last): puts each unchanged page and its
   compressed copies in place as hard links to the live site's files (copies
@@ -59,13 +59,12 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
 import zlib
 from importlib.metadata import version
 from pathlib import Path
 
-from processes import chunks, files_under, map_on_every_core
+from processes import chunks, files_under, link_or_copy, map_on_every_core
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +139,9 @@ def finishing_key(output, settings):
     for name in FINISHING_MODULES:
         digest.update(Path(sys.modules[name].__file__).read_bytes() if name in sys.modules else name.encode())
     theme = Path(output) / settings["THEME_STATIC_DIR"]
-    for path in sorted(theme.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(output).as_posix().encode() + b"\0")
-            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    for path in files_under(theme) if theme.is_dir() else ():
+        digest.update(path.relative_to(output).as_posix().encode() + b"\0")
+        digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
     return digest.hexdigest()
 
 
@@ -182,7 +180,7 @@ def find_unchanged_pages(output, settings, environ=os.environ):
     live = environ.get("BUILD_LIVE_OUTPUT")
     record = read_record(environ["BUILD_PAGE_RECORD"]) if live and environ.get("BUILD_PAGE_RECORD") else None
     if record is not None and record.get("key") == key:
-        recorded = record.get("pages", {})
+        recorded = record["pages"]
         for page, digest in digests.items():
             entry = recorded.get(page)
             if isinstance(entry, dict) and entry.get("digest") == digest and isinstance(entry.get("copies"), dict) \
@@ -226,7 +224,7 @@ def note_cache_names(output, names_by_path):
             found.cache_names[page] = names
 
 
-def link_or_copy(source, target):
+def replace_with_link(source, target):
     """Put `source` at `target` as a hard link (a copy where links cannot be
     made), in place of whatever `target` was (a file of this build's own
     folder, which nothing serves yet), without writing into it.  Strings,
@@ -235,12 +233,7 @@ def link_or_copy(source, target):
         os.unlink(target)
     except FileNotFoundError:
         pass
-    try:
-        os.link(source, target)
-        return True
-    except OSError:
-        shutil.copy2(source, target)
-        return False
+    return link_or_copy(source, target)
 
 
 def link_unchanged_pages(output, settings, environ=os.environ):
@@ -255,9 +248,9 @@ def link_unchanged_pages(output, settings, environ=os.environ):
             raise PageChangedMeanwhile(f"{os.path.join(live, page)} changed while the site was being built; "
                                        "build again")
         source, target = os.path.join(live, page), os.path.join(output, page)
-        linked = link_or_copy(source, target)
+        linked = replace_with_link(source, target)
         for suffix in entry["copies"]:
-            linked &= link_or_copy(source + suffix, target + suffix)
+            linked &= replace_with_link(source + suffix, target + suffix)
         if linked:
             kept[page] = entry  # the same files: a link changes neither their size nor their time
         found.cache_names[page] = {suffix: copy[0] for suffix, copy in entry["copies"].items()}
