@@ -93,6 +93,7 @@ PLUGINS = [
     "build_record",  # when this build's pages go stale by time alone (tools/uptodate.py)
     "i18n_subsites",
     "read_once",
+    "shared_read",  # the Urdu edition builds its stories from the main edition's reads
     "fixed_urls",
     "dates",
     "edition_typography",  # before the plugins that read titles and summaries
