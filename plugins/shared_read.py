@@ -20,37 +20,75 @@ the edition is only that the file is not opened and parsed again; its output
 is byte-identical.
 
 A record is used only while the file still has the size, modification time,
-inode and change time it had when the main edition read it (a save during
-the build makes the edition read the file itself, as before), and only for
-articles and pages.  ``article_generator_context`` and the preread signals
-are sent once per file, by the main edition's read.  Records live for one
-build: the main site starts each build with none and drops them when it
-finishes (``make serve``'s rebuilds record only the files they read).
+inode and change time it had when the main edition read it (and, for a file
+changed in the last few seconds, the same bytes): a save during the build
+makes the edition read the file itself, as before.  Only articles and pages
+are shared, and only with an edition whose settings differ from the main
+edition's in nothing a reader uses (``EDITION_SETTINGS``: addresses, names,
+locale, slugs); an edition with its own ``TYPOGRIFY`` or ``MARKDOWN`` reads
+every file itself.  The edition still sends the preread and
+``article_generator_context`` signals for each file, with its own copy of the
+metadata as the reader made it.  Records are dropped when a build starts and
+when it ends (``make serve``'s quick updates record the files they read, until
+the next build).
 
 Why our own: pelican-i18n-subsites has no way to hand a subsite the main
 site's reads, and Pelican's content caches are per edition (one cache file
-per site) and stamp files by time only.  Settings read: ``DEFAULT_LANG``,
-``EDITIONS`` (through editions.is_main_site).
+per site) and stamp files by time only.  Settings read: every setting of
+both editions (compared), ``DEFAULT_LANG`` and ``EDITIONS`` (which edition
+is the main one).
 """
 
+import hashlib
 import os
+import time
 
 from pelican import signals
 from pelican.contents import Article, Page
+from pelican.readers import SkipStub
 from pelican.urlwrappers import URLWrapper
 
 from editions import is_main_site
 
 SHARED_CLASSES = (Article, Page)
+# Settings in which editions differ without changing what a reader makes of
+# a file: where pages go and how they are named, shown and slugged (the
+# content class applies those itself, with the edition's settings).  An
+# edition whose settings differ from the main edition's in any other key
+# (TYPOGRIFY, MARKDOWN, DEFAULT_METADATA...) reads every file itself.
+EDITION_SETTINGS = {
+    "DEFAULT_LANG", "LOCALE", "SITENAME", "SITEURL", "FEED_DOMAIN", "OUTPUT_PATH", "CACHE_PATH", "CSS_FILE",
+    "TEXT_DIRECTION", "NUMBER_LOCALE", "JINJA_FILTERS", "URDU_FONT_PRELOAD", "ROBOTS_SAVE_AS",
+    "STATIC_PATHS", "THEME_STATIC_DIR", "THEME_STATIC_PATHS", "DATE_FORMATS", "DEFAULT_DATE_FORMAT",
+    "SLUGIFY_USE_UNICODE", "SLUGIFY_PRESERVE_CASE", "SLUGIFY_SOURCE", "SLUG_REGEX_SUBSTITUTIONS",
+    "CATEGORY_REGEX_SUBSTITUTIONS", "TAG_REGEX_SUBSTITUTIONS", "AUTHOR_REGEX_SUBSTITUTIONS",
+}
+EDITION_SETTING_SUFFIXES = ("_URL", "_SAVE_AS")
+# A file changed less than this long ago is also compared by content: two
+# saves in one tick of the file system's clock can leave the same stat.
+RACY_NS = 3_000_000_000
+
+_MAIN = {"settings": None}
 _RECORDS = {}  # (content class, absolute path) -> (stamp, body, metadata)
+STATS = {"recorded": 0, "reused": 0, "read_again": 0}
 
 
 def file_stamp(path):
+    """Size, modification time, inode and change time, and the bytes' digest
+    while the file is recent; None for a file that cannot be read."""
     try:
         status = os.stat(path)
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
+        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_NS:
+            with open(path, "rb") as file:
+                stamp += (hashlib.blake2b(file.read(), digest_size=16).digest(),)
+        return stamp
     except OSError:
         return None
-    return status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns
+
+
+def copy_of(metadata):
+    return {name: list(value) if isinstance(value, list) else value for name, value in metadata.items()}
 
 
 def for_edition(value, settings):
@@ -63,42 +101,88 @@ def for_edition(value, settings):
     return value
 
 
+def reads_alike(settings, main_settings):
+    """Whether a reader with `settings` makes of every file what one with
+    `main_settings` makes (they differ in EDITION_SETTINGS at most)."""
+    for name in set(settings) | set(main_settings):
+        if name in EDITION_SETTINGS or name.endswith(EDITION_SETTING_SUFFIXES):
+            continue
+        mine, main = settings.get(name, KeyError), main_settings.get(name, KeyError)
+        if mine is not main and mine != main:
+            return False
+    return True
+
+
+class RecordingSignal:
+    """Pelican's context signal, also keeping the metadata it was sent (what
+    the reader made, before any handler changed it)."""
+
+    def __init__(self, signal, keep):
+        self.signal, self.keep, self.name = signal, keep, getattr(signal, "name", repr(signal))
+
+    def send(self, sender, metadata):
+        self.keep(copy_of(metadata))
+        return self.signal.send(sender, metadata=metadata)
+
+
 def recording_main_reads(readers):
     """readers_init (main edition): keep what the reader made of each story."""
     read_file = readers.read_file
+    _MAIN["settings"] = readers.settings
 
-    def read_and_record(base_path, path, content_class=Page, fmt=None, context=None, **signals_and_senders):
+    def read_and_record(base_path, path, content_class=Page, fmt=None, context=None, preread_signal=None,
+                        preread_sender=None, context_signal=None, context_sender=None):
         if content_class not in SHARED_CLASSES:
-            return read_file(base_path, path, content_class, fmt, context, **signals_and_senders)
+            return read_file(base_path, path, content_class, fmt, context, preread_signal, preread_sender,
+                             context_signal, context_sender)
         full_path = os.path.abspath(os.path.join(base_path, path))
         stamp = file_stamp(full_path)
+        as_read = {}
+        if context_signal is not None:
+            context_signal = RecordingSignal(context_signal, lambda metadata: as_read.setdefault("metadata", metadata))
 
         def construct(content, metadata, settings, source_path, context):
             if stamp is not None:
-                _RECORDS[content_class, full_path] = (stamp, content, {
-                    name: list(value) if isinstance(value, list) else value for name, value in metadata.items()})
+                _RECORDS[content_class, full_path] = (stamp, content, as_read.get("metadata") or copy_of(metadata))
+                STATS["recorded"] += 1
             return content_class(content=content, metadata=metadata, settings=settings,
                                  source_path=source_path, context=context)
 
         construct.__name__ = content_class.__name__  # Pelican names the class in its debug log
-        return read_file(base_path, path, construct, fmt, context, **signals_and_senders)
+        return read_file(base_path, path, construct, fmt, context, preread_signal, preread_sender,
+                         context_signal, context_sender)
 
     readers.read_file = read_and_record
 
 
 def using_main_reads(readers):
     """readers_init (another edition): build from the main edition's read."""
+    if _MAIN["settings"] is None or not reads_alike(readers.settings, _MAIN["settings"]):
+        return
     read_file = readers.read_file
+    settings = readers.settings
 
-    def read_or_reuse(base_path, path, content_class=Page, fmt=None, context=None, **signals_and_senders):
+    def read_or_reuse(base_path, path, content_class=Page, fmt=None, context=None, preread_signal=None,
+                      preread_sender=None, context_signal=None, context_sender=None):
         full_path = os.path.abspath(os.path.join(base_path, path))
         record = _RECORDS.get((content_class, full_path))
         if record is None or record[0] != file_stamp(full_path):
-            return read_file(base_path, path, content_class, fmt, context, **signals_and_senders)
+            if record is not None:
+                STATS["read_again"] += 1
+            return read_file(base_path, path, content_class, fmt, context, preread_signal, preread_sender,
+                             context_signal, context_sender)
+        STATS["reused"] += 1
         _, content, metadata = record
-        return content_class(
-            content=content, metadata={name: for_edition(value, readers.settings) for name, value in metadata.items()},
-            settings=readers.settings, source_path=full_path, context=context)
+        # What Readers.read_file does after reading, with the edition's settings.
+        if preread_signal is not None:
+            preread_signal.send(preread_sender)
+        metadata = {name: for_edition(value, settings) for name, value in metadata.items()}
+        if context_signal is not None:
+            context_signal.send(context_sender, metadata=metadata)
+        if metadata.get("status") == "skip":
+            content_class = SkipStub
+        return content_class(content=content, metadata=metadata, settings=settings, source_path=full_path,
+                             context=context)
 
     readers.read_file = read_or_reuse
 

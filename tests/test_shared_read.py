@@ -3,13 +3,19 @@
 parsing every file twice; a file saved during the build is read again."""
 
 import json
+import os
+import shutil
 from pathlib import Path
 
+import blinker
 import pytest
+from pelican.contents import Article
 from pelican.readers import Readers
 
 import shared_read
-from sitebuild import built, differences, project_settings, write_scale_content
+from bench_corpus import write_corpus
+from incremental import Session
+from sitebuild import REFERENCE_EPOCH, ROOT, built, differences, project_settings, write_scale_content
 
 URDU_STORY = """Title: آزمائشی خبر
 Date: 2024-03-05 10:30
@@ -30,7 +36,7 @@ def plugins_without_shared_reads():
     return f"PLUGINS={json.dumps(plugins)}"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def quiet_plugins():
     """Readers made in this process see no plugin (the session's in-process
     builds leave ours connected to Pelican's signals)."""
@@ -74,14 +80,13 @@ class CountingReaders:
         if share:
             shared_read.share_reads(self.readers)
 
-    def read(self, content, name="story.md"):
-        from pelican.contents import Article
-
-        return self.readers.read_file(base_path=str(content), path=name, content_class=Article, context={})
+    def read(self, content, name="story.md", **signals_and_senders):
+        return self.readers.read_file(base_path=str(content), path=name, content_class=Article, context={},
+                                      **signals_and_senders)
 
 
 @pytest.fixture
-def editions(tmp_path):
+def editions(tmp_path, quiet_plugins):
     content = tmp_path / "content"
     content.mkdir()
     (content / "story.md").write_text(URDU_STORY, encoding="utf-8")
@@ -118,6 +123,65 @@ def test_a_file_saved_after_the_main_edition_read_it_is_read_again(editions):
     in_urdu = urdu_readers.read(content)
     assert len(urdu_readers.opened) == 1
     assert "پھر روانہ" in in_urdu.content
+
+
+def test_a_same_size_save_that_keeps_the_modification_time_is_read_again(editions):
+    content, main, urdu = editions
+    story = content / "story.md"
+    main_readers, urdu_readers = CountingReaders(main), CountingReaders(urdu)
+    main_readers.read(content)
+    before = story.stat()
+    story.write_text(URDU_STORY.replace("کراچی", "ڈھاکا"), encoding="utf-8")  # as many bytes
+    os.utime(story, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert story.stat().st_size == before.st_size
+    assert "ڈھاکا" in urdu_readers.read(content).content
+    assert len(urdu_readers.opened) == 1
+
+
+def test_an_edition_whose_reader_settings_differ_reads_every_file_itself(editions):
+    content, main, urdu = editions
+    main_readers = CountingReaders(main)
+    urdu_readers = CountingReaders({**urdu, "TYPOGRIFY": False})
+    main_readers.read(content)
+    in_urdu = urdu_readers.read(content)
+    assert len(urdu_readers.opened) == 1
+    assert in_urdu.content == CountingReaders({**urdu, "TYPOGRIFY": False}, share=False).read(content).content
+
+
+def test_each_edition_sends_the_read_signals_once_per_file(editions):
+    content, main, urdu = editions
+    sent = []
+    preread, context_signal = blinker.NamedSignal("preread"), blinker.NamedSignal("context")
+    preread.connect(lambda sender: sent.append(("preread", sender)), weak=False)
+    context_signal.connect(lambda sender, metadata: sent.append(("context", sender, metadata["title"])), weak=False)
+    for edition, settings in (("en", main), ("ur", urdu)):
+        CountingReaders(settings).read(content, preread_signal=preread, preread_sender=edition,
+                                       context_signal=context_signal, context_sender=edition)
+    title = "آزمائشی&nbsp;خبر"  # typogrify keeps the last two words together
+    assert sent == [("preread", "en"), ("context", "en", title),
+                    ("preread", "ur"), ("context", "ur", title)]
+
+
+def test_make_serve_builds_the_urdu_edition_from_the_main_editions_reads(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    content = tmp_path / "content"
+    files = len(write_corpus(content, 12, seed=3))
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    session = Session(tmp_path / "served", content, theme=theme)
+    before = dict(shared_read.STATS)
+    assert session.build(catalogs=True) > 0  # pages rendered
+    assert shared_read.STATS["reused"] - before["reused"] == files  # the Urdu edition opened none of them
+    assert shared_read.STATS["read_again"] == before["read_again"]
+
+    urdu = next(p for p in sorted(content.rglob("*.ur.md")))
+    urdu.write_text(urdu.read_text(encoding="utf-8").replace("۔", " زنجباریم۔", 1), encoding="utf-8")
+    reused = shared_read.STATS["reused"]
+    assert session.quick_update([urdu])
+    assert shared_read.STATS["reused"] == reused + 1
+    pages = [page for page in (session.output / "ur").rglob("index.html") if "زنجباریم" in page.read_text("utf-8")]
+    assert pages
+    session.stop_search_index()
 
 
 def test_the_reads_are_forgotten_when_the_build_ends(editions):
