@@ -64,6 +64,7 @@ EDITION_SETTINGS = {
     "CATEGORY_REGEX_SUBSTITUTIONS", "TAG_REGEX_SUBSTITUTIONS", "AUTHOR_REGEX_SUBSTITUTIONS",
 }
 EDITION_SETTING_SUFFIXES = ("_URL", "_SAVE_AS")
+READER_SETTINGS = {"CATEGORY_SAVE_AS"}  # has a suffix above, and the reader reads it (the default category)
 # A file changed less than this long ago is also compared by content: two
 # saves in one tick of the file system's clock can leave the same stat.
 RACY_NS = 3_000_000_000
@@ -73,6 +74,11 @@ _RECORDS = {}  # (content class, absolute path) -> (stamp, body, metadata)
 STATS = {"recorded": 0, "reused": 0, "read_again": 0}
 
 
+def digest_of(path):
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).digest()
+
+
 def file_stamp(path):
     """Size, modification time, inode and change time, and the bytes' digest
     while the file is recent; None for a file that cannot be read."""
@@ -80,11 +86,23 @@ def file_stamp(path):
         status = os.stat(path)
         stamp = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
         if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_NS:
-            with open(path, "rb") as file:
-                stamp += (hashlib.blake2b(file.read(), digest_size=16).digest(),)
+            stamp += (digest_of(path),)
         return stamp
     except OSError:
         return None
+
+
+def unchanged_since(stamp, path):
+    """Whether the file at `path` is still the one stamped `stamp`: the same
+    status, and the same bytes if the stamp was taken while it was recent
+    (tools/incremental.py's rule)."""
+    try:
+        status = os.stat(path)
+        if stamp[:4] != (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns):
+            return False
+        return len(stamp) == 4 or digest_of(path) == stamp[4]
+    except OSError:
+        return False
 
 
 def copy_of(metadata):
@@ -105,7 +123,7 @@ def reads_alike(settings, main_settings):
     """Whether a reader with `settings` makes of every file what one with
     `main_settings` makes (they differ in EDITION_SETTINGS at most)."""
     for name in set(settings) | set(main_settings):
-        if name in EDITION_SETTINGS or name.endswith(EDITION_SETTING_SUFFIXES):
+        if name in EDITION_SETTINGS or (name.endswith(EDITION_SETTING_SUFFIXES) and name not in READER_SETTINGS):
             continue
         mine, main = settings.get(name, KeyError), main_settings.get(name, KeyError)
         if mine is not main and mine != main:
@@ -166,7 +184,7 @@ def using_main_reads(readers):
                       preread_sender=None, context_signal=None, context_sender=None):
         full_path = os.path.abspath(os.path.join(base_path, path))
         record = _RECORDS.get((content_class, full_path))
-        if record is None or record[0] != file_stamp(full_path):
+        if record is None or not unchanged_since(record[0], full_path):
             if record is not None:
                 STATS["read_again"] += 1
             return read_file(base_path, path, content_class, fmt, context, preread_signal, preread_sender,

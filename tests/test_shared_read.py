@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import blinker
 import pytest
@@ -138,28 +139,58 @@ def test_a_same_size_save_that_keeps_the_modification_time_is_read_again(edition
     assert len(urdu_readers.opened) == 1
 
 
-def test_an_edition_whose_reader_settings_differ_reads_every_file_itself(editions):
+def test_a_save_in_the_same_clock_tick_is_read_again(editions, monkeypatch):
+    """A file system whose clock ticks in seconds (FAT, HFS+) can give a file
+    saved twice within one tick the same status: the bytes tell."""
+    content, main, urdu = editions
+    story = content / "story.md"
+    status = os.stat(story)
+    monkeypatch.setattr(shared_read, "os", SimpleNamespace(stat=lambda path: status, path=os.path))
+    main_readers, urdu_readers = CountingReaders(main), CountingReaders(urdu)
+    main_readers.read(content)
+    story.write_text(URDU_STORY.replace("کراچی", "ڈھاکا"), encoding="utf-8")
+    assert "ڈھاکا" in urdu_readers.read(content).content
+    assert len(urdu_readers.opened) == 1
+
+
+def test_a_file_read_while_recent_and_unchanged_since_is_shared(editions, monkeypatch):
+    content, main, urdu = editions
+    main_readers, urdu_readers = CountingReaders(main), CountingReaders(urdu)
+    main_readers.read(content)  # the file was written a moment ago: its stamp has a digest
+    monkeypatch.setattr(shared_read, "RACY_NS", -1)  # the Urdu edition reads when it is no longer recent
+    urdu_readers.read(content)
+    assert urdu_readers.opened == []
+
+
+@pytest.mark.parametrize("own_setting", [{"TYPOGRIFY": False}, {"CATEGORY_SAVE_AS": ""}])
+def test_an_edition_whose_reader_settings_differ_reads_every_file_itself(editions, own_setting):
     content, main, urdu = editions
     main_readers = CountingReaders(main)
-    urdu_readers = CountingReaders({**urdu, "TYPOGRIFY": False})
+    urdu_readers = CountingReaders({**urdu, **own_setting})
     main_readers.read(content)
     in_urdu = urdu_readers.read(content)
     assert len(urdu_readers.opened) == 1
-    assert in_urdu.content == CountingReaders({**urdu, "TYPOGRIFY": False}, share=False).read(content).content
+    assert in_urdu.content == CountingReaders({**urdu, **own_setting}, share=False).read(content).content
 
 
-def test_each_edition_sends_the_read_signals_once_per_file(editions):
+def test_each_edition_sends_the_read_signals_once_per_file_with_the_metadata_as_read(editions):
     content, main, urdu = editions
     sent = []
     preread, context_signal = blinker.NamedSignal("preread"), blinker.NamedSignal("context")
     preread.connect(lambda sender: sent.append(("preread", sender)), weak=False)
-    context_signal.connect(lambda sender, metadata: sent.append(("context", sender, metadata["title"])), weak=False)
-    for edition, settings in (("en", main), ("ur", urdu)):
-        CountingReaders(settings).read(content, preread_signal=preread, preread_sender=edition,
-                                       context_signal=context_signal, context_sender=edition)
+
+    def mark_title(sender, metadata):
+        sent.append(("context", sender, metadata["title"]))
+        metadata["title"] += " (checked)"  # what a handler may do: each edition's read gets it once
+
+    context_signal.connect(mark_title, weak=False)
+    stories = [CountingReaders(settings).read(content, preread_signal=preread, preread_sender=edition,
+                                              context_signal=context_signal, context_sender=edition)
+               for edition, settings in (("en", main), ("ur", urdu))]
     title = "آزمائشی&nbsp;خبر"  # typogrify keeps the last two words together
     assert sent == [("preread", "en"), ("context", "en", title),
                     ("preread", "ur"), ("context", "ur", title)]
+    assert [story.title for story in stories] == [f"{title} (checked)"] * 2
 
 
 def test_make_serve_builds_the_urdu_edition_from_the_main_editions_reads(tmp_path, monkeypatch):
