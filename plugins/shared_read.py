@@ -39,9 +39,7 @@ both editions (compared), ``DEFAULT_LANG`` and ``EDITIONS`` (which edition
 is the main one).
 """
 
-import hashlib
 import os
-import time
 
 from pelican import signals
 from pelican.contents import Article, Page
@@ -49,6 +47,7 @@ from pelican.readers import SkipStub
 from pelican.urlwrappers import URLWrapper
 
 from editions import is_main_site
+from file_stamps import same_file, stamp_of
 
 SHARED_CLASSES = (Article, Page)
 # Settings in which editions differ without changing what a reader makes of
@@ -65,44 +64,15 @@ EDITION_SETTINGS = {
 }
 EDITION_SETTING_SUFFIXES = ("_URL", "_SAVE_AS")
 READER_SETTINGS = {"CATEGORY_SAVE_AS"}  # has a suffix above, and the reader reads it (the default category)
-# A file changed less than this long ago is also compared by content: two
-# saves in one tick of the file system's clock can leave the same stat.
-RACY_NS = 3_000_000_000
 
 _MAIN = {"settings": None}
 _RECORDS = {}  # (content class, absolute path) -> (stamp, body, metadata)
 STATS = {"recorded": 0, "reused": 0, "read_again": 0}
 
 
-def digest_of(path):
-    with open(path, "rb") as file:
-        return hashlib.blake2b(file.read(), digest_size=16).digest()
-
-
-def file_stamp(path):
-    """Size, modification time, inode and change time, and the bytes' digest
-    while the file is recent; None for a file that cannot be read."""
-    try:
-        status = os.stat(path)
-        stamp = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
-        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_NS:
-            stamp += (digest_of(path),)
-        return stamp
-    except OSError:
-        return None
-
-
 def unchanged_since(stamp, path):
-    """Whether the file at `path` is still the one stamped `stamp`: the same
-    status, and the same bytes if the stamp was taken while it was recent
-    (tools/incremental.py's rule)."""
-    try:
-        status = os.stat(path)
-        if stamp[:4] != (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns):
-            return False
-        return len(stamp) == 4 or digest_of(path) == stamp[4]
-    except OSError:
-        return False
+    """Whether the file at `path` is still the one stamped `stamp`."""
+    return same_file(stamp, stamp_of(path), path)
 
 
 def copy_of(metadata):
@@ -154,7 +124,7 @@ def recording_main_reads(readers):
             return read_file(base_path, path, content_class, fmt, context, preread_signal, preread_sender,
                              context_signal, context_sender)
         full_path = os.path.abspath(os.path.join(base_path, path))
-        stamp = file_stamp(full_path)
+        stamp = stamp_of(full_path)
         as_read = {}
         if context_signal is not None:
             context_signal = RecordingSignal(context_signal, lambda metadata: as_read.setdefault("metadata", metadata))

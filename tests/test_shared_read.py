@@ -13,6 +13,7 @@ import pytest
 from pelican.contents import Article
 from pelican.readers import Readers
 
+import file_stamps
 import shared_read
 from bench_corpus import write_corpus
 from incremental import Session
@@ -145,7 +146,7 @@ def test_a_save_in_the_same_clock_tick_is_read_again(editions, monkeypatch):
     content, main, urdu = editions
     story = content / "story.md"
     status = os.stat(story)
-    monkeypatch.setattr(shared_read, "os", SimpleNamespace(stat=lambda path: status, path=os.path))
+    monkeypatch.setattr(file_stamps, "os", SimpleNamespace(stat=lambda path: status))
     main_readers, urdu_readers = CountingReaders(main), CountingReaders(urdu)
     main_readers.read(content)
     story.write_text(URDU_STORY.replace("کراچی", "ڈھاکا"), encoding="utf-8")
@@ -157,7 +158,7 @@ def test_a_file_read_while_recent_and_unchanged_since_is_shared(editions, monkey
     content, main, urdu = editions
     main_readers, urdu_readers = CountingReaders(main), CountingReaders(urdu)
     main_readers.read(content)  # the file was written a moment ago: its stamp has a digest
-    monkeypatch.setattr(shared_read, "RACY_NS", -1)  # the Urdu edition reads when it is no longer recent
+    monkeypatch.setattr(file_stamps, "RACY_NS", -1)  # the Urdu edition reads when it is no longer recent
     urdu_readers.read(content)
     assert urdu_readers.opened == []
 

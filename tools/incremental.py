@@ -37,7 +37,6 @@ what it published.
 import contextlib
 import fnmatch
 import gc
-import hashlib
 import importlib
 import itertools
 import json
@@ -325,44 +324,20 @@ def incremental_class(base):
     return _PELICAN_CLASSES[base]
 
 
-# A file system's clock ticks in steps (a few milliseconds on Linux, seconds
-# on some file systems): two saves within one step can leave the same mtime
-# and size.  The stamp of a file changed less than this long ago also holds a
-# digest of its bytes (git's "racy timestamp" rule).
-RACY_NS = 3_000_000_000
-
-
 def source_stamp(path):
-    """What tells whether a source file changed since it was read: its mtime,
-    size, inode and ctime, and, while the file is recent (RACY_NS), a digest
-    of its bytes."""
-    try:
-        status = os.stat(path)
-        stamp = (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
-        if time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) < RACY_NS:
-            stamp += (digest_of(path),)
-        return stamp
-    except OSError:
-        return object()  # equal to no other stamp: read again
+    """What tells whether a source file changed since it was read
+    (plugins/file_stamps.py); a file that cannot be read has a stamp equal to
+    no other: it is read again."""
+    from file_stamps import stamp_of  # plugins/ is on sys.path once the settings are read
 
-
-def digest_of(path):
-    with open(path, "rb") as file:
-        return hashlib.blake2b(file.read(), digest_size=16).digest()
+    return stamp_of(path) or object()
 
 
 def unchanged(cached, current, path):
-    """Whether a file stamped `cached` before is the same file as stamped
-    `current` now.  A stamp taken while the file was recent holds a digest:
-    the same metadata is trusted only if the bytes still have that digest."""
-    if cached == current:
-        return True
-    if isinstance(cached, tuple) and isinstance(current, tuple) and len(cached) == 5 and cached[:4] == current[:4]:
-        try:
-            return digest_of(path) == cached[4]
-        except OSError:
-            return False
-    return False
+    """Whether a file stamped `cached` before is the same file as stamped `current` now."""
+    from file_stamps import same_file
+
+    return isinstance(cached, tuple) and isinstance(current, tuple) and same_file(cached, current, path)
 
 
 def keep_content_in_memory(generator):
