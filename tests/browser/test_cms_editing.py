@@ -189,24 +189,35 @@ def write_body(page, dateline, text, attempts=3):
     """Type the story in the rich-text editor: the dateline in bold (Ctrl+B),
     as an editor would, checking what the editor shows.  A Ctrl+B pressed
     before the editor has taken the caret is lost (seen once in CI: the bold
-    went to the wrong words); then, as an editor would, clear it and type again."""
+    went to the wrong words); then, as an editor would, clear it and type again.
+    Text cleared keeps its marks for what is typed next (the empty line stays
+    bold): each attempt first types a letter to see whether it comes out bold,
+    and presses Ctrl+B before the dateline only if it does not."""
     editor = page.locator("[data-slate-editor='true']").last
     handle = editor.element_handle()
+    shown = []
     for _ in range(attempts):
         editor.click()
         page.wait_for_function("editor => editor.contains(document.activeElement) && "
                                "editor.contains(document.getSelection().anchorNode)", arg=handle)
-        page.keyboard.press("Control+b")
+        page.keyboard.type("x")
+        page.wait_for_function(f"editor => ({EDITOR_TEXT})(editor)[0] === 'x'", arg=handle)
+        typed_bold = editor.evaluate(EDITOR_TEXT)[1] == "x"
+        page.keyboard.press("Backspace")
+        page.wait_for_function(f"editor => ({EDITOR_TEXT})(editor)[0] === ''", arg=handle)
+        if not typed_bold:
+            page.keyboard.press("Control+b")
         page.keyboard.type(dateline)
         page.keyboard.press("Control+b")
         page.keyboard.type(text)
         page.wait_for_function(f"editor => ({EDITOR_TEXT})(editor)[0] === {json.dumps(dateline + text)}", arg=handle)
-        if editor.evaluate(EDITOR_TEXT) == [dateline + text, dateline]:
+        shown.append(editor.evaluate(EDITOR_TEXT))
+        if shown[-1] == [dateline + text, dateline]:
             return
         page.keyboard.press("Control+a")
         page.keyboard.press("Backspace")
         page.wait_for_function(f"editor => ({EDITOR_TEXT})(editor)[0] === ''", arg=handle)
-    raise AssertionError(f"the editor shows {editor.evaluate(EDITOR_TEXT)} after {attempts} attempts")
+    raise AssertionError(f"the editor showed [text, bold text] = {shown} in {attempts} attempts")
 
 
 def publish(page):
