@@ -23,8 +23,16 @@ sys.path[:0] = [str(TESTS), str(TESTS.parent), str(TESTS.parent / "plugins"), st
 
 from hostile import write_hostile_content  # noqa: E402
 from newsroom import write_newsroom  # noqa: E402
-from sitebuild import REFERENCE, SCALE_CHUNK_STORIES, Site, build_site, built, write_scale_content  # noqa: E402
+from sitebuild import (REFERENCE, SCALE_CHUNK_STORIES, Site, build_site, built, pelican_signals_muted,  # noqa: E402
+                       write_scale_content)
 from photo_fixture import photo_sites  # noqa: E402,F401  (the photo newsroom's builds, tests/photo_fixture.py)
+
+
+@pytest.fixture
+def quiet_plugins():
+    """Stories, readers and generators made in the test see no plugin (sitebuild.pelican_signals_muted)."""
+    with pelican_signals_muted():
+        yield
 
 
 @pytest.fixture(scope="session")

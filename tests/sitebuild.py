@@ -1,5 +1,6 @@
 """Building the site for tests, and reading what was built."""
 
+import contextlib
 import filecmp
 import os
 import subprocess
@@ -150,3 +151,18 @@ def write_scale_content(folder):
             f"**آزمائش:** یہ دریا کی آزمائشی خبر ہے اور اس میں کچھ سچ نہیں۔{urdu_marker}\n\n"
             "آزمائشی خبر کا دوسرا پیراگراف۔\n", encoding="utf-8")
     return folder
+
+
+@contextlib.contextmanager
+def pelican_signals_muted(keep=()):
+    """Every Pelican signal muted but those in `keep`: the objects made inside
+    see no plugin (the session's in-process builds, tests/test_incremental.py,
+    leave ours connected to the signals, with settings of their own)."""
+    import blinker
+    from pelican.plugins import signals
+
+    with contextlib.ExitStack() as stack:
+        for signal in vars(signals).values():
+            if isinstance(signal, blinker.Signal) and not any(signal is kept for kept in keep):
+                stack.enter_context(signal.muted())
+        yield

@@ -20,21 +20,8 @@ from sitebuild import built, differences, project_settings, write_scale_content
 STOCK_CLASS = 'PELICAN_CLASS="pelican.Pelican"'
 
 
-@pytest.fixture(autouse=True)
-def quiet_plugins():
-    """The stories and generators made in this process see no plugin: the
-    test session's in-process builds (tests/test_incremental.py) leave our
-    plugins connected to Pelican's signals, with settings of their own."""
-    from contextlib import ExitStack
-
-    import blinker
-    from pelican.plugins import signals
-
-    with ExitStack() as stack:
-        for signal in vars(signals).values():
-            if isinstance(signal, blinker.Signal):
-                stack.enter_context(signal.muted())
-        yield
+# The stories made in this process see no plugin (conftest.quiet_plugins).
+pytestmark = pytest.mark.usefixtures("quiet_plugins")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from pelican import signals
 import parallel_pages
 import processes
 from parallel_pages import Deferred, ParallelPelican, render_on_every_core
-from sitebuild import SCALE_CHUNK_STORIES, built, differences, project_settings, write_scale_content
+from sitebuild import (SCALE_CHUNK_STORIES, built, differences, pelican_signals_muted, project_settings,
+                       write_scale_content)
 
 # Pelican's writer, rendering each page as it is asked for; the same story lists.
 ONE_BY_ONE = 'PELICAN_CLASS="linear_lists.LinearPelican"'
@@ -54,19 +55,14 @@ def test_a_story_claimed_for_its_page_moves_its_attached_file_in_this_process(tm
     writer does it when the page is claimed (our site's plugins also read
     every story's HTML earlier; a site without them relies on this)."""
     import copy
-    from contextlib import ExitStack
 
-    import blinker
     from pelican.contents import Article, Static
     from pelican.settings import DEFAULT_CONFIG
     from pelican.writers import Writer
 
     settings = {**copy.deepcopy(DEFAULT_CONFIG), "PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "output")}
     context = {"localsiteurl": "", "static_content": {}, "generated_content": {}, "static_links": set()}
-    with ExitStack() as stack:  # no plugin of the session's in-process builds sees these objects
-        for signal in vars(signals).values():
-            if isinstance(signal, blinker.Signal) and signal is not signals.content_written:
-                stack.enter_context(signal.muted())
+    with pelican_signals_muted(keep=[signals.content_written]):
         report = Static("", settings=settings, context=context, source_path=str(tmp_path / "news" / "report.txt"),
                         metadata={"title": "report"})
         context["static_content"]["news/report.txt"] = report

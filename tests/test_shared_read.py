@@ -38,23 +38,6 @@ def plugins_without_shared_reads():
     return f"PLUGINS={json.dumps(plugins)}"
 
 
-@pytest.fixture
-def quiet_plugins():
-    """Readers made in this process see no plugin (the session's in-process
-    builds leave ours connected to Pelican's signals)."""
-    from contextlib import ExitStack
-
-    import blinker
-    from pelican.plugins import signals
-
-    with ExitStack() as stack:
-        for signal in vars(signals).values():
-            if isinstance(signal, blinker.Signal):
-                stack.enter_context(signal.muted())
-        yield
-    shared_read._RECORDS.clear()
-
-
 def test_a_scale_newsroom_built_from_shared_reads_is_the_site_read_twice(tmp_path):
     content = write_scale_content(tmp_path / "content")
     shared = built(tmp_path / "shared", content=content, settings="publishconf.py")
@@ -94,7 +77,8 @@ def editions(tmp_path, quiet_plugins):
     (content / "story.md").write_text(URDU_STORY, encoding="utf-8")
     main = {**project_settings(), "PATH": str(content)}
     urdu = {**main, **main["I18N_SUBSITES"]["ur"], "DEFAULT_LANG": "ur"}
-    return content, main, urdu
+    yield content, main, urdu
+    shared_read._RECORDS.clear()
 
 
 def test_the_urdu_edition_opens_no_file_the_main_edition_read(editions):
