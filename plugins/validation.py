@@ -103,9 +103,19 @@ Settings read: ``PATH``, ``ARTICLE_PATHS``, ``PAGE_PATHS``, ``IGNORE_FILES``,
 ``MAX_SOURCE_BYTES``, ``MAX_NESTING_DEPTH``, ``RESERVED_PATHS``, every
 ``*_SAVE_AS`` / ``*_URL`` / feed setting, ``DIRECT_TEMPLATES``,
 ``PAGINATION_PATTERNS``, ``THEME_STATIC_DIR``, ``PAGEFIND_OUTPUT_SUBDIR``,
-``PHOTO_MAX_MEGAPIXELS``.
+``PHOTO_MAX_MEGAPIXELS``, ``VALIDATION_KEEP_RESULTS``.
+
+With ``VALIDATION_KEEP_RESULTS`` (``make serve`` sets it: tools/incremental.py),
+what the checks of one Markdown file alone found is kept for the next run in
+the same process (``KeptChecks``): reading the file, its metadata and body
+checks, its links and images found.  A file saved since (``file_stamps``), a
+change to any setting those checks read, or another working or content folder
+makes them run again.  The checks that depend on the time (dates), the theme
+(Template), other files (links, photos, slugs, translations, tags, reserved
+addresses) run at every build, as they do without the setting.
 """
 
+import copy
 import difflib
 import fnmatch
 import functools
@@ -118,6 +128,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from pelican import readers as pelican_readers
@@ -126,6 +137,7 @@ from pelican.readers import ensure_metadata_list
 from pelican.utils import slugify
 
 from editions import is_main_site
+from file_stamps import same_file, stamp_of
 
 DEFAULT_METADATA_KEYS = [
     "Title", "Date", "Modified", "Category", "Tags", "Slug", "Summary",
@@ -204,6 +216,10 @@ class Source:
     metadata: dict = field(default_factory=dict)  # key -> (line, value)
     body: list = field(default_factory=list)  # [(line, text)]
     header_end: int = 1
+    # Found in the body once (a kept file's body is dropped, KeptChecks):
+    links: list = None  # [(line, target)] of its links and images
+    images: list = None  # [(line, alt, target)] of its images
+    real_path: Path = None  # the path with symbolic links resolved
 
     def value(self, key):
         return self.metadata.get(key, (None, None))[1]
@@ -403,8 +419,76 @@ def format_problem(found):
     return None
 
 
+_ABSENT = object()
+
+
+class NotedSettings(dict):
+    """The settings, noting what is read while `noting`: {key: its value then}."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.noting = False
+        self.noted = {}
+
+    def _note(self, key):
+        if self.noting and key not in self.noted:
+            value = dict.get(self, key, _ABSENT)
+            if value is not _ABSENT:
+                try:
+                    value = copy.deepcopy(value)  # a later change to the value in place must show
+                except Exception:  # noqa: BLE001: a value that cannot be copied is compared as it is
+                    pass
+            self.noted[key] = value
+
+    def __getitem__(self, key):
+        self._note(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._note(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self._note(key)
+        return super().__contains__(key)
+
+
+class KeptFile(NamedTuple):
+    stamp: tuple
+    source: Source  # without its body (what the later checks need of it is found)
+    problems: tuple
+
+
+class KeptChecks:
+    """What the checks of each Markdown file alone found (`Validator.read`,
+    `check_text`, its links and images), kept for the next run of this process
+    while the file (file_stamps), the settings those checks read and the
+    folders are the same (`VALIDATION_KEEP_RESULTS`: make serve's builds).
+    The checks across files, and those that depend on the time, the theme or
+    other files (dates, links, photos), run at every build."""
+
+    def __init__(self):
+        self.files = {}  # (kind, path) -> KeptFile
+        self.noted = {}  # setting -> the value the kept checks read
+        self.place = None  # (working folder, content folder, its real path)
+        self.photos = {}  # photo path -> (stamp, PHOTO_MAX_MEGAPIXELS, problem or None)
+
+    def start(self, settings, place):
+        """Forget everything unless the kept results still hold for `settings` at `place`."""
+        if place != self.place or any(dict.get(settings, key, _ABSENT) != value for key, value in self.noted.items()):
+            self.files, self.noted, self.place, self.photos = {}, {}, place, {}
+
+
+_KEPT = KeptChecks()
+STATS = {"kept": 0, "checked": 0}  # Markdown files of the last run: results kept / checks run
+
+
 class Validator:
     def __init__(self, settings):
+        self.keeping = bool(settings.get("VALIDATION_KEEP_RESULTS"))
+        if self.keeping:
+            settings = NotedSettings(settings)
+            settings.noting = True  # what follows is read for every file's checks
         self.settings = settings
         self.root = Path(settings["PATH"])
         self.zone = ZoneInfo(settings.get("TIMEZONE", "UTC"))
@@ -422,6 +506,8 @@ class Validator:
         # For this run only: real paths of folders (shown_path) and slugs
         # (the same tags and authors come back in story after story).
         self.real_folders, self.slugs = {}, {}
+        if self.keeping:
+            settings.noting = False
 
     def shown(self, path):
         return shown_path(path, self.root, self.real_folders)
@@ -494,6 +580,12 @@ class Validator:
         return [tag.strip() for tag in (source.value("tags") or "").split(",") if tag.strip()]
 
     def check_file(self, source, now):
+        self.check_text(source)
+        self.check_against_now(source, now)
+        self.check_status_and_template(source)
+
+    def check_text(self, source):
+        """What the file alone decides (with the settings): KeptChecks keeps it."""
         title = source.value("title")
         if title is None:
             self.error(source, 1, "missing Title; add a line \"Title: the headline\" at the top of the file")
@@ -514,16 +606,13 @@ class Validator:
                        f'unknown Lang "{lang}"; use one of: {", ".join(self.editions)}')
         elif source.kind == "article":
             self.check_section(source, lang)
-        self.check_dates(source, now)
         self.check_placeholders(source)
         self.check_authors(source)
-        self.check_correction(source, now)
 
         if not any(text.strip() for _, text in source.body):
             self.error(source, source.header_end, "the story has no body; write the text after the metadata "
                                                   "and one blank line")
 
-        self.check_status_and_template(source)
         self.check_nesting(source)
         written_slug = source.value("slug")
         if written_slug is not None and written_slug.strip() and not SLUG_PATTERN.match(written_slug.strip()):
@@ -549,6 +638,11 @@ class Validator:
             self.warn(source, source.line_of("summary"),
                       f"Summary is {len(summary)} characters; search results cut descriptions at {limit}, "
                       "shorten it")
+
+    def check_against_now(self, source, now):
+        """What depends on the build's time too (checked at every build)."""
+        self.check_dates(source, now)
+        self.check_correction(source, now)
 
     def moment_of(self, source, key, label=None):
         """The date of `key` as an aware datetime; None (and an error) if it is not one."""
@@ -779,7 +873,7 @@ class Validator:
             reason = ("a draft (Status: draft)" if self.is_draft(source)
                       else f"scheduled for {scheduled:%Y-%m-%d %H:%M}" if scheduled else None)
             if reason:
-                self.unpublished_files[source.path.resolve()] = reason
+                self.unpublished_files[self.real_path_of(source)] = reason
                 url = self.url_path_of(source)
                 if url is not None:
                     self.unpublished_paths[url] = reason
@@ -825,26 +919,20 @@ class Validator:
     def inside_content(self, path):
         return Path(os.path.abspath(path)).resolve().is_relative_to(self.real_root)
 
+    @staticmethod
+    def real_path_of(source):
+        if source.real_path is None:
+            source.real_path = source.path.resolve()
+        return source.real_path
+
     def check_links(self, source, site_paths):
-        publishing = source.path.resolve() not in self.unpublished_files
-        in_code = False
-        for line, text in source.body:
-            if CODE_FENCE.match(text):
-                in_code = not in_code
-            if in_code or text.startswith(("    ", "\t")):
-                continue  # code shows links, it does not make them
-            # Most lines have no link: each pattern needs "](" or "=" to match.
-            targets = [m["target"] for m in INLINE_LINK.finditer(text)] if "](" in text else []
-            targets += [m["target"] for m in HTML_LINK.finditer(text)] if "=" in text else []
-            definition = REFERENCE_DEFINITION.match(text)
-            if definition:
-                targets.append(definition["target"])
-            for target in targets:
-                problem = self.link_problem(source, target, site_paths)
-                if not problem and publishing:
-                    problem = self.unpublished_link_problem(source, target)
-                if problem:
-                    self.error(source, line, problem)
+        publishing = self.real_path_of(source) not in self.unpublished_files
+        for line, target in link_targets(source):
+            problem = self.link_problem(source, target, site_paths)
+            if not problem and publishing:
+                problem = self.unpublished_link_problem(source, target)
+            if problem:
+                self.error(source, line, problem)
 
     def unpublished_link_problem(self, source, target):
         """A link from a published story to a draft or a story scheduled for later."""
@@ -948,17 +1036,51 @@ class Validator:
                            "give it another Slug")
 
     # -- the whole content folder ----------------------------------------
+    def checked(self, kind, path, files):
+        """The file read and `check_text`ed, or its results kept from the last
+        run (KeptChecks); `files` collects what the next run may keep."""
+        if not self.keeping:
+            source = self.read(kind, path)
+            if source is not None:
+                self.check_text(source)
+            return source
+        key, stamp = (kind, str(path)), stamp_of(path)
+        kept = _KEPT.files.get(key)
+        if kept is not None and same_file(kept.stamp, stamp, path):
+            STATS["kept"] += 1
+        else:
+            STATS["checked"] += 1
+            before = len(self.problems)
+            self.settings.noting = True
+            try:
+                source = self.read(kind, path)
+                if source is not None:
+                    self.check_text(source)
+                    source.links, source.images, source.body = link_targets(source), image_targets(source), []
+            finally:
+                self.settings.noting = False
+            kept = KeptFile(stamp, source, tuple(self.problems[before:]))
+            del self.problems[before:]
+        self.problems.extend(kept.problems)
+        files[key] = kept
+        return kept.source
+
     def run(self):
         now = build_time(self.zone)
+        STATS.update(kept=0, checked=0)
+        files = {}
+        if self.keeping:
+            _KEPT.start(self.settings, (os.getcwd(), str(self.root), os.path.realpath(self.root)))
         for found in content_sources(self.settings):
             problem = format_problem(found)
             if problem:
                 self.error(self.shown(found.path), 1, problem)
             elif found.kind in ("article", "page") and found.path.suffix in MARKDOWN_EXTENSIONS:
-                source = self.read(found.kind, found.path)
+                source = self.checked(found.kind, found.path, files)
                 if source is not None:
                     self.sources.append(source)
-                    self.check_file(source, now)
+                    self.check_against_now(source, now)
+                    self.check_status_and_template(source)
             elif found.kind in ("article", "page") and found.path.suffix.lower() not in BESIDE_STORIES:
                 self.problems.append(Problem(
                     self.shown(found.path), 1, "this file is neither a story (.md) nor a photo, and is "
@@ -971,6 +1093,11 @@ class Validator:
         for source in self.sources:
             self.check_links(source, site_paths)
             check_photos(self, source)
+        if self.keeping:
+            _KEPT.files = files
+            _KEPT.noted.update(self.settings.noted)
+            _KEPT.photos = {file: _KEPT.photos[file] for file in self.__dict__.get("_photo_problems", {})
+                            if file in _KEPT.photos}
         return sorted(self.problems)
 
 
@@ -1021,11 +1148,19 @@ def photo_file_problem(validator, file):
 
     found = validator.__dict__.setdefault("_photo_problems", {})
     if file not in found:
-        try:
-            inspect_photo(file, validator.settings.get("PHOTO_MAX_MEGAPIXELS", 50))
-            found[file] = None
-        except PhotoError as error:
-            found[file] = str(error)
+        limit = validator.settings.get("PHOTO_MAX_MEGAPIXELS", 50)
+        stamp = stamp_of(file) if validator.keeping else None
+        kept = _KEPT.photos.get(file) if validator.keeping else None
+        if kept is not None and kept[1] == limit and same_file(kept[0], stamp, file):
+            found[file] = kept[2]
+        else:
+            try:
+                inspect_photo(file, limit)
+                found[file] = None
+            except PhotoError as error:
+                found[file] = str(error)
+            if validator.keeping:
+                _KEPT.photos[file] = (stamp, limit, found[file])
     return found[file]
 
 
@@ -1071,40 +1206,70 @@ def check_lead_photo(validator, source):
             validator.error(source, line, f"Image {image}: {problem}")
 
 
-def check_inline_photos(validator, source):
-    """Images in the body: alt text, our own host, a format browsers show."""
-    from photos import is_photo_path, target_file
-
+def link_targets(source):
+    """(line, target) of each link and image of the body, outside code (code
+    shows links, it does not make them)."""
+    if source.links is not None:
+        return source.links
+    found = []
     in_code = False
     for line, text in source.body:
         if CODE_FENCE.match(text):
             in_code = not in_code
         if in_code or text.startswith(("    ", "\t")):
             continue
-        images = [(m["alt"], m["target"]) for m in MARKDOWN_IMAGE.finditer(text)]
+        # Most lines have no link: each pattern needs "](" or "=" to match.
+        targets = [m["target"] for m in INLINE_LINK.finditer(text)] if "](" in text else []
+        targets += [m["target"] for m in HTML_LINK.finditer(text)] if "=" in text else []
+        definition = REFERENCE_DEFINITION.match(text)
+        if definition:
+            targets.append(definition["target"])
+        found += [(line, target) for target in targets]
+    return found
+
+
+def image_targets(source):
+    """(line, alt, target) of each image of the body, outside code."""
+    if source.images is not None:
+        return source.images
+    found = []
+    in_code = False
+    for line, text in source.body:
+        if CODE_FENCE.match(text):
+            in_code = not in_code
+        if in_code or text.startswith(("    ", "\t")):
+            continue
+        found += [(line, m["alt"], m["target"]) for m in MARKDOWN_IMAGE.finditer(text)]
         for tag in HTML_IMAGE.finditer(text):
             attributes = {m["name"].lower(): m["double"] if m["double"] is not None else
                           m["single"] if m["single"] is not None else m["bare"]
                           for m in HTML_ATTRIBUTE.finditer(tag[0])}
-            images.append((attributes.get("alt"), attributes.get("src", "")))
-        for alt, target in images:
-            if EXTERNAL.match(target) and not target.startswith("#") and not PELICAN_LINK.match(target):
-                continue  # images of other sites and data: URLs are body_html's (BODY_HTML_UNSAFE)
-            file = target_file(target, source.path, validator.settings)
-            if not (alt or "").strip():
-                validator.error(source, line, f"image {target} has no alt text; write what it shows between the "
-                                              "brackets: ![Traders unload rice at the market](photo.jpg)")
-            if file is None:
-                path = re.split(r"[?#]", PELICAN_LINK.sub(lambda m: m["path"], target), maxsplit=1)[0]
-                local = (validator.root / path.lstrip("/")) if path.startswith("/") else source.path.parent / path
-                # A path that leaves the content folder is reported by check_links.
-                if path and not path.lower().endswith(SHOWN_AS_IS) and validator.inside_content(local):
-                    validator.error(source, line, f"image {target} is not a photo file; use a .jpg, .jpeg, "
-                                                  ".png, .webp, .avif, .gif or .svg file")
-            elif is_photo_path(file) and file.is_file():  # a missing file is reported by check_links
-                problem = photo_file_problem(validator, file)
-                if problem:
-                    validator.error(source, line, f"image {target}: {problem}")
+            found.append((line, attributes.get("alt"), attributes.get("src", "")))
+    return found
+
+
+def check_inline_photos(validator, source):
+    """Images in the body: alt text, our own host, a format browsers show."""
+    from photos import is_photo_path, target_file
+
+    for line, alt, target in image_targets(source):
+        if EXTERNAL.match(target) and not target.startswith("#") and not PELICAN_LINK.match(target):
+            continue  # images of other sites and data: URLs are body_html's (BODY_HTML_UNSAFE)
+        file = target_file(target, source.path, validator.settings)
+        if not (alt or "").strip():
+            validator.error(source, line, f"image {target} has no alt text; write what it shows between the "
+                                          "brackets: ![Traders unload rice at the market](photo.jpg)")
+        if file is None:
+            path = re.split(r"[?#]", PELICAN_LINK.sub(lambda m: m["path"], target), maxsplit=1)[0]
+            local = (validator.root / path.lstrip("/")) if path.startswith("/") else source.path.parent / path
+            # A path that leaves the content folder is reported by check_links.
+            if path and not path.lower().endswith(SHOWN_AS_IS) and validator.inside_content(local):
+                validator.error(source, line, f"image {target} is not a photo file; use a .jpg, .jpeg, "
+                                              ".png, .webp, .avif, .gif or .svg file")
+        elif is_photo_path(file) and file.is_file():  # a missing file is reported by check_links
+            problem = photo_file_problem(validator, file)
+            if problem:
+                validator.error(source, line, f"image {target}: {problem}")
 
 
 def check_photos(validator, source):

@@ -417,6 +417,7 @@ class Session:
             "CONTENT_CACHING_LAYER": "generator",
             "CHECK_MODIFIED_METHOD": "mtime",
             "DELETE_OUTPUT_DIRECTORY": False,
+            "VALIDATION_KEEP_RESULTS": True,
             **PREVIEW_SETTINGS,
         }
         if self.theme:
