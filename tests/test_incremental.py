@@ -121,6 +121,56 @@ def test_new_story_urdu_edit_and_template_change_match_a_full_build(session, tmp
     assert "© Lorem" in Site(session.output).text("index.html")
 
 
+def add_the_newest_story(content):
+    """A story of the newest story's section, later the same day (no new
+    month in the archive, which every page's footer lists): it becomes a
+    related story of every story of that section."""
+    stories = [path for path in sorted((content / "articles").rglob("*.md")) if ".ur." not in path.name]
+    metadata = {path: dict(line.split(": ", 1) for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+                           .splitlines()) for path in stories}
+    newest = max(stories, key=lambda path: metadata[path]["Date"])
+    (newest.parent / "a-newer-story.md").write_text(
+        f"Title: Lorem novissimum\nDate: {metadata[newest]['Date'][:10]} 23:59\n"
+        f"Category: {metadata[newest]['Category']}\nTags: Lorem Novum\nSlug: lorem-novissimum\n"
+        "Summary: Dolor sit amet.\n\nLorem ipsum dolor sit amet.\n", encoding="utf-8")
+
+
+def test_a_new_story_leaves_the_pages_that_list_the_stories_it_is_related_to(session, tmp_path):
+    """The stories the new one is related to change their own pages; the tag
+    and archive pages that list them (and not the new story) do not change,
+    and the site is a full build's."""
+    before = dict(session.signatures)
+    add_the_newest_story(session.content)
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+    listings = [path for path in session.output.rglob("index.html")
+                if path.relative_to(session.output).parts[0] in ("tag", "archive", "ur")
+                and "lorem-novissimum" not in path.read_text(encoding="utf-8")]
+    related = [story for generator in session.generators.values() for story in getattr(generator, "articles", ())
+               if any(other.slug == "lorem-novissimum" for other in getattr(story, "related_stories", ()))]
+    assert len(related) > 1
+    listing_related = [path for path in listings
+                       if any(f'href="/{story.url}"' in path.read_text(encoding="utf-8") for story in related)]
+    assert listing_related  # pages that list a story the new one is related to, not the new one
+    for path in listing_related:
+        assert before[incremental.output_key(path)] == session.signatures[incremental.output_key(path)], path
+
+
+def test_a_listing_that_shows_related_stories_is_rendered_again_when_they_change(session, tmp_path):
+    """If a template lists the related stories of the stories it lists, a new
+    story changes those listings too: make serve sees it in the templates."""
+    card = Path(session.theme) / "templates" / "partials" / "story_card.html"
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "</article>", '<p class="also">{% for other in story.related_stories %}{{ other.title }} {% endfor %}</p>\n'
+                      "</article>"), encoding="utf-8")
+    session.forget_pages()  # what make serve does after a template edit it cannot render alone
+    session.build()
+    add_the_newest_story(session.content)
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
 def pages_of(folder):
     return {page: page.read_bytes() for page in sorted(folder.rglob("*.html"))}
 

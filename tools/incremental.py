@@ -13,8 +13,12 @@ stays the way to publish).  Between builds it keeps:
   A signature names what the page shows: its template and output path, a
   token for each story on it (a story re-read from disk gets a new token;
   so does one whose translations changed), the edition's date and its
-  section navigation.  Pages whose inputs cannot be named that way (a
-  template called without stories) are always rendered.
+  section navigation.  A story's own page names its related stories too; a
+  listing does not, unless a template other than the story page's mentions
+  them (`listed_version`): a new story, related to every story of its
+  section, changes their pages, not every listing that shows one of them.
+  Pages whose inputs cannot be named that way (a template called without
+  stories) are always rendered.
 
 The preview shows what the published site does not: drafts
 (``PREVIEW_SETTINGS``, plugins/drafts.py), in its builds in place and in its
@@ -66,6 +70,10 @@ import build  # noqa: E402
 # builds and its atomic full builds alike: drafts (plugins/drafts.py).
 PREVIEW_SETTINGS = {"SHOW_DRAFTS": True}
 
+# The templates of a story's own page that show its related stories (the
+# theme's; `Session._what_templates_use_now`).
+STORY_PAGE_TEMPLATES = ("article.html", "partials/related_stories.html")
+
 # Pages rendered between two looks at what browsers asked for, after a template
 # edit (`Session._render_open_pages_first`): the longest a reader waits for a page.
 RENDER_BATCH = 512
@@ -98,8 +106,8 @@ def by_identity(memo, obj, make):
 
 
 def version(content, memo=None):
-    """What a page shows of a story: the story, its translations and the
-    related stories listed under it.  `memo` (one edition's writer's, for
+    """What a story's own page shows of it: the story, its translations and
+    the related stories listed under it.  `memo` (one edition's writer's, for
     one build: nothing changes a story's translations or related stories
     once its edition writes) keeps each story's, by object."""
     if memo is not None:
@@ -108,24 +116,37 @@ def version(content, memo=None):
                    tuple(token(r) for r in getattr(content, "related_stories", ())))
 
 
+def listed_version(content, memo=None):
+    """What a listing (a section, tag, archive or paper page, a feed) shows of
+    a story: not the related stories of its own page.  A new story becomes a
+    related story of hundreds of others; the pages that list those do not
+    change.  `Session.related_in_listings` says when a template shows them."""
+    if _SESSION is not None and _SESSION.related_in_listings:
+        return version(content, memo)
+    if memo is not None:
+        return by_identity(memo.setdefault("listed", {}), content, listed_version)
+    return Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())), ())
+
+
 class Unnamed(Exception):
     """A template variable whose content cannot be summed up."""
 
 
-def name_of(value, memo=None):
+def name_of(value, memo=None, listed=False):
     """A hashable summary of a template variable that changes when what it
-    shows changes: stories by their version, sections and tags by name and
-    URL, dates, and lists or dicts of those (Today's Paper).  `memo`: `version`'s."""
+    shows changes: stories by their version (`listed_version` inside lists
+    and dicts), sections and tags by name and URL, dates, and lists or dicts
+    of those (Today's Paper).  `memo`: `version`'s."""
     if isinstance(value, Content):
-        return ("story", version(value, memo))
+        return ("story", (listed_version if listed else version)(value, memo))
     if hasattr(value, "slug") and hasattr(value, "url"):  # Category, Tag, Author
         return ("term", str(value), value.url)
     if isinstance(value, (str, int, float, bool, type(None), date)):
         return value
     if isinstance(value, dict):
-        return ("dict", tuple((key, name_of(item, memo)) for key, item in sorted(value.items())))
+        return ("dict", tuple((key, name_of(item, memo, listed=True)) for key, item in sorted(value.items())))
     if isinstance(value, (list, tuple)):
-        return ("list", tuple(name_of(item, memo) for item in value))
+        return ("list", tuple(name_of(item, memo, listed=True) for item in value))
     raise Unnamed(type(value).__name__)
 
 
@@ -231,7 +252,7 @@ class SkipUnchanged:
         if pages is None:
             return (template_id, save_as, site, others)
         versions = self._memo["versions"]
-        shown = tuple((key, paginator.num_pages, tuple(version(item, versions) for item in page.object_list))
+        shown = tuple((key, paginator.num_pages, tuple(listed_version(item, versions) for item in page.object_list))
                       for key, (paginator, page) in pages.items())
         return (template_id, save_as, page_num, site, others, shown)
 
@@ -274,7 +295,7 @@ class SkipUnchanged:
             complete_path = sanitised_join(self.output_path, path)
             limit = self.settings["FEED_MAX_ITEMS"]
             signature = ("feed", feed_type, url, feed_title, context.get("SITEURL"), context.get("FEED_DOMAIN"),
-                         tuple(version(item, self._memo["versions"]) for item in elements[:limit]))
+                         tuple(listed_version(item, self._memo["versions"]) for item in elements[:limit]))
             _SESSION.record(complete_path, ("feed", self, elements, context, path, url, feed_type, override_output,
                                             feed_title), signature)
             if _SESSION.signatures.get(complete_path) == signature and os.path.exists(complete_path):
@@ -401,6 +422,7 @@ class Session:
         self.stats = {}
         self.last_duration = None
         self.unused_variables = set()
+        self.related_in_listings = True
         self._urdu_source_characters = self._urdu_font_coverage = self._urdu_font_stamp = None
         init_logging(level=logging.WARNING, fatal="errors", **({"handler": log_handler} if log_handler else {}))
         signals.article_generator_init.connect(keep_content_in_memory)
@@ -500,14 +522,22 @@ class Session:
         self._find_unused_variables()
 
     def _find_unused_variables(self):
-        self.unused_variables = self._unused_variables_now()
+        self.unused_variables, self.related_in_listings = self._what_templates_use_now()
 
-    def _unused_variables_now(self):
-        """Listing variables that no template mentions do not make a page
-        change (Pelican hands every tag page the list of all stories)."""
-        templates = "".join(path.read_text(encoding="utf-8")
-                            for path in (self.theme_folder / "templates").rglob("*.html"))
-        return {name for name in ("all_articles",) if name not in templates}
+    def _what_templates_use_now(self):
+        """(listing variables no template mentions, whether a template other
+        than a story's own page shows related stories).  A listing variable
+        that no template mentions does not make a page change (Pelican hands
+        every tag page the list of all stories); related stories shown only on
+        a story's own page do not make the pages that list it change
+        (`listed_version`)."""
+        folder = self.theme_folder / "templates"
+        texts = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+                 for path in folder.rglob("*.html")}
+        everything = "".join(texts.values())
+        unused = {name for name in ("all_articles",) if name not in everything}
+        related = any("related_stories" in text for name, text in texts.items() if name not in STORY_PAGE_TEMPLATES)
+        return unused, related
 
     def forget_content(self):
         self.content_caches.clear()
@@ -725,7 +755,7 @@ class Session:
         pages = {path: job for path, job in self.jobs.items() if job[0] == "page"}
         if not self.generators or not pages or not paths:
             return False
-        if self._unused_variables_now() != self.unused_variables:
+        if self._what_templates_use_now() != (self.unused_variables, self.related_in_listings):
             return False  # what pages show changes too: their recorded stories are not all they show
         edited = []  # (as the watcher named it, its name under the templates)
         for path in map(Path, paths):
