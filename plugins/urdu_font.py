@@ -221,7 +221,7 @@ def start_subset(pelican):
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings) or not in_pipeline(settings):
         return
-    if _PAGE_CHARACTERS and unread_pages(Path(settings["OUTPUT_PATH"]).rglob("*.html"),
+    if _PAGE_CHARACTERS and unread_pages(files_under(settings["OUTPUT_PATH"], [".html"]),
                                          READ_HERE_AT_MOST) <= READ_HERE_AT_MOST:
         return
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]

@@ -883,8 +883,9 @@ class Session:
         if paths is None:
             return
         import urdu_font
+        from processes import files_under  # plugins: importable once the settings are read
 
-        urdu_font.characters_of(sorted((self.output / self.main_settings["EDITIONS"]["ur"]["path"]).rglob("*.html")))
+        urdu_font.characters_of(files_under(self.output / self.main_settings["EDITIONS"]["ur"]["path"], [".html"]))
         self._font_coverage(paths)
 
     def _font_coverage(self, paths):
