@@ -1048,6 +1048,8 @@ class Validator:
         kept = _KEPT.files.get(key)
         if kept is not None and same_file(kept.stamp, stamp, path):
             STATS["kept"] += 1
+            if len(kept.stamp) > len(stamp):  # no longer recent: the status alone tells from now on
+                kept = kept._replace(stamp=stamp)
         else:
             STATS["checked"] += 1
             before = len(self.problems)
@@ -1153,6 +1155,8 @@ def photo_file_problem(validator, file):
         kept = _KEPT.photos.get(file) if validator.keeping else None
         if kept is not None and kept[1] == limit and same_file(kept[0], stamp, file):
             found[file] = kept[2]
+            if len(kept[0]) > len(stamp):  # no longer recent: the status alone tells from now on
+                _KEPT.photos[file] = (stamp, limit, found[file])
         else:
             try:
                 inspect_photo(file, limit)

@@ -171,6 +171,36 @@ def test_a_listing_that_shows_related_stories_is_rendered_again_when_they_change
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
+def test_a_template_edit_taken_by_a_full_build_still_changes_what_listings_name(session, tmp_path):
+    """A template edit and a deleted file in one batch (a `git pull`) take a
+    full build in another process; the builds in place after it still see
+    that the story card now shows related stories."""
+    (session.content / "extra").mkdir(exist_ok=True)
+    leaflet = session.content / "extra" / "leaflet.pdf"
+    leaflet.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    session.build()
+    card = Path(session.theme) / "templates" / "partials" / "story_card.html"
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "</article>", '<p class="also">{% for other in story.related_stories %}{{ other.title }} {% endfor %}</p>\n'
+                      "</article>"), encoding="utf-8")
+    leaflet.unlink()
+    rebuild(session, {(watchfiles.Change.modified, str(card)), (watchfiles.Change.deleted, str(leaflet))})
+    session.build()  # the next edit's build in place records every page's signature again
+    add_the_newest_story(session.content)
+    rebuild(session, {(watchfiles.Change.added, str(next(session.content.rglob("a-newer-story.md"))))})
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_an_editors_lock_file_among_the_templates_is_not_a_template(session):
+    """Emacs marks a file being edited with a link to nothing (.#name.html)."""
+    lock = Path(session.theme) / "templates" / "partials" / ".#story_card.html"
+    try:
+        os.symlink("editor@host.1234:1700000000", lock)
+    except (OSError, NotImplementedError):
+        pytest.skip("no symbolic links here")
+    assert session.build() == 0
+
+
 def pages_of(folder):
     return {page: page.read_bytes() for page in sorted(folder.rglob("*.html"))}
 

@@ -532,8 +532,14 @@ class Session:
         a story's own page do not make the pages that list it change
         (`listed_version`)."""
         folder = self.theme_folder / "templates"
-        texts = {path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
-                 for path in folder.rglob("*.html")}
+        texts = {}
+        for path in folder.rglob("*.html"):
+            if path.name.startswith("."):
+                continue  # an editor's lock or backup file (Emacs' .#name.html links to nothing)
+            try:
+                texts[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+            except OSError:
+                continue  # gone meanwhile: the watcher reports it
         everything = "".join(texts.values())
         unused = {name for name in ("all_articles",) if name not in everything}
         related = any("related_stories" in text for name, text in texts.items() if name not in STORY_PAGE_TEMPLATES)
@@ -553,8 +559,11 @@ class Session:
         if catalogs:
             build.compile_catalogs()
         self.stats = {"rendered": 0, "kept": 0}
-        if fresh:
+        if fresh or self._what_templates_use_now() != (self.unused_variables, self.related_in_listings):
+            # A template edit that came with other changes (a full build in
+            # another process took it) can change what the listings show.
             self.forget_pages()
+        if fresh:
             self.outputs_seen = set()
             build.remove_leftovers(self.output.parent, self.output.name)
             if self.output.exists():
