@@ -1210,18 +1210,23 @@ def check_lead_photo(validator, source):
             validator.error(source, line, f"Image {image}: {problem}")
 
 
+def lines_outside_code(source):
+    """(line, text) of the body but fenced and indented code."""
+    in_code = False
+    for line, text in source.body:
+        if CODE_FENCE.match(text):
+            in_code = not in_code
+        if not in_code and not text.startswith(("    ", "\t")):
+            yield line, text
+
+
 def link_targets(source):
     """(line, target) of each link and image of the body, outside code (code
     shows links, it does not make them)."""
     if source.links is not None:
         return source.links
     found = []
-    in_code = False
-    for line, text in source.body:
-        if CODE_FENCE.match(text):
-            in_code = not in_code
-        if in_code or text.startswith(("    ", "\t")):
-            continue
+    for line, text in lines_outside_code(source):
         # Most lines have no link: each pattern needs "](" or "=" to match.
         targets = [m["target"] for m in INLINE_LINK.finditer(text)] if "](" in text else []
         targets += [m["target"] for m in HTML_LINK.finditer(text)] if "=" in text else []
@@ -1237,12 +1242,7 @@ def image_targets(source):
     if source.images is not None:
         return source.images
     found = []
-    in_code = False
-    for line, text in source.body:
-        if CODE_FENCE.match(text):
-            in_code = not in_code
-        if in_code or text.startswith(("    ", "\t")):
-            continue
+    for line, text in lines_outside_code(source):
         found += [(line, m["alt"], m["target"]) for m in MARKDOWN_IMAGE.finditer(text)]
         for tag in HTML_IMAGE.finditer(text):
             attributes = {m["name"].lower(): m["double"] if m["double"] is not None else
