@@ -39,6 +39,10 @@ _PAGES_BY_EDITION = {}
 # lang -> {tag name: (Tag, [stories])} of each edition, and the tag pairs found.
 _TAGS_BY_EDITION = {}
 _PAIRED_TAGS = {}
+# (lang, other) -> ({tag of edition `other`: slugs of its stories translated
+# into `lang`}, {slug: those tags}), made once a build: a tag is paired by
+# looking at the tags that share a story with it, not at every tag.
+_PAIRING_INDEX = {}
 # A topic pairs with the other edition's topic whose translated stories are
 # the most alike (Jaccard index of the story pairs), if at least this alike,
 # the only one that alike, and the pairing holds both ways.
@@ -74,6 +78,19 @@ def edition_url(context, content):
     return f"{edition_siteurl(content.lang, context)}/{native_url(content)}"
 
 
+def _pairing_index(lang, other):
+    found = _PAIRING_INDEX.get((lang, other))
+    if found is None:
+        paired_slugs, tags_of_slug = {}, {}
+        for candidate, (_, stories) in _TAGS_BY_EDITION.get(other, {}).items():
+            paired = paired_slugs[candidate] = {story.slug for story in stories
+                                                if any(t.lang == lang for t in story.translations)}
+            for slug in paired:
+                tags_of_slug.setdefault(slug, []).append(candidate)
+        found = _PAIRING_INDEX[(lang, other)] = (paired_slugs, tags_of_slug)
+    return found
+
+
 def _best_match(name, lang, other):
     """The tag of edition `other` most like tag `name` of edition `lang`, or None."""
     tags = _TAGS_BY_EDITION.get(lang, {})
@@ -82,11 +99,10 @@ def _best_match(name, lang, other):
     translated = {t.slug for story in tags[name][1] for t in story.translations if t.lang == other}
     if not translated:
         return None
-    scores = {}
-    for candidate, (_, stories) in _TAGS_BY_EDITION.get(other, {}).items():
-        paired = {story.slug for story in stories if any(t.lang == lang for t in story.translations)}
-        if paired & translated:
-            scores[candidate] = len(paired & translated) / len(paired | translated)
+    paired_slugs, tags_of_slug = _pairing_index(lang, other)
+    candidates = {candidate for slug in translated for candidate in tags_of_slug.get(slug, ())}
+    scores = {candidate: len(paired_slugs[candidate] & translated) / len(paired_slugs[candidate] | translated)
+              for candidate in candidates}
     if not scores:
         return None
     best = max(scores.values())
@@ -189,6 +205,7 @@ def reset_pages(pelican):
         _PAGES_BY_EDITION.clear()
         _TAGS_BY_EDITION.clear()
         _PAIRED_TAGS.clear()
+        _PAIRING_INDEX.clear()
 
 
 def record_listings(generators):
@@ -211,6 +228,7 @@ def record_listings(generators):
     pages.update(year["save_as"] for year in getattr(generator, "paper_years", ()))
     _TAGS_BY_EDITION[settings["DEFAULT_LANG"]] = {tag.name: (tag, stories) for tag, stories in generator.tags.items()}
     _PAIRED_TAGS.clear()
+    _PAIRING_INDEX.clear()
 
 
 def add_settings(pelican):
