@@ -128,7 +128,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from pelican import readers as pelican_readers
@@ -453,12 +452,6 @@ class NotedSettings(dict):
         return super().__contains__(key)
 
 
-class KeptFile(NamedTuple):
-    stamp: tuple
-    source: Source  # without its body (what the later checks need of it is found)
-    problems: tuple
-
-
 class KeptChecks:
     """What the checks of each Markdown file alone found (`Validator.read`,
     `check_text`, its links and images), kept for the next run of this process
@@ -468,15 +461,30 @@ class KeptChecks:
     other files (dates, links, photos), run at every build."""
 
     def __init__(self):
-        self.files = {}  # (kind, path) -> KeptFile
+        # (kind, path) -> (stamp, (Source without its body, problems)); what
+        # the later checks need of the body is found (Source.links, .images).
+        self.files = {}
         self.noted = {}  # setting -> the value the kept checks read
         self.place = None  # (working folder, content folder, its real path)
-        self.photos = {}  # photo path -> (stamp, PHOTO_MAX_MEGAPIXELS, problem or None)
+        self.photos = {}  # (photo path, PHOTO_MAX_MEGAPIXELS) -> (stamp, problem or None)
 
     def start(self, settings, place):
         """Forget everything unless the kept results still hold for `settings` at `place`."""
         if place != self.place or any(dict.get(settings, key, _ABSENT) != value for key, value in self.noted.items()):
             self.files, self.noted, self.place, self.photos = {}, {}, place, {}
+
+
+def kept_or_made(kept, now, key, path, make):
+    """`make()`'s value for the file at `path`, or the one `kept` (the last
+    run's {key: (stamp, value)}) has while the file is the same (file_stamps);
+    either goes into `now` with the file's stamp, taken before `make` reads the
+    file.  Returns (the value, whether it was kept)."""
+    stamp = stamp_of(path)
+    entry = kept.get(key)
+    was_kept = entry is not None and same_file(entry[0], stamp, path)
+    value = entry[1] if was_kept else make()
+    now[key] = (stamp, value)  # once the file is no longer recent, its status alone tells
+    return value, was_kept
 
 
 _KEPT = KeptChecks()
@@ -508,6 +516,7 @@ class Validator:
         self.real_folders, self.slugs = {}, {}
         if self.keeping:
             settings.noting = False
+            self.photos_now = {}  # the photos this run inspected or kept (KeptChecks.photos)
 
     def shown(self, path):
         return shown_path(path, self.root, self.real_folders)
@@ -1044,14 +1053,8 @@ class Validator:
             if source is not None:
                 self.check_text(source)
             return source
-        key, stamp = (kind, str(path)), stamp_of(path)
-        kept = _KEPT.files.get(key)
-        if kept is not None and same_file(kept.stamp, stamp, path):
-            STATS["kept"] += 1
-            if len(kept.stamp) > len(stamp):  # no longer recent: the status alone tells from now on
-                kept = kept._replace(stamp=stamp)
-        else:
-            STATS["checked"] += 1
+
+        def check():
             before = len(self.problems)
             self.settings.noting = True
             try:
@@ -1061,11 +1064,14 @@ class Validator:
                     source.links, source.images, source.body = link_targets(source), image_targets(source), []
             finally:
                 self.settings.noting = False
-            kept = KeptFile(stamp, source, tuple(self.problems[before:]))
+            problems = tuple(self.problems[before:])
             del self.problems[before:]
-        self.problems.extend(kept.problems)
-        files[key] = kept
-        return kept.source
+            return source, problems
+
+        (source, problems), was_kept = kept_or_made(_KEPT.files, files, (kind, str(path)), path, check)
+        STATS["kept" if was_kept else "checked"] += 1
+        self.problems.extend(problems)
+        return source
 
     def run(self):
         now = build_time(self.zone)
@@ -1098,8 +1104,7 @@ class Validator:
         if self.keeping:
             _KEPT.files = files
             _KEPT.noted.update(self.settings.noted)
-            _KEPT.photos = {file: _KEPT.photos[file] for file in self.__dict__.get("_photo_problems", {})
-                            if file in _KEPT.photos}
+            _KEPT.photos = self.photos_now
         return sorted(self.problems)
 
 
@@ -1151,20 +1156,18 @@ def photo_file_problem(validator, file):
     found = validator.__dict__.setdefault("_photo_problems", {})
     if file not in found:
         limit = validator.settings.get("PHOTO_MAX_MEGAPIXELS", 50)
-        stamp = stamp_of(file) if validator.keeping else None
-        kept = _KEPT.photos.get(file) if validator.keeping else None
-        if kept is not None and kept[1] == limit and same_file(kept[0], stamp, file):
-            found[file] = kept[2]
-            if len(kept[0]) > len(stamp):  # no longer recent: the status alone tells from now on
-                _KEPT.photos[file] = (stamp, limit, found[file])
-        else:
+
+        def inspect():
             try:
                 inspect_photo(file, limit)
-                found[file] = None
+                return None
             except PhotoError as error:
-                found[file] = str(error)
-            if validator.keeping:
-                _KEPT.photos[file] = (stamp, limit, found[file])
+                return str(error)
+
+        if validator.keeping:
+            found[file], _ = kept_or_made(_KEPT.photos, validator.photos_now, (file, limit), file, inspect)
+        else:
+            found[file] = inspect()
     return found[file]
 
 
