@@ -157,13 +157,19 @@ def test_a_new_story_leaves_the_pages_that_list_the_stories_it_is_related_to(ses
         assert before[incremental.output_key(path)] == session.signatures[incremental.output_key(path)], path
 
 
-def test_a_listing_that_shows_related_stories_is_rendered_again_when_they_change(session, tmp_path):
-    """If a template lists the related stories of the stories it lists, a new
-    story changes those listings too: make serve sees it in the templates."""
-    card = Path(session.theme) / "templates" / "partials" / "story_card.html"
+def show_related_stories_in_cards(theme):
+    """Edit the story card of `theme` to list each story's related stories; returns the card."""
+    card = Path(theme) / "templates" / "partials" / "story_card.html"
     card.write_text(card.read_text(encoding="utf-8").replace(
         "</article>", '<p class="also">{% for other in story.related_stories %}{{ other.title }} {% endfor %}</p>\n'
                       "</article>"), encoding="utf-8")
+    return card
+
+
+def test_a_listing_that_shows_related_stories_is_rendered_again_when_they_change(session, tmp_path):
+    """If a template lists the related stories of the stories it lists, a new
+    story changes those listings too: make serve sees it in the templates."""
+    show_related_stories_in_cards(session.theme)
     session.forget_pages()  # what make serve does after a template edit it cannot render alone
     session.build()
     add_the_newest_story(session.content)
@@ -179,10 +185,7 @@ def test_a_template_edit_taken_by_a_full_build_still_changes_what_listings_name(
     leaflet = session.content / "extra" / "leaflet.pdf"
     leaflet.write_bytes(b"%PDF-1.4\n%%EOF\n")
     session.build()
-    card = Path(session.theme) / "templates" / "partials" / "story_card.html"
-    card.write_text(card.read_text(encoding="utf-8").replace(
-        "</article>", '<p class="also">{% for other in story.related_stories %}{{ other.title }} {% endfor %}</p>\n'
-                      "</article>"), encoding="utf-8")
+    card = show_related_stories_in_cards(session.theme)
     leaflet.unlink()
     rebuild(session, {(watchfiles.Change.modified, str(card)), (watchfiles.Change.deleted, str(leaflet))})
     session.build()  # the next edit's build in place records every page's signature again

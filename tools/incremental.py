@@ -545,6 +545,10 @@ class Session:
         related = any("related_stories" in text for name, text in texts.items() if name not in STORY_PAGE_TEMPLATES)
         return unused, related
 
+    def _templates_show_other_things(self):
+        """Whether the templates now show what the recorded signatures do not name."""
+        return self._what_templates_use_now() != (self.unused_variables, self.related_in_listings)
+
     def forget_content(self):
         self.content_caches.clear()
         self.signatures.clear()
@@ -559,7 +563,7 @@ class Session:
         if catalogs:
             build.compile_catalogs()
         self.stats = {"rendered": 0, "kept": 0}
-        if fresh or self._what_templates_use_now() != (self.unused_variables, self.related_in_listings):
+        if fresh or self._templates_show_other_things():
             # A template edit that came with other changes (a full build in
             # another process took it) can change what the listings show.
             self.forget_pages()
@@ -764,7 +768,7 @@ class Session:
         pages = {path: job for path, job in self.jobs.items() if job[0] == "page"}
         if not self.generators or not pages or not paths:
             return False
-        if self._what_templates_use_now() != (self.unused_variables, self.related_in_listings):
+        if self._templates_show_other_things():
             return False  # what pages show changes too: their recorded stories are not all they show
         edited = []  # (as the watcher named it, its name under the templates)
         for path in map(Path, paths):
