@@ -29,7 +29,9 @@ serve``, once it has read the Urdu pages (after its first build), subsets in
 its own process when a build rewrote few of them (``READ_HERE_AT_MOST``),
 reading only those, and in the second process otherwise (a template edit
 rewrites them all, and the second process reads them while the main edition
-renders).
+renders).  With ``URDU_FONT_REMEMBER_PAGES`` (``make serve``'s setting) the
+second process hands back what it read of each page, so that the server
+does not read every Urdu page again after its first build.
 
 Every page of the Urdu edition asks for the font at once
 (``<link rel="preload">``, from the ``URDU_FONT_PRELOAD`` setting this plugin
@@ -37,11 +39,13 @@ gives the Urdu edition) rather than when the stylesheet has been read, so that
 Nastaliq replaces the fallback face sooner.
 
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
-``URDU_FONT_FILE`` (output file name), ``EDITIONS``, ``OUTPUT_PATH``,
+``URDU_FONT_FILE`` (output file name), ``URDU_FONT_REMEMBER_PAGES`` (default
+False), ``EDITIONS``, ``OUTPUT_PATH``,
 ``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``).
 """
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -107,7 +111,9 @@ class TextCollector(HTMLParser):
 
 
 # path -> ((mtime_ns, size), characters) of the page as last read: `make serve`
-# re-reads only the pages it rewrote, and keeps one entry a page.
+# re-reads only the pages it rewrote, and keeps one entry a page.  The
+# characters are one sorted string (a set of one-letter strings took about
+# 10 kB a page).
 _PAGE_CHARACTERS = {}
 
 
@@ -136,10 +142,25 @@ def characters_of(html_files):
             collector.feed(path.read_text(encoding="utf-8"))
             collector.close()
             collector.reset()
-            characters = frozenset(collector.characters)
+            characters = "".join(sorted(collector.characters))
             _PAGE_CHARACTERS[str(path)] = (stamp, characters)
-        found |= characters
+        found.update(characters)
     return found
+
+
+def pages_read(html_files):
+    """What `characters_of` remembers of each of `html_files` it read, as
+    JSON: [[path, mtime_ns, size, characters], ...]."""
+    entries = ((str(path), _PAGE_CHARACTERS.get(str(path))) for path in html_files)
+    return json.dumps([[path, *entry[0], entry[1]] for path, entry in entries if entry is not None],
+                      ensure_ascii=False)
+
+
+def remember_pages_read(text):
+    """Take in `pages_read`'s JSON, from another process: each entry counts
+    only while its page's stamp stays the same."""
+    for path, mtime_ns, size, characters in json.loads(text):
+        _PAGE_CHARACTERS[path] = ((mtime_ns, size), characters)
 
 
 def write_subset(source, destination, characters):
@@ -165,12 +186,12 @@ def write_subset(source, destination, characters):
     font.save(destination)
 
 
-def cached_subset(urdu_root, source, cache_dir):
+def cached_subset(urdu_root, source, cache_dir, urdu_pages=None):
     """Subset `source` to the text of the HTML under `urdu_root`; returns the
     cached WOFF2 (the same text gives the same font)."""
     import fontTools  # only here: the build process itself never loads fontTools
 
-    urdu_pages = files_under(urdu_root, [".html"])
+    urdu_pages = files_under(urdu_root, [".html"]) if urdu_pages is None else urdu_pages
     characters = {char for char in characters_of(urdu_pages) if in_font_ranges(char)} | set(URDU_CHARACTERS)
     # Subsetting Nastaliq takes seconds; the same text gives the same font.
     key = hashlib.sha256(source.read_bytes() + fontTools.version.encode() + b"source-timestamp"
@@ -225,9 +246,10 @@ def start_subset(pelican):
                                          READ_HERE_AT_MOST) <= READ_HERE_AT_MOST:
         return
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
-    _PENDING["job"] = subprocess.Popen(
-        [sys.executable, __file__, str(settings["OUTPUT_PATH"]), str(source), str(settings["CACHE_PATH"])],
-        stdout=subprocess.PIPE, text=True)
+    command = [sys.executable, __file__, str(settings["OUTPUT_PATH"]), str(source), str(settings["CACHE_PATH"])]
+    if settings.get("URDU_FONT_REMEMBER_PAGES"):
+        command.append("--pages-read")
+    _PENDING["job"] = subprocess.Popen(command, stdout=subprocess.PIPE, encoding="utf-8")
 
 
 def subset_urdu_font(output, settings):
@@ -238,10 +260,12 @@ def subset_urdu_font(output, settings):
     output = Path(output)
     job = _PENDING.pop("job", None)
     if job:
-        cached, _ = job.communicate()
+        printed, _ = job.communicate()
         if job.returncode != 0:
             raise RuntimeError(f"subsetting the Urdu font failed (exit status {job.returncode})")
-        cached = cached.strip()
+        cached, _, pages = printed.partition("\n")
+        if pages.strip():
+            remember_pages_read(pages)
     else:
         source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
         cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
@@ -262,5 +286,11 @@ def register():
 
 
 if __name__ == "__main__":
-    # python urdu_font.py URDU_OUTPUT SOURCE_FONT CACHE_PATH: prints the cached subset
-    print(cached_subset(sys.argv[1], Path(sys.argv[2]), sys.argv[3]))
+    # python urdu_font.py URDU_OUTPUT SOURCE_FONT CACHE_PATH [--pages-read]:
+    # prints the cached subset's path and, with --pages-read, on the next
+    # line what it read of each page (`pages_read`).
+    sys.stdout.reconfigure(encoding="utf-8")
+    pages = files_under(sys.argv[1], [".html"])
+    print(cached_subset(sys.argv[1], Path(sys.argv[2]), sys.argv[3], pages))
+    if sys.argv[4:] == ["--pages-read"]:
+        print(pages_read(pages))

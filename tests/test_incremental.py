@@ -576,3 +576,52 @@ def test_the_urdu_characters_of_a_page_rewritten_again_and_again_are_kept_once(t
         os.utime(page, ns=(10**18 + number, 10**18 + number))
         assert urdu_font.characters_of([page]) == set(text)
     assert [key for key in urdu_font._PAGE_CHARACTERS if str(tmp_path) in str(key)] == [str(page)]
+
+
+def test_the_server_takes_the_urdu_pages_characters_from_the_fonts_second_process(tmp_path, monkeypatch):
+    """At start-up the font's second process reads every Urdu page to subset
+    the font; it hands back what it read, so the server reads none of them
+    again before it serves (4.8 s at 5,000 stories), and what the server holds
+    for each page is what reading the page gives."""
+    import urdu_font
+    from processes import files_under
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    monkeypatch.setattr(urdu_font, "_PAGE_CHARACTERS", {})  # a server that has read no page yet
+    content = tmp_path / "content"
+    write_corpus(content, ARTICLES, seed=11)
+    session = Session(tmp_path / "served", content)
+    session.build(catalogs=True, fresh=True)
+    handed_back = dict(urdu_font._PAGE_CHARACTERS)
+    read_here = []
+    feed = urdu_font.TextCollector.feed
+    monkeypatch.setattr(urdu_font.TextCollector, "feed", lambda collector, text: (read_here.append(text),
+                                                                                  feed(collector, text))[1])
+    session.remember_urdu_font()
+
+    assert read_here == []
+    urdu_pages = files_under(session.output / session.main_settings["EDITIONS"]["ur"]["path"], [".html"])
+    assert len(urdu_pages) > ARTICLES // 10
+    for page in urdu_pages:
+        collector = urdu_font.TextCollector()
+        feed(collector, page.read_text(encoding="utf-8"))
+        assert set(handed_back[str(page)][1]) == collector.characters, page
+        assert handed_back[str(page)][0] == urdu_font.page_stamp(page)
+
+
+def test_a_new_server_starts_from_an_empty_folder_and_the_previous_one_goes(session):
+    """The first build of a server starts from an empty output folder; the
+    previous preview is deleted beside it while the build reads."""
+    import threading
+
+    stale = session.output / "lorem-stale" / "index.html"
+    stale.parent.mkdir()
+    stale.write_text("<p>stale</p>", encoding="utf-8")
+    session.build(fresh=True)
+    for thread in threading.enumerate():
+        if thread.name == "remove the previous preview":
+            thread.join(60)
+
+    assert not stale.parent.exists()
+    assert (session.output / "index.html").is_file()
+    assert sorted(p.name for p in session.output.parent.iterdir()) == sorted([session.output.name, "content", "theme"])

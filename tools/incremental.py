@@ -440,6 +440,7 @@ class Session:
             "CHECK_MODIFIED_METHOD": "mtime",
             "DELETE_OUTPUT_DIRECTORY": False,
             "VALIDATION_KEEP_RESULTS": True,
+            "URDU_FONT_REMEMBER_PAGES": True,
             **PREVIEW_SETTINGS,
         }
         if self.theme:
@@ -573,7 +574,11 @@ class Session:
             if self.output.exists():
                 retired = self.output.parent / f"{build.RETIRED_PREFIX}{self.output.name}-{os.getpid()}"
                 os.rename(self.output, retired)
-                shutil.rmtree(retired, ignore_errors=True)
+                # Deleted while this build reads: about 1.5 s of start-up at
+                # 5,000 stories.  What a stopped server leaves, the next start
+                # removes (build.remove_leftovers).
+                threading.Thread(target=shutil.rmtree, args=(retired,), kwargs={"ignore_errors": True},
+                                 name="remove the previous preview", daemon=True).start()
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
         self.generators, self.jobs, self.dependents, self.part_tokens = {}, {}, {}, {}
@@ -891,7 +896,9 @@ class Session:
     def remember_urdu_font(self):
         """Read, once, what the edit path needs about the Urdu font: the
         characters of every Urdu page and the character maps of the source and
-        the served font (start-up work, off the edit path)."""
+        the served font (start-up work, off the edit path).  The font's second
+        process has read the pages of a first build (``URDU_FONT_REMEMBER_PAGES``):
+        only the pages written since are read here."""
         paths = self._urdu_font_paths()
         if paths is None:
             return
