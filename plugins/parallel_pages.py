@@ -196,6 +196,15 @@ def has_attachments(content):
     return "attach}" in text or "|attach|" in text
 
 
+def pages_to_render(jobs):
+    """Of the `Deferred` jobs of a writer, in writing order, the pages to
+    render: a page written twice only in its last version, none of those
+    Pelican skips."""
+    written = [job for job in jobs if job.target != os.devnull]
+    last = {job.target: index for index, job in enumerate(written)}
+    return [job for index, job in enumerate(written) if last[job.target] == index]
+
+
 class DeferringWriter:
     """Writer mixin: Pelican 4.12's ``Writer.write_file``, with each page
     claimed now and rendered by `render_deferred`.  ``make serve``'s writer
@@ -285,13 +294,10 @@ class DeferringWriter:
         return path
 
     def render_deferred(self):
-        """Render the pages claimed so far: a page written twice only in its
-        last version, none of those Pelican skips.  Later pages render at once."""
+        """Render the pages claimed so far (`pages_to_render`).  Later pages
+        render at once."""
         jobs, self.deferred, self.deferring = self.deferred, [], False
-        written = [job for job in jobs if job.target != os.devnull]
-        last = {job.target: index for index, job in enumerate(written)}
-        render_on_every_core([job for index, job in enumerate(written) if last[job.target] == index],
-                             self.settings.get("RENDER_PROCESSES"))
+        render_on_every_core(pages_to_render(jobs), self.settings.get("RENDER_PROCESSES"))
         self._rendered(jobs)
 
     def _rendered(self, jobs):

@@ -45,12 +45,17 @@ the site's top-level folders exist, ``fingerprint`` after minification
 (names hash the final bytes), compressed copies after both (of the final
 files), and the unchanged pages' links after every step that writes a page.
 
+``make serve``'s first build writes its pages once the server answers (the
+page a browser asks for first): it sets ``PAGES_AFTER_SERVING``, and the
+steps wait for those pages (``run_steps_on``, from ``tools/incremental.py``).
+
 Why our own: Pelican has one ``finalized`` signal whose receivers run in
 ``PLUGINS`` order, with no way to say "after the minification"; the
 previous arrangement needed pelican-granular-signals' fixed phases and a
 feature flag per step for the preview.
 
-Settings read: ``PIPELINE_STEPS``, ``OUTPUT_PATH``.
+Settings read: ``PIPELINE_STEPS``, ``OUTPUT_PATH``, ``PAGES_AFTER_SERVING``
+(default False).
 """
 
 from pathlib import Path
@@ -116,7 +121,13 @@ def run_steps(pelican):
     settings = pelican.settings
     if not is_main_site(settings):
         return  # the Urdu edition is written inside the main site's run; the steps see both
-    output = Path(settings["OUTPUT_PATH"])
+    if settings.get("PAGES_AFTER_SERVING"):
+        return  # make serve's first build: its pages are not written yet (tools/incremental.py)
+    run_steps_on(Path(settings["OUTPUT_PATH"]), settings)
+
+
+def run_steps_on(output, settings):
+    """Each of the settings' steps, in order, on the written site in `output`."""
     for step in steps_of(settings):
         step(output, settings)
 

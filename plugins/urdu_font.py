@@ -40,7 +40,7 @@ Nastaliq replaces the fallback face sooner.
 
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``URDU_FONT_REMEMBER_PAGES`` (default
-False), ``EDITIONS``, ``OUTPUT_PATH``,
+False), ``PAGES_AFTER_SERVING`` (``pipeline``), ``EDITIONS``, ``OUTPUT_PATH``,
 ``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``).
 """
 
@@ -242,11 +242,19 @@ def start_subset(pelican):
     settings = pelican.settings
     if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings) or not in_pipeline(settings):
         return
+    if settings.get("PAGES_AFTER_SERVING"):
+        return  # no page written yet: the step reads them once they are (plugins/pipeline.py)
     if _PAGE_CHARACTERS and unread_pages(files_under(settings["OUTPUT_PATH"], [".html"]),
                                          READ_HERE_AT_MOST) <= READ_HERE_AT_MOST:
         return
+    start_subset_process(settings["OUTPUT_PATH"], settings)
+
+
+def start_subset_process(urdu_output, settings):
+    """Subset the font to the pages under `urdu_output` in a second process;
+    the ``urdu_font`` step waits for it."""
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
-    command = [sys.executable, __file__, str(settings["OUTPUT_PATH"]), str(source), str(settings["CACHE_PATH"])]
+    command = [sys.executable, __file__, str(urdu_output), str(source), str(settings["CACHE_PATH"])]
     if settings.get("URDU_FONT_REMEMBER_PAGES"):
         command.append("--pages-read")
     _PENDING["job"] = subprocess.Popen(command, stdout=subprocess.PIPE, encoding="utf-8")

@@ -625,3 +625,66 @@ def test_a_new_server_starts_from_an_empty_folder_and_the_previous_one_goes(sess
     assert not stale.parent.exists()
     assert (session.output / "index.html").is_file()
     assert sorted(p.name for p in session.output.parent.iterdir()) == sorted([session.output.name, "content", "theme"])
+
+
+def test_a_first_build_can_leave_its_pages_until_the_server_answers(tmp_path, monkeypatch):
+    """make serve's first build reads the site and records every page, and
+    the server answers before they are written: no page is written yet, a page
+    a browser asks for is pending and written before the others; once the
+    Urdu pages are written the font's subset starts in a second process
+    while the English ones render, as in a build; then the steps after the
+    pages run (the font, the search index).  The site is a full build's, the
+    server need not read the Urdu pages again, and the next build renders
+    nothing."""
+    import subprocess
+    from types import SimpleNamespace
+
+    import urdu_font
+    from parallel_pages import pages_to_render
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    monkeypatch.setattr(incremental, "RENDER_BATCH", 64)  # several batches, each on every core
+    monkeypatch.setattr(urdu_font, "_PAGE_CHARACTERS", {})
+    content = tmp_path / "content"
+    write_corpus(content, ARTICLES, seed=7)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    session = Session(tmp_path / "served", content, theme=theme)
+    session.build(catalogs=True, fresh=True, pages_after_serving=True)
+
+    pages = sorted(job.path for job in pages_to_render(session.pages_left))
+    assert len(pages) > ARTICLES and not any(Path(page).exists() for page in pages)
+    assert not list(session.output.rglob("*.html"))
+    asked = pages[-1]
+    assert session.is_pending(asked) and session.is_pending(str(session.output / "index.html"))
+    session.want(asked)
+    written, english_pending_at_font = [], []
+    urdu_root = session.output / "ur"
+    english = [page for page in pages if not Path(page).is_relative_to(urdu_root)]
+
+    def popen(command, *args, **kwargs):
+        english_pending_at_font.append(sum(map(session.is_pending, english)))
+        assert not any(map(session.is_pending, set(pages) - set(english)))
+        return subprocess.Popen(command, *args, **kwargs)
+    monkeypatch.setattr(urdu_font, "subprocess", SimpleNamespace(Popen=popen, PIPE=subprocess.PIPE))
+
+    def page_written(path, context):
+        written.append(path)
+
+    signals.content_written.connect(page_written)
+    try:
+        assert session.write_pages_left()
+    finally:
+        signals.content_written.disconnect(page_written)
+    assert written[0] == asked and sorted(written) == pages
+    assert not session.is_pending(asked) and session.pages_left is None
+    assert len(english_pending_at_font) == 1 and english_pending_at_font[0] > 0
+    read_here = []
+    feed = urdu_font.TextCollector.feed
+    with monkeypatch.context() as patch:
+        patch.setattr(urdu_font.TextCollector, "feed", lambda collector, text: (read_here.append(text),
+                                                                               feed(collector, text))[1])
+        session.remember_urdu_font()
+    assert read_here == []
+    assert session.build() == 0
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []

@@ -81,6 +81,7 @@ def test_every_way_of_saving_shows_the_last_save_as_a_full_build_would(preview, 
 
 
 LINE_FORMS = [
+    r"read in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages? to write",
     r"built in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages written",
     r"Serving \S+ at http://\S+/ \(Ctrl-C to stop\)",
     r"(fixed: )?rebuilt in [\d.]+ s: \d+ pages rendered(, the (\d+ )?open pages? first)?, \d+ unchanged",
@@ -88,7 +89,7 @@ LINE_FORMS = [
     r"[^\s:][^:]*:\d+: \S.*",  # a problem: path:line: message
     r"(warning|error): \S.*",  # a log record of Pelican or a plugin
 ]
-# Said once at start, before "built in": where the CMS saves, each story held for later.
+# Said once at start, before "read in": where the CMS saves, each story held for later.
 START_FORMS = [
     r"CMS: http://\S+/ saves into \S+ \(decap-server on http://\S+\)",
     r"scheduled: \S+ appears at \S+ \(Asia/Karachi\)(, with its translation \S+)?",
@@ -109,10 +110,11 @@ def test_the_terminal_says_each_thing_once_on_a_line_of_its_own(preview):
     restarts = [index + 1 for index, line in enumerate(lines) if line == "settings or plugins changed: restarting"]
     for begin, end in zip([0, *restarts], [*restarts, len(lines)]):
         run = lines[begin:end]
-        start = next(index for index, line in enumerate(run) if line.startswith("built in "))
+        start = next(index for index, line in enumerate(run) if line.startswith("read in "))
         assert all(any(re.fullmatch(form, line) for form in START_FORMS) for line in run[:start]), run[:start]
         assert len(set(run[:start])) == start, f"a start line said twice: {run[:start]}"
-        assert run[start + 1].startswith("Serving ")
+        # Serving once the site is read; its pages are written after.
+        assert run[start + 1].startswith("Serving ") and run[start + 2].startswith("built in "), run[start:start + 3]
         for line in run[start:]:
             assert any(re.fullmatch(form, line) for form in LINE_FORMS), f"not a line of its own: {line!r}"
     new = lines[seen:]
@@ -226,16 +228,88 @@ def test_a_template_edit_reloads_the_open_page_first_and_holds_a_page_until_it_i
         preview.wait_for_rebuild(before, "the template as it was", lambda: "Lorem-first" not in preview.get("ur/")[1])
 
 
+def preview_server_in_a_thread(root, pages):
+    """A `PreviewServer` of `root` running in a thread of its own, with `pages`
+    as the rebuild that says which pages are still to render."""
+    import asyncio
+    import queue
+    import threading
+
+    from preview_server import PreviewServer
+
+    started = queue.Queue()
+
+    def serve():  # a server binds to the event loop of the thread that makes it
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        server = PreviewServer(root, port=0)
+        server.pages = pages
+        started.put(server)
+        server.run()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return started.get(timeout=120)
+
+
+def test_at_start_a_request_for_a_page_not_written_yet_is_held_until_it_is(tmp_path):
+    """At start the server answers before the first build has written its
+    pages: a request for one of them, or for a missing page while the
+    edition's 404 page is still to write, is held until that page is
+    written (not answered "Nothing here"), and asks for it first."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    root = tmp_path.resolve()
+    story = root / "2024" / "lorem" / "index.html"
+    not_found = root / "ur" / "404.html"
+    (root / "ur").mkdir()
+
+    class Pages:
+        written = set()
+        wanted = []
+
+        def is_pending(self, path):
+            return Path(path) in {story, not_found} - self.written
+
+        def want(self, path):
+            self.wanted.append(Path(path))
+
+    server = preview_server_in_a_thread(root, Pages())
+    answers = {}
+
+    def fetch(path):
+        try:
+            with urllib.request.urlopen(f"{server.url}{path}", timeout=120) as response:
+                answers[path] = (response.status, response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            answers[path] = (error.code, error.read().decode("utf-8"))
+
+    try:
+        asking = [threading.Thread(target=fetch, args=(path,)) for path in ("2024/lorem/", "ur/lorem-missing/")]
+        for thread in asking:
+            thread.start()
+        for thread in asking:
+            thread.join(timeout=1.0)
+        assert all(thread.is_alive() for thread in asking) and answers == {}  # held
+        for page, text in ((story, "the story"), (not_found, "صفحہ نہیں ملا")):
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(f"<html><head></head><body>{text}</body></html>", encoding="utf-8")
+            Pages.written.add(page)
+        for thread in asking:
+            thread.join(timeout=120)
+        assert answers["2024/lorem/"][0] == 200 and "the story" in answers["2024/lorem/"][1]
+        assert answers["ur/lorem-missing/"][0] == 404 and "صفحہ نہیں ملا" in answers["ur/lorem-missing/"][1]
+        assert story in Pages.wanted and not_found in Pages.wanted
+    finally:
+        server.stop()
+
+
 def test_the_preview_server_holds_a_request_for_a_page_until_it_is_rendered(tmp_path):
     """`PreviewServer.pages` says which pages a rebuild has yet to render: a
     request for one is answered once it is, with the new page, and asks for it
     first; other files are sent at once."""
-    import asyncio
-    import queue
     import threading
     import urllib.request
-
-    from preview_server import PreviewServer
 
     page = tmp_path / "2024" / "index.html"
     page.parent.mkdir()
@@ -252,17 +326,7 @@ def test_the_preview_server_holds_a_request_for_a_page_until_it_is_rendered(tmp_
         def want(self, path):
             self.wanted.append(Path(path))
 
-    started = queue.Queue()
-
-    def serve():  # a server binds to the event loop of the thread that makes it
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        server = PreviewServer(tmp_path, port=0)
-        server.pages = Pages()
-        started.put(server)
-        server.run()
-
-    threading.Thread(target=serve, daemon=True).start()
-    server = started.get(timeout=120)
+    server = preview_server_in_a_thread(tmp_path, Pages())
     answers = {}
 
     def fetch(path):

@@ -285,7 +285,12 @@ class SkipUnchanged:
         writer: its run ends first."""
         from editions import is_main_site  # a plugin: importable once the settings are read
 
-        super().render_deferred()
+        if self.settings.get("PAGES_AFTER_SERVING"):
+            # make serve's first build: its pages are written once it serves (Session.write_pages_left).
+            jobs, self.deferred, self.deferring = self.deferred, [], False
+            _SESSION.pages_left += jobs
+        else:
+            super().render_deferred()
         main = is_main_site(self.settings)
         _SESSION.remove_stale_outputs(within=None if main else Path(self.settings["OUTPUT_PATH"]))
 
@@ -418,6 +423,7 @@ class Session:
         self._pending = set()  # pages a template edit has yet to render (any thread asks: is_pending)
         self._wanted = []  # of those, the ones a browser asked for meanwhile, rendered next
         self._pending_lock = threading.Lock()
+        self.pages_left = None  # a first build's pages (a list, maybe empty) and steps left for later
         self.main_settings = None
         self.stats = {}
         self.last_duration = None
@@ -430,7 +436,7 @@ class Session:
         self._find_unused_variables()
         self._settings()  # a mistake in the settings shows now, not at the first build
 
-    def _settings(self):
+    def _settings(self, pages_after_serving=False):
         override = {
             "PATH": str(self.content),
             "OUTPUT_PATH": str(self.output),
@@ -441,6 +447,7 @@ class Session:
             "DELETE_OUTPUT_DIRECTORY": False,
             "VALIDATION_KEEP_RESULTS": True,
             "URDU_FONT_REMEMBER_PAGES": True,
+            "PAGES_AFTER_SERVING": pages_after_serving,
             **PREVIEW_SETTINGS,
         }
         if self.theme:
@@ -554,12 +561,16 @@ class Session:
         self.content_caches.clear()
         self.signatures.clear()
 
-    def build(self, catalogs=False, fresh=False):
+    def build(self, catalogs=False, fresh=False, pages_after_serving=False):
         """Build in place; returns the number of pages rendered.  `fresh`
-        starts from an empty output folder (the first build of a session)."""
+        starts from an empty output folder (the first build of a session);
+        with `pages_after_serving` too, the build reads and records every
+        page, and leaves the pages and the steps after them to
+        `write_pages_left` (the server answers meanwhile)."""
         global _SESSION
         started = time.perf_counter()
         self.stop_search_index()
+        self.pages_left = [] if fresh and pages_after_serving else None
         gc.unfreeze()  # the previous build's objects can be collected again
         if catalogs:
             build.compile_catalogs()
@@ -586,12 +597,19 @@ class Session:
         cwd = os.getcwd()
         os.chdir(ROOT)
         try:
-            settings = self._settings()
+            settings = self._settings(pages_after_serving=fresh and pages_after_serving)
             pelican = settings["PELICAN_CLASS"](settings)
             self.main_settings = pelican.settings
             pelican.run()
+            self.main_settings["PAGES_AFTER_SERVING"] = False  # the steps run on this site's settings
+            if self.pages_left:
+                from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
+
+                with self._pending_lock:  # a request for one waits from now (is_pending)
+                    self._pending = {job.path for job in pages_to_render(self.pages_left)}
         except BaseException:
             self.generators = {}  # what this build recorded is incomplete: the next one is a full build
+            self.pages_left = None
             raise
         finally:
             os.chdir(cwd)
@@ -603,6 +621,56 @@ class Session:
         gc.freeze()
         self.last_duration = time.perf_counter() - started
         return self.stats["rendered"]
+
+    def write_pages_left(self):
+        """Write the pages a first build left (`build`'s `pages_after_serving`):
+        the pages open in a browser first, each page a browser asks for
+        before the next batch of the others (`is_pending` holds its request
+        until then); then the steps after the pages, as a build runs them.
+        Returns whether there were any."""
+        import pipeline  # a plugin: importable once the settings are read
+        from parallel_pages import pages_to_render
+
+        jobs, self.pages_left = self.pages_left, None
+        if jobs is None:
+            return False
+        started = time.perf_counter()
+        try:
+            with self._rewriting_pages():
+                self._render_open_pages_first(pages_to_render(jobs), self._start_urdu_font_when_written(jobs))
+                for job in jobs:
+                    self.set_signature(job.path, job.signature)
+                self.stats["rendered"] += len(jobs)
+                pipeline.run_steps_on(self.output, self.main_settings)
+        except BaseException:
+            self.signatures.clear()
+            raise
+        # As at the end of a build: what the pages' render left, collected once.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.last_duration += time.perf_counter() - started
+        return True
+
+    def _start_urdu_font_when_written(self, jobs):
+        """For `_render_open_pages_first`: once the Urdu pages among `jobs` are
+        written, the font's subset starts in a second process while the
+        others render (as in a build); the ``urdu_font`` step waits for it."""
+        if self._urdu_font_paths() is None:
+            return None
+        import urdu_font  # a plugin: importable once the settings are read
+
+        urdu_root = self.output / self.main_settings["EDITIONS"]["ur"]["path"]
+        urdu_pages = {job.path for job in jobs if Path(job.path).is_relative_to(urdu_root)}
+
+        def after_batch():
+            nonlocal urdu_pages
+            with self._pending_lock:
+                written = urdu_pages is not None and self._pending.isdisjoint(urdu_pages)
+            if written:
+                urdu_font.start_subset_process(urdu_root, self.main_settings)
+                urdu_pages = None
+        return after_batch
 
     def quick_update(self, paths):
         """Redo only the pages that show the stories in `paths`, without running
@@ -823,13 +891,13 @@ class Session:
         self.last_duration = time.perf_counter() - started
         return True
 
-    def _render_open_pages_first(self, jobs):
+    def _render_open_pages_first(self, jobs, after_batch=None):
         """Render `jobs`: the pages open in a browser first, here, then (once
         `on_open_pages_rendered` was told) the others on every core,
         `RENDER_BATCH` at a time, each page a browser asks for meanwhile
-        before the next batch.  Until a page is rendered, `is_pending` says so
-        (the server holds a request for it).  Returns how many open pages were
-        rendered before the others."""
+        before the next batch (`after_batch()` is called after each).  Until a
+        page is rendered, `is_pending` says so (the server holds a request for
+        it).  Returns how many open pages were rendered before the others."""
         from parallel_pages import render_on_every_core, render_share
 
         open_now = {output_key(path) for path in self.open_pages()}
@@ -837,7 +905,9 @@ class Session:
         rest = [job for job in jobs if job.path not in open_now]
         by_path = {job.path: job for job in rest}
         with self._pending_lock:
-            self._pending, self._wanted = {job.path for job in jobs}, []
+            # Asked for already: at start, between serving and this call.
+            self._pending = {job.path for job in jobs}
+            self._wanted = [path for path in self._wanted if path in self._pending]
         try:
             render_share(first, announce=True)
             self._rendered_now(first)
@@ -854,6 +924,8 @@ class Session:
                 if batch:
                     render_on_every_core(batch, self.main_settings.get("RENDER_PROCESSES"))
                     self._rendered_now(batch)
+                if after_batch is not None:
+                    after_batch()
         finally:
             with self._pending_lock:
                 self._pending, self._wanted = set(), []
@@ -993,12 +1065,13 @@ class Session:
             raise BuildFailed(run.stdout + run.stderr)
         self.stats = {"rendered": sum(1 for _ in self.output.rglob("*.html")), "kept": 0}
 
-    def summary(self):
-        """"2 stories, 45 pages written" of the last build."""
+    def summary(self, written=True):
+        """"2 stories in 2 editions, 45 pages written" of the last build (without
+        the pages: `written` False)."""
         stories = sum(len(generator.articles) for generator in self.generators.values()
                       if isinstance(generator, ArticlesGenerator))
-        return (f"{stories} {'story' if stories == 1 else 'stories'} in {len({lang for lang, _ in self.generators})} "
-                f"editions, {self.stats.get('rendered', 0)} pages written")
+        text = f"{stories} {'story' if stories == 1 else 'stories'} in {len({lang for lang, _ in self.generators})} editions"
+        return f"{text}, {self.stats.get('rendered', 0)} pages written" if written else text
 
 
 class BuildFailed(Exception):

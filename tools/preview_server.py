@@ -15,9 +15,10 @@ The script keeps a WebSocket open to ``/__preview__/socket`` and
 The socket's URL names the open page (``?page=/2024/03/02/slug/``):
 `PreviewServer.open_files` gives the files of the pages open now, which a
 rebuild may render first (tools/incremental.py, after a template edit).  While
-such a rebuild renders the other pages, a request for one of them waits until
-it is rendered (``PreviewServer.pages``), at most ``PENDING_PAGE_WAIT``
-seconds, and asks for it to be rendered next.
+such a rebuild renders the other pages, or the first build writes its pages
+once the server answers, a request for one of them waits until it is rendered
+(``PreviewServer.pages``), at most ``PENDING_PAGE_WAIT`` seconds, and asks for
+it to be rendered next.
 
 Responses are never cached by the browser; a missing page gets the edition's
 404.html with status 404 (as nginx serves the published site).
@@ -59,13 +60,16 @@ mimetypes.add_type("application/wasm", ".wasm")
 PENDING_PAGE_WAIT = 300
 
 
+def relative_path(url_path):
+    """`url_path` as a path relative to the output folder, never outside it."""
+    relative = posixpath.normpath(unquote(url_path)).lstrip("/")
+    return "" if relative.startswith("..") or relative == "." else relative
+
+
 def file_for(root, url_path):
     """(the file `url_path` names under `root`, or None; the URL to redirect to,
     or None): index.html for folders."""
-    relative = posixpath.normpath(unquote(url_path)).lstrip("/")
-    if relative.startswith("..") or relative == ".":
-        relative = ""
-    candidate = root / relative
+    candidate = root / relative_path(url_path)
     if candidate.is_dir():
         if url_path and not url_path.endswith("/"):
             return None, url_path + "/"
@@ -73,13 +77,21 @@ def file_for(root, url_path):
     return (candidate if candidate.is_file() else None), None
 
 
+def pages_for(root, url_path):
+    """The files `file_for` may answer `url_path` with, written yet or not."""
+    relative = relative_path(url_path)
+    return [root / relative, root / relative / "index.html"]
+
+
+def not_found_pages(root, url_path):
+    """The edition's 404.html for `url_path`, then the site's, written yet or not."""
+    first = unquote(url_path).strip("/").split("/")[0]
+    return [*([root / first / "404.html"] if first else []), root / "404.html"]
+
+
 def not_found_page(root, url_path):
     """The edition's 404.html for a missing `url_path` (the site's by default)."""
-    first = unquote(url_path).strip("/").split("/")[0]
-    for candidate in ((root / first / "404.html") if first else None, root / "404.html"):
-        if candidate is not None and candidate.is_file():
-            return candidate
-    return None
+    return next((candidate for candidate in not_found_pages(root, url_path) if candidate.is_file()), None)
 
 
 def with_overlay_script(html):
@@ -132,6 +144,8 @@ class SiteHandler(web.RequestHandler):
 
     async def get(self, url_path, head_only=False):
         url_path = "/" + url_path
+        for page in pages_for(self.preview.root, url_path):  # a page not written yet (make serve's start)
+            await self._rendered(page)
         path, redirect = file_for(self.preview.root, url_path)
         if redirect:
             self.redirect(redirect, permanent=False)
@@ -139,6 +153,8 @@ class SiteHandler(web.RequestHandler):
         if path is not None:
             await self._send(path, 200, head_only)
             return
+        for page in not_found_pages(self.preview.root, url_path):
+            await self._rendered(page)
         page = not_found_page(self.preview.root, url_path)
         if page is not None:
             await self._send(page, 404, head_only)

@@ -169,6 +169,10 @@ def changes_of(folders, files, stop):
     threading.Thread(target=feed, args=(folders, True, lambda path: not is_temporary(path)), daemon=True).start()
     if parents:
         threading.Thread(target=feed, args=(parents, False, lambda path: path in wanted), daemon=True).start()
+    return settled_batches(batches, stop)  # watching from now, before the first batch is asked for
+
+
+def settled_batches(batches, stop):
     while not stop.is_set():
         try:
             changes = batches.get(timeout=0.5)
@@ -299,7 +303,9 @@ class Preview:
         self.server.reload()
 
     def first_build(self):
-        started = time.perf_counter()
+        """Read the site and record its pages; they are written once the
+        server answers (`write_pages_left`)."""
+        self.started = started = time.perf_counter()
         try:
             self.session = Session(self.args.output, self.args.content, self.settings_file, theme=self.args.theme,
                                    log_handler=self.log)
@@ -312,16 +318,32 @@ class Preview:
         self.log.errors.clear()
         self.log.rebuilding = True
         try:
-            self.session.build(catalogs=True, fresh=True)
-            self.session.remember_urdu_font()
+            self.session.build(catalogs=True, fresh=True, pages_after_serving=True)
         except (Exception, SystemExit) as error:
             self.report(error, printed_by_plugin=isinstance(error, SystemExit))
             return True
         finally:
             self.log.rebuilding = False
             self.start_cms()  # the settings are known once the build has begun, even a failed one
-        say(f"built in {time.perf_counter() - started:.1f} s: {self.session.summary()}")
+        pages = len(self.session.pages_left)
+        say(f"read in {time.perf_counter() - started:.1f} s: {self.session.summary(written=False)}, "
+            f"{pages} {'page' if pages == 1 else 'pages'} to write")
         return True
+
+    def write_pages_left(self):
+        """The first build's pages, written while the server answers (a page
+        a browser asks for first), and the steps after them."""
+        self.log.rebuilding = True
+        try:
+            self.session.write_pages_left()
+            self.session.remember_urdu_font()
+        except (Exception, SystemExit) as error:
+            self.report(error, printed_by_plugin=isinstance(error, SystemExit))
+        else:
+            # The pages a browser got meanwhile did not have the font and the search yet.
+            self.succeeded(f"built in {time.perf_counter() - self.started:.1f} s: {self.session.summary()}")
+        finally:
+            self.log.rebuilding = False
 
     def start_cms(self):
         """Answer for the CMS at /<CMS_PATH>/: its files as a host serves them
@@ -387,7 +409,11 @@ class Preview:
 
     def watch(self, stop):
         try:
-            for changes in changes_of(*self.watched(), stop):
+            batches = changes_of(*self.watched(), stop)  # a save while the first pages are written is seen
+            if self.session is not None and self.session.pages_left is not None:
+                self.write_pages_left()
+                self.server.rebuilt(failed=self.failed)
+            for changes in batches:
                 if self.on_changes(changes) == RESTART:
                     self.exit_status = RESTART
                     break
@@ -404,7 +430,8 @@ class Preview:
         stop = threading.Event()
         try:
             self.first_build()
-            self.server.rebuilt(failed=self.failed)
+            if self.session is None or self.session.pages_left is None:
+                self.server.rebuilt(failed=self.failed)  # else once they are written (watch)
             say(f"Serving {Path(self.args.output).resolve()} at {self.server.url} (Ctrl-C to stop)")
             watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True)
             watcher.start()
