@@ -293,6 +293,13 @@ def bench_edit_loop(corpus, work, repeats=3):
                 raise RuntimeError("serve.py stopped:\n" + log.read_text(errors="replace")[-3000:])
             time.sleep(0.2)
         startup = time.perf_counter() - started
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=600) as response:
+            response.read()  # held until the front page is written
+        first_page = time.perf_counter() - started
+        asyncio.run(until_idle(port, 0, timeout=1800))
+        every_page = time.perf_counter() - started
         story = next(p for p in sorted((content / "articles").rglob("*.md"))
                      if not p.name.endswith(".ur.md") and p.with_suffix(".ur.md").exists())
         header, body = story.read_text(encoding="utf-8").split("\n\n", 1)
@@ -301,7 +308,8 @@ def bench_edit_loop(corpus, work, repeats=3):
         footer_text = footer.read_text(encoding="utf-8")
         stylesheet = theme / "static" / "css" / "site.css"
         stylesheet_text = stylesheet.read_text(encoding="utf-8")
-        results = {"startup_s": startup, "rendered": {}, "done": {}, **{name: [] for name, _ in EDITS}}
+        results = {"startup_s": startup, "first_page_s": first_page, "every_page_s": every_page, "rendered": {},
+                   "done": {}, **{name: [] for name, _ in EDITS}}
 
         def edit(number):
             story.write_text(f"{header}\n\n{body.replace(f' {word} ', f' lorem{number} ', 1)}", encoding="utf-8")
@@ -434,10 +442,11 @@ def table(results, edits):
 # measured it (Hugo is not installed here): each serve figure is to be at
 # least as fast.
 HUGO_SERVER = {"article": 1.09, "template": 0.47, "stylesheet": 0.09, "new_article": 1.34,
-               "deleted_article": 4.7, "startup_s": 6.6}
+               "deleted_article": 4.7, "first_page_s": 6.6}
 SERVE_TARGETS = (("article", "one-word edit", 0.3), ("stylesheet", "stylesheet edit", 0.2),
                  ("new_article", "new story", 1.0), ("deleted_article", "deleted story", 1.0),
-                 ("template", "template edit (to the open page's reload)", 2.0), ("startup_s", "start-up", 10.0))
+                 ("template", "template edit (to the open page's reload)", 2.0),
+                 ("first_page_s", "start-up (to the front page)", 10.0))
 
 
 def targets(results, edits):
@@ -459,7 +468,7 @@ def targets(results, edits):
                 + f" | {verdict([warm[n] <= 1.0 for n in sizes])} |")
     for key, label, limit in SERVE_TARGETS:
         if edits and edits["n"] == 5000:
-            seconds = edits[key] if key == "startup_s" else statistics.median(edits[key])
+            seconds = edits[key] if key == "first_page_s" else statistics.median(edits[key])
             measured = f"{seconds:.2f} s (`hugo server`: {HUGO_SERVER[key]} s)"
             met = verdict([seconds <= limit and seconds <= HUGO_SERVER[key]])
         else:
@@ -562,7 +571,9 @@ def report(results, edits, inproc, profiles, doc, started):
             f"First save after the server started: {edits['first_save_s']:.2f} s; the saves after it: "
             f"{', '.join(f'{seconds:.2f}' for seconds in edits['later_saves_s'])} s.",
             "",
-            f"Server start (first build, in process): {edits['startup_s']:.1f} s; the edited page showed the "
+            f"Server start (first build, in process): serving after {edits['startup_s']:.1f} s, the front page "
+            f"sent after {edits['first_page_s']:.1f} s, every page written after {edits['every_page_s']:.1f} s; "
+            f"the edited page showed the "
             f"edit: {'yes' if edits['edit_visible'] else 'NO'}; the served stylesheet had the last edit: "
             f"{'yes' if edits['stylesheet_served'] else 'NO'}; the deleted articles' pages were gone: "
             f"{'yes' if edits['deleted_gone'] else 'NO'}; serve process peak RSS {edits['serve_rss_mb']:.0f} MB.",
