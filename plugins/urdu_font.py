@@ -148,6 +148,9 @@ def characters_of(html_files):
     return found
 
 
+PAGES_READ = "pages read: "  # the second process's line of `pages_read`
+
+
 def pages_read(html_files):
     """What `characters_of` remembers of each of `html_files` it read, as
     JSON: [[path, mtime_ns, size, characters], ...]."""
@@ -260,6 +263,14 @@ def start_subset_process(urdu_output, settings):
     _PENDING["job"] = subprocess.Popen(command, stdout=subprocess.PIPE, encoding="utf-8")
 
 
+def cancel_subset():
+    """Stop a subset started for a build that failed before its step."""
+    job = _PENDING.pop("job", None)
+    if job is not None:
+        job.kill()
+        job.communicate()
+
+
 def subset_urdu_font(output, settings):
     """The pipeline's ``urdu_font`` step."""
     editions = settings["EDITIONS"]
@@ -271,9 +282,11 @@ def subset_urdu_font(output, settings):
         printed, _ = job.communicate()
         if job.returncode != 0:
             raise RuntimeError(f"subsetting the Urdu font failed (exit status {job.returncode})")
-        cached, _, pages = printed.partition("\n")
-        if pages.strip():
-            remember_pages_read(pages)
+        lines = printed.splitlines()
+        for line in lines:
+            if line.startswith(PAGES_READ):
+                remember_pages_read(line[len(PAGES_READ):])
+        cached = next((line for line in reversed(lines) if line.strip() and not line.startswith(PAGES_READ)), "")
     else:
         source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
         cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
@@ -295,10 +308,10 @@ def register():
 
 if __name__ == "__main__":
     # python urdu_font.py URDU_OUTPUT SOURCE_FONT CACHE_PATH [--pages-read]:
-    # prints the cached subset's path and, with --pages-read, on the next
-    # line what it read of each page (`pages_read`).
+    # prints the cached subset's path and, with --pages-read, on a line of
+    # its own after PAGES_READ, what it read of each page (`pages_read`).
     sys.stdout.reconfigure(encoding="utf-8")
     pages = files_under(sys.argv[1], [".html"])
     print(cached_subset(sys.argv[1], Path(sys.argv[2]), sys.argv[3], pages))
     if sys.argv[4:] == ["--pages-read"]:
-        print(pages_read(pages))
+        print(PAGES_READ + pages_read(pages))

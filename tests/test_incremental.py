@@ -688,3 +688,42 @@ def test_a_first_build_can_leave_its_pages_until_the_server_answers(tmp_path, mo
     assert read_here == []
     assert session.build() == 0
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_first_build_whose_pages_fail_to_render_holds_no_request_and_the_next_build_is_full(tmp_path, monkeypatch):
+    """A template mistake met while the pages left by a first build are
+    written: the error is raised as itself, no request is held for a page
+    that will not come, no font subset is left running, and once the template
+    is mended the next build writes the site a full build writes."""
+    import urdu_font
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    monkeypatch.setattr(incremental, "RENDER_BATCH", 16)
+    monkeypatch.setattr(urdu_font, "_PAGE_CHARACTERS", {})  # the font's subset starts in a second process
+    content = tmp_path / "content"
+    write_corpus(content, ARTICLES, seed=7)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    template = theme / "templates" / "index.html"
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original.replace(  # the English front page: once the Urdu pages are written
+        "{% block content %}", "{% block content %}{% if DEFAULT_LANG == 'en' %}{{ lorem_missing.deeper }}{% endif %}", 1),
+        encoding="utf-8")
+    session = Session(tmp_path / "served", content, theme=theme)
+    session.build(catalogs=True, fresh=True, pages_after_serving=True)
+    front, last = str(session.output / "index.html"), session.pages_left[-1].path
+    assert session.is_pending(front) and session.is_pending(last)
+    subsets = []
+    start_subset_process = urdu_font.start_subset_process
+    monkeypatch.setattr(urdu_font, "start_subset_process",
+                        lambda *args: (subsets.append(args), start_subset_process(*args))[1])
+
+    with pytest.raises(jinja2.exceptions.UndefinedError, match="lorem_missing"):
+        session.write_pages_left()
+    assert not session.is_pending(front) and not session.is_pending(last)
+    assert len(subsets) == 1 and "job" not in urdu_font._PENDING  # started, then stopped
+
+    template.write_text(original, encoding="utf-8")
+    session.forget_pages()
+    session.build()
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []

@@ -642,8 +642,14 @@ class Session:
                     self.set_signature(job.path, job.signature)
                 self.stats["rendered"] += len(jobs)
                 pipeline.run_steps_on(self.output, self.main_settings)
+                if "build_log" in sys.modules:  # as the build's end does: STRICT counts the pages' warnings
+                    sys.modules["build_log"].stop_if_failed(self.main_settings, "after writing")
         except BaseException:
             self.signatures.clear()
+            with self._pending_lock:  # no request waits for a page that will not come
+                self._pending, self._wanted = set(), []
+            if "urdu_font" in sys.modules:
+                sys.modules["urdu_font"].cancel_subset()
             raise
         # As at the end of a build: what the pages' render left, collected once.
         gc.unfreeze()
@@ -651,6 +657,12 @@ class Session:
         gc.freeze()
         self.last_duration += time.perf_counter() - started
         return True
+
+    def pages_left_to_write(self):
+        """How many pages `write_pages_left` will write."""
+        from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
+
+        return len(pages_to_render(self.pages_left or []))
 
     def _start_urdu_font_when_written(self, jobs):
         """For `_render_open_pages_first`: once the Urdu pages among `jobs` are
@@ -915,7 +927,8 @@ class Session:
                 self.on_open_pages_rendered()
             for start in range(0, len(rest) + 1, RENDER_BATCH):
                 with self._pending_lock:
-                    wanted, self._wanted = [by_path[path] for path in self._wanted if path in by_path], []
+                    wanted = [by_path[path] for path in self._wanted if path in by_path and path in self._pending]
+                    self._wanted = []  # (one asked for while its batch rendered is written already)
                 if wanted:
                     render_share(wanted, announce=True)
                     self._rendered_now(wanted)

@@ -325,7 +325,7 @@ class Preview:
         finally:
             self.log.rebuilding = False
             self.start_cms()  # the settings are known once the build has begun, even a failed one
-        pages = len(self.session.pages_left)
+        pages = self.session.pages_left_to_write()
         say(f"read in {time.perf_counter() - started:.1f} s: {self.session.summary(written=False)}, "
             f"{pages} {'page' if pages == 1 else 'pages'} to write")
         return True
