@@ -657,6 +657,8 @@ def test_a_first_build_can_leave_its_pages_until_the_server_answers(tmp_path, mo
     assert not list(session.output.rglob("*.html"))
     asked = pages[-1]
     assert session.is_pending(asked) and session.is_pending(str(session.output / "index.html"))
+    font = session.output / "theme" / "fonts" / session.main_settings["URDU_FONT_FILE"]
+    assert session.is_pending(str(font))  # the Urdu pages sent meanwhile ask for it
     session.want(asked)
     written, english_pending_at_font = [], []
     urdu_root = session.output / "ur"
@@ -678,6 +680,7 @@ def test_a_first_build_can_leave_its_pages_until_the_server_answers(tmp_path, mo
         signals.content_written.disconnect(page_written)
     assert written[0] == asked and sorted(written) == pages
     assert not session.is_pending(asked) and session.pages_left is None
+    assert not session.is_pending(str(font)) and font.is_file()
     assert len(english_pending_at_font) == 1 and english_pending_at_font[0] > 0
     read_here = []
     feed = urdu_font.TextCollector.feed
@@ -721,6 +724,7 @@ def test_a_first_build_whose_pages_fail_to_render_holds_no_request_and_the_next_
     with pytest.raises(jinja2.exceptions.UndefinedError, match="lorem_missing"):
         session.write_pages_left()
     assert not session.is_pending(front) and not session.is_pending(last)
+    assert not session.is_pending(str(session.output / "theme" / "fonts" / session.main_settings["URDU_FONT_FILE"]))
     assert len(subsets) == 1 and "job" not in urdu_font._PENDING  # started, then stopped
 
     template.write_text(original, encoding="utf-8")

@@ -424,6 +424,7 @@ class Session:
         self._wanted = []  # of those, the ones a browser asked for meanwhile, rendered next
         self._pending_lock = threading.Lock()
         self.pages_left = None  # a first build's pages (a list, maybe empty) and steps left for later
+        self._written_by_steps = set()  # of those steps, the files a request waits for (the Urdu font)
         self.main_settings = None
         self.stats = {}
         self.last_duration = None
@@ -605,8 +606,11 @@ class Session:
             if self.pages_left:
                 from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
 
+                font = self._urdu_font_paths()
                 with self._pending_lock:  # a request for one waits from now (is_pending)
                     self._pending = {job.path for job in pages_to_render(self.pages_left)}
+                    # A page sent meanwhile asks for the font: it comes once made, not "not found".
+                    self._written_by_steps = {output_key(font[1])} if font else set()
         except BaseException:
             self.generators = {}  # what this build recorded is incomplete: the next one is a full build
             self.pages_left = None
@@ -642,12 +646,14 @@ class Session:
                     self.set_signature(job.path, job.signature)
                 self.stats["rendered"] += len(jobs)
                 pipeline.run_steps_on(self.output, self.main_settings)
+                with self._pending_lock:
+                    self._written_by_steps = set()
                 if "build_log" in sys.modules:  # as the build's end does: STRICT counts the pages' warnings
                     sys.modules["build_log"].stop_if_failed(self.main_settings, "after writing")
         except BaseException:
             self.signatures.clear()
-            with self._pending_lock:  # no request waits for a page that will not come
-                self._pending, self._wanted = set(), []
+            with self._pending_lock:  # no request waits for a file that will not come
+                self._pending, self._wanted, self._written_by_steps = set(), [], set()
             if "urdu_font" in sys.modules:
                 sys.modules["urdu_font"].cancel_subset()
             raise
@@ -950,11 +956,12 @@ class Session:
 
     def is_pending(self, path):
         """Whether the page at output path `path` has yet to be rendered by
-        the template edit under way (any thread)."""
-        if not self._pending:
+        the template edit or the start under way, or, at start, the file at
+        `path` has yet to be written by the steps after the pages (any thread)."""
+        if not self._pending and not self._written_by_steps:
             return False
         with self._pending_lock:
-            return output_key(path) in self._pending
+            return output_key(path) in self._pending or output_key(path) in self._written_by_steps
 
     def want(self, path):
         """A browser asks for the pending page `path`: render it next (any thread)."""
