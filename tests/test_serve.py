@@ -80,6 +80,66 @@ def test_every_way_of_saving_shows_the_last_save_as_a_full_build_would(preview, 
     assert differences(preview.output, preview.full_build(f"full-{save.__name__}")) == []
 
 
+HOLD_FIRST_BUILD = """\
+\"\"\"A test's plugin: the server's first build waits, once its stories are read,
+until the test has saved (the file HOLD_UNTIL exists).\"\"\"
+import os
+import time
+
+from pelican import signals
+
+HELD = []
+
+
+def hold(generators):
+    if HELD:
+        return
+    HELD.append(True)
+    open(os.environ["HOLD_STARTED"], "w").close()
+    while not os.path.exists(os.environ["HOLD_UNTIL"]):
+        time.sleep(0.05)
+
+
+def register():
+    signals.all_generators_finalized.connect(hold)
+"""
+
+
+def test_a_save_made_while_the_server_reads_the_site_is_shown(tmp_path, monkeypatch):
+    """An editor who saves while `make serve` is still reading the site (about
+    20 s at 5,000 stories) sees the save once the server is up, not the
+    version it read."""
+    import threading
+
+    from serving import Preview, wait_until
+
+    plugins = tmp_path / "held"
+    plugins.mkdir()
+    (plugins / "hold_first_build.py").write_text(HOLD_FIRST_BUILD, encoding="utf-8")
+    started, until = tmp_path / "hold-started", tmp_path / "hold-until"
+    monkeypatch.setenv("HOLD_STARTED", str(started))
+    monkeypatch.setenv("HOLD_UNTIL", str(until))
+    preview = Preview(tmp_path / "preview")
+    preview.settings.write_text(preview.settings_text + f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(plugins)!r}]\n"
+                                'PLUGINS = PLUGINS + ["hold_first_build"]\n', encoding="utf-8")
+
+    def save_during_the_read():
+        wait_until(started.exists, "the first build to read the stories")
+        truncate_and_write(preview.story(STORY), story_text("SAVEDWHILEREADING"))
+        until.touch()
+
+    saving = threading.Thread(target=save_during_the_read)
+    saving.start()
+    try:
+        preview.start()
+        saving.join(timeout=120)
+        preview.wait_for_rebuild(0, "the save made during the read",
+                                 lambda: "SAVEDWHILEREADING" in preview.get(PAGE)[1])
+    finally:
+        until.touch()
+        preview.stop()
+
+
 LINE_FORMS = [
     r"read in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages? to write",
     r"built in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages written",

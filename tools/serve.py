@@ -69,7 +69,8 @@ SETTINGS = ROOT / "pelicanconf.py"
 RESTART = 3
 CHILD = "LANTERN_SERVE_CHILD"
 # Editors' temporary and backup files (vim, emacs, JetBrains, sed -i, ...).
-IGNORED_SUFFIXES = (".mo", ".tmp", "~", ".swp", ".swx", ".swo", "___jb_tmp___", "___jb_old___", ".crswap",
+# Python's bytecode (.pyc) and the compiled catalogs (.mo) are the build's own.
+IGNORED_SUFFIXES = (".mo", ".pyc", ".tmp", "~", ".swp", ".swx", ".swo", "___jb_tmp___", "___jb_old___", ".crswap",
                     ".part", ".kate-swp")
 # A batch of changes is rebuilt once the changed files kept their size and
 # mtime this long (an editor writing in chunks is done), at most SETTLE_LIMIT.
@@ -361,10 +362,15 @@ class Preview:
         self.server.add_routes(admin_handlers(self.session.output, admin, self.cms_backend))
 
     def watched(self):
-        """(folders, single files) to watch."""
-        if self.session is None:
-            return [ROOT / "plugins"], [self.settings_file]
-        return [self.session.content, self.session.theme_folder, ROOT / "plugins"], [self.settings_file]
+        """(folders, single files) to watch: the session's, as the arguments
+        name them (known before the session is made)."""
+        theme = Path(self.args.theme) if self.args.theme else ROOT / "theme"
+        return [Path(self.args.content).resolve(), theme, ROOT / "plugins"], [self.settings_file]
+
+    def settings_or_plugins(self, changes):
+        """Of `changes`, those of the settings file and the plugins."""
+        return {(change, path) for change, path in changes
+                if is_within(path, ROOT / "plugins") or Path(path).resolve() == self.settings_file}
 
     def on_changes(self, changes):
         self.server.rebuilding()
@@ -407,13 +413,16 @@ class Preview:
                        f"{early}, {stats.get('kept', 0)} unchanged", reload=not stats.get("reloaded"))
         return None
 
-    def watch(self, stop):
+    def watch(self, batches):
         try:
-            batches = changes_of(*self.watched(), stop)  # a save while the first pages are written is seen
             if self.session is not None and self.session.pages_left is not None:
                 self.write_pages_left()
                 self.server.rebuilt(failed=self.failed)
             for changes in batches:
+                if self.session is None:  # the settings did not load: only mending them (or a plugin) counts
+                    changes = self.settings_or_plugins(changes)
+                    if not changes:
+                        continue
                 if self.on_changes(changes) == RESTART:
                     self.exit_status = RESTART
                     break
@@ -429,11 +438,12 @@ class Preview:
             signal.signal(signal.SIGTERM, stop_on_signal(self.server))
         stop = threading.Event()
         try:
+            batches = changes_of(*self.watched(), stop)  # a save made while the site is read is rebuilt after it
             self.first_build()
             if self.session is None or self.session.pages_left is None:
                 self.server.rebuilt(failed=self.failed)  # else once they are written (watch)
             say(f"Serving {Path(self.args.output).resolve()} at {self.server.url} (Ctrl-C to stop)")
-            watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True)
+            watcher = threading.Thread(target=self.watch, args=(batches,), daemon=True)
             watcher.start()
             self.server.run()
         except KeyboardInterrupt:
