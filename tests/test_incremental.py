@@ -731,3 +731,65 @@ def test_a_first_build_whose_pages_fail_to_render_holds_no_request_and_the_next_
     session.forget_pages()
     session.build()
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+WARNING_FILTER_SETTINGS = """\
+import logging
+import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *  # noqa: F401,F403
+
+
+def lorem_warn(value):
+    logging.getLogger("lorem").warning("lorem: a warning logged while a page renders")
+    return value
+
+
+JINJA_FILTERS = {{**globals().get("JINJA_FILTERS", {{}}), "lorem_warn": lorem_warn}}
+"""
+
+
+def test_with_strict_a_warning_logged_while_the_first_pages_render_fails_the_start(tmp_path, monkeypatch):
+    """STRICT=1 fails a build on any warning, those logged while its pages
+    render included (plugins/build_log.py counts them at the build's end).
+    The pages a first build leaves are rendered after that end: the count is
+    checked again once they are written."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", REFERENCE_EPOCH)
+    monkeypatch.setenv("STRICT", "1")
+    content = tmp_path / "content"
+    write_corpus(content, ARTICLES, seed=7)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme, ignore=shutil.ignore_patterns("*.mo"))
+    template = theme / "templates" / "index.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{% if DEFAULT_LANG == 'en' %}{{ output_file|lorem_warn }}{% endif %}", 1),
+        encoding="utf-8")
+    settings = tmp_path / "settings.py"
+    settings.write_text(WARNING_FILTER_SETTINGS.format(root=str(ROOT)), encoding="utf-8")
+    session = Session(tmp_path / "served", content, settings_file=settings, theme=theme)
+    session.build(catalogs=True, fresh=True, pages_after_serving=True)
+
+    with pytest.raises(SystemExit):
+        session.write_pages_left()
+
+
+def test_a_page_asked_for_while_its_own_batch_renders_is_rendered_once(session, monkeypatch):
+    """A browser that asks for a page while the batch that holds it renders
+    gets it from that batch: the page is not rendered a second time (a
+    reader could get it half rewritten)."""
+    monkeypatch.setattr(incremental, "RENDER_BATCH", 16)
+    footer = Path(session.theme) / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("©", "© Lorem"), encoding="utf-8")
+    written = []
+
+    def asked_for_as_it_is_written(path, context):
+        written.append(path)
+        session.want(path)  # still pending: its batch is not done
+
+    signals.content_written.connect(asked_for_as_it_is_written)
+    try:
+        assert session.quick_template_update([str(footer)])
+    finally:
+        signals.content_written.disconnect(asked_for_as_it_is_written)
+    pages = sorted(path for path, job in session.jobs.items() if job[0] == "page")
+    assert sorted(written) == pages
