@@ -399,6 +399,21 @@ def keep_content_in_memory(generator):
     _SESSION.generators[key] = generator
 
 
+def keep_out_of_the_collector():
+    """After pages rendered outside a build (a template edit, the start's
+    pages), as at a build's end: the garbage collected once, what is kept
+    left out of the cyclic garbage collector again (a build unfroze its
+    objects; the render froze them before forking)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def theme_folder_of(theme):
+    """The theme a session uses: another copy of theme/ (`theme`), or the project's."""
+    return Path(theme) if theme else ROOT / "theme"
+
+
 class Session:
     """One preview site, rebuilt in place by `build()`."""
 
@@ -408,7 +423,7 @@ class Session:
         self.content = Path(content).resolve()
         self.settings_file = Path(settings_file).resolve()
         self.theme = theme  # another copy of theme/ (the benchmark edits one), or None
-        self.theme_folder = Path(theme) if theme else ROOT / "theme"
+        self.theme_folder = theme_folder_of(theme)
         self.content_caches = {}
         self.signatures = {}
         self.generators = {}  # of the last build: (lang, class name) -> generator
@@ -602,7 +617,6 @@ class Session:
             pelican = settings["PELICAN_CLASS"](settings)
             self.main_settings = pelican.settings
             pelican.run()
-            self.main_settings["PAGES_AFTER_SERVING"] = False  # the steps run on this site's settings
             if self.pages_left:
                 from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
 
@@ -657,10 +671,7 @@ class Session:
             if "urdu_font" in sys.modules:
                 sys.modules["urdu_font"].cancel_subset()
             raise
-        # As at the end of a build: what the pages' render left, collected once.
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        keep_out_of_the_collector()  # what the pages' render left, collected once
         self.last_duration += time.perf_counter() - started
         return True
 
@@ -678,7 +689,7 @@ class Session:
             return None
         import urdu_font  # a plugin: importable once the settings are read
 
-        urdu_root = self.output / self.main_settings["EDITIONS"]["ur"]["path"]
+        urdu_root = self._urdu_root()
         urdu_pages = {job.path for job in jobs if Path(job.path).is_relative_to(urdu_root)}
 
         def after_batch():
@@ -893,11 +904,7 @@ class Session:
         try:
             with self._rewriting_pages():
                 reloaded = self._render_open_pages_first(jobs)
-                # The replaced templates collected (a build unfroze its objects
-                # for the render too); then, as after a build, out of reach.
-                gc.unfreeze()
-                gc.collect()
-                gc.freeze()
+                keep_out_of_the_collector()  # the replaced templates collected
                 self.stats["rendered"] = len(jobs)
                 if not self._steps_after_pages(pages) and reloaded:
                     self.stats["reloaded"] = reloaded  # the open pages need no second reload
@@ -960,8 +967,9 @@ class Session:
         `path` has yet to be written by the steps after the pages (any thread)."""
         if not self._pending and not self._written_by_steps:
             return False
+        key = output_key(path)
         with self._pending_lock:
-            return output_key(path) in self._pending or output_key(path) in self._written_by_steps
+            return key in self._pending or key in self._written_by_steps
 
     def want(self, path):
         """A browser asks for the pending page `path`: render it next (any thread)."""
@@ -985,6 +993,9 @@ class Session:
         return (Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"],
                 self.output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"])
 
+    def _urdu_root(self):
+        return self.output / self.main_settings["EDITIONS"]["ur"]["path"]
+
     def remember_urdu_font(self):
         """Read, once, what the edit path needs about the Urdu font: the
         characters of every Urdu page and the character maps of the source and
@@ -997,7 +1008,7 @@ class Session:
         import urdu_font
         from processes import files_under  # plugins: importable once the settings are read
 
-        urdu_font.characters_of(files_under(self.output / self.main_settings["EDITIONS"]["ur"]["path"], [".html"]))
+        urdu_font.characters_of(files_under(self._urdu_root(), [".html"]))
         self._font_coverage(paths)
 
     def _font_coverage(self, paths):
@@ -1026,7 +1037,7 @@ class Session:
         paths = self._urdu_font_paths()
         if paths is None:
             return
-        urdu_root = self.output / self.main_settings["EDITIONS"]["ur"]["path"]
+        urdu_root = self._urdu_root()
         pages = [Path(path) for path in outputs if Path(path).is_relative_to(urdu_root) and path.endswith(".html")]
         if not pages:
             return

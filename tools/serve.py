@@ -59,7 +59,7 @@ from pathlib import Path
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
 from cms_backend import LocalBackend, admin_handlers  # noqa: E402
-from incremental import ROOT, Session  # noqa: E402
+from incremental import ROOT, Session, theme_folder_of  # noqa: E402
 from preview_server import PreviewServer  # noqa: E402
 import problems as problem_reports  # noqa: E402
 
@@ -197,10 +197,15 @@ class Restart(Exception):
     """Settings or plugins changed: a new process must take over."""
 
 
+def needs_restart(path, settings_file):
+    """Whether a change at `path` (the settings file, a plugin) takes a new process."""
+    return is_within(path, ROOT / "plugins") or Path(path).resolve() == settings_file
+
+
 def rebuild(session, changes):
     """Rebuild after `changes`; raises Restart for settings or plugin changes."""
     paths = {path for _, path in changes}
-    if any(is_within(path, ROOT / "plugins") or Path(path).resolve() == session.settings_file for path in paths):
+    if any(needs_restart(path, session.settings_file) for path in paths):
         raise Restart()
     # A path is gone only if it is still missing once the batch settled
     # (editors and `sed -i` save through a temporary file and a rename).
@@ -364,13 +369,8 @@ class Preview:
     def watched(self):
         """(folders, single files) to watch: the session's, as the arguments
         name them (known before the session is made)."""
-        theme = Path(self.args.theme) if self.args.theme else ROOT / "theme"
-        return [Path(self.args.content).resolve(), theme, ROOT / "plugins"], [self.settings_file]
-
-    def settings_or_plugins(self, changes):
-        """Of `changes`, those of the settings file and the plugins."""
-        return {(change, path) for change, path in changes
-                if is_within(path, ROOT / "plugins") or Path(path).resolve() == self.settings_file}
+        return ([Path(self.args.content).resolve(), theme_folder_of(self.args.theme), ROOT / "plugins"],
+                [self.settings_file])
 
     def on_changes(self, changes):
         self.server.rebuilding()
@@ -420,7 +420,7 @@ class Preview:
                 self.server.rebuilt(failed=self.failed)
             for changes in batches:
                 if self.session is None:  # the settings did not load: only mending them (or a plugin) counts
-                    changes = self.settings_or_plugins(changes)
+                    changes = {(change, path) for change, path in changes if needs_restart(path, self.settings_file)}
                     if not changes:
                         continue
                 if self.on_changes(changes) == RESTART:
