@@ -356,6 +356,11 @@ def problems_for(path):
     return _PROBLEMS.get(os.path.realpath(path), [])
 
 
+def reported_files():
+    """The source files (real paths) whose problems this build reported."""
+    return {path for path, _, _ in _REPORTED}
+
+
 _WRAPPED = {}  # reader class -> its SafeBody subclass (one per class, not per Readers)
 
 

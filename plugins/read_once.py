@@ -41,7 +41,10 @@ session, where an edit then costs one conversion.  It is also kept on disk,
 ``CACHE_PATH/read_once.pickle`` (the main site's), with the entries the build
 used: the next build starts with it, so a second build with nothing changed
 converts nothing.  Its keys are digests of the text, so a changed file simply
-misses; a new Markdown, typogrify or smartypants version starts afresh.  Values are the very string
+misses; a new Markdown, typogrify or smartypants version starts afresh.  With
+``READ_ONCE_KEEP_UNUSED`` (a ``make serve`` start that took its stories back
+from the last start, tools/kept_reads.py, and so asked for few entries) the
+entries it did not use are kept too.  Values are the very string
 objects handed to the first caller, so both editions share them in memory.
 
 Why our own: Pelican's content caches (``CACHE_CONTENT``) are per edition and
@@ -49,7 +52,7 @@ on disk, and cache the reader's output before typogrify.
 
 Settings read: ``MARKDOWN``, ``JINJA_ENVIRONMENT`` (both get an entry),
 ``CACHE_PATH``, ``PATH``, ``READ_ONCE_PROCESSES``,
-``READ_ONCE_PARALLEL_MIN_FILES``.
+``READ_ONCE_PARALLEL_MIN_FILES``, ``READ_ONCE_KEEP_UNUSED``.
 """
 
 import atexit
@@ -196,6 +199,7 @@ def load_memo(pelican):
     if _DISK["path"] is not None:
         return
     path = _DISK["path"] = Path(pelican.settings["CACHE_PATH"]) / "read_once.pickle"
+    _DISK["keep_unused"] = bool(pelican.settings.get("READ_ONCE_KEEP_UNUSED"))
     atexit.register(save_memo)
     try:
         with path.open("rb") as file:
@@ -229,11 +233,12 @@ def save_memo():
     if path is None:
         return
     changed = STATS["markdown_misses"] or STATS["typogrify_misses"]
-    unused = len(_USED) < len(_MARKDOWN_MEMO) + len(_TYPOGRIFY_MEMO)
+    keep_unused = _DISK.get("keep_unused")
+    unused = not keep_unused and len(_USED) < len(_MARKDOWN_MEMO) + len(_TYPOGRIFY_MEMO)
     if not (changed or unused or not path.exists()):
         return
-    markdown_keys = [key for key in _MARKDOWN_MEMO if key in _USED]
-    typogrify_keys = [key for key in _TYPOGRIFY_MEMO if key in _USED]
+    markdown_keys = [key for key in _MARKDOWN_MEMO if keep_unused or key in _USED]
+    typogrify_keys = [key for key in _TYPOGRIFY_MEMO if keep_unused or key in _USED]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")

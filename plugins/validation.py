@@ -488,6 +488,19 @@ def kept_or_made(kept, now, key, path, make):
 
 
 _KEPT = KeptChecks()
+
+
+def kept_state():
+    """What the kept checks hold, for the next start of make serve (tools/kept_reads.py)."""
+    return _KEPT.files, _KEPT.noted, _KEPT.place, _KEPT.photos
+
+
+def take_back(state):
+    """`kept_state()` of an earlier process; `KeptChecks.start` still forgets
+    it unless the settings and folders are the same."""
+    if not _KEPT.files:
+        _KEPT.files, _KEPT.noted, _KEPT.place, _KEPT.photos = state
+
 STATS = {"kept": 0, "checked": 0}  # Markdown files of the last run: results kept / checks run
 
 

@@ -11,7 +11,8 @@ def run(n, ours_wall, stock_wall, second_wall, ours_tree=300.0, stock_tree=150.0
 
 def edit_loop(**seconds):
     figures = {"article": [0.2, 0.25, 0.3], "stylesheet": [0.1] * 3, "new_article": [6.0] * 3,
-               "deleted_article": [0.9, 0.8, 5.0], "template": [0.2] * 3, "first_page_s": 30.0, **seconds}
+               "deleted_article": [0.9, 0.8, 5.0], "template": [0.2] * 3, "first_page_s": 30.0,
+               "restart_first_page_s": 6.0, **seconds}
     return {"n": 5000, "edit_visible": True, "stylesheet_served": True, "deleted_gone": True, **figures}
 
 
@@ -32,9 +33,19 @@ def test_each_target_is_met_only_by_the_figures_this_run_measured():
     assert found["`make serve` at N = 5000, stylesheet edit: ≤ 0.2 s and no slower than `hugo server`"] == "no"
     assert found["`make serve` at N = 5000, new story: ≤ 1 s and no slower than `hugo server`"] == "no"
     assert found["`make serve` at N = 5000, deleted story: ≤ 1 s and no slower than `hugo server`"] == "**yes**"
-    assert found["`make serve` at N = 5000, start-up (to the front page): ≤ 10 s and no slower than `hugo server`"] == "no"
+    assert found["`make serve` at N = 5000, start-up (to the front page), the first start, from an empty cache: "
+                 "≤ 10 s and no slower than `hugo server`"] == "no"
+    assert found["`make serve` at N = 5000, start-up (to the front page), a start after a start, which kept its reads: "
+                 "≤ 10 s and no slower than `hugo server`"] == "**yes**"
     assert found["peak memory of the whole build ≤ 1.5× stock at N = 5000"] == "no"
     assert "226 MB against 150 MB: 1.51×" in table
+
+
+def test_a_start_under_the_limit_but_slower_than_hugo_server_is_not_met():
+    found = verdicts(targets([run(1000, 9.0, 10.0, 0.2)], edit_loop(restart_first_page_s=7.0)))
+
+    assert found["`make serve` at N = 5000, start-up (to the front page), a start after a start, which kept its reads: "
+                 "≤ 10 s and no slower than `hugo server`"] == "no"
 
 
 def test_a_target_of_a_size_the_run_did_not_build_is_not_measured():
@@ -42,7 +53,8 @@ def test_a_target_of_a_size_the_run_did_not_build_is_not_measured():
 
     assert found["cold publish build ≤ 1.0× stock Pelican + typogrify per article, N = 1000 and 5000"] == \
         "not measured at both sizes"
-    assert found["`make serve` at N = 5000, start-up (to the front page): ≤ 10 s and no slower than `hugo server`"] == "not measured"
+    assert found["`make serve` at N = 5000, start-up (to the front page), the first start, from an empty cache: "
+                 "≤ 10 s and no slower than `hugo server`"] == "not measured"
     assert found["peak memory of the whole build ≤ 1.5× stock at N = 5000"] == "not measured"
 
 

@@ -141,7 +141,7 @@ def test_a_save_made_while_the_server_reads_the_site_is_shown(tmp_path, monkeypa
 
 
 LINE_FORMS = [
-    r"read in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages? to write",
+    r"read in [\d.]+ s( \(\d+ files? as the last start read them\))?: \d+ stor(y|ies) in \d editions, \d+ pages? to write",
     r"built in [\d.]+ s: \d+ stor(y|ies) in \d editions, \d+ pages written",
     r"Serving \S+ at http://\S+/ \(Ctrl-C to stop\)",
     r"(fixed: )?rebuilt in [\d.]+ s: \d+ pages rendered(, the (\d+ )?open pages? first)?, \d+ unchanged",

@@ -7,6 +7,9 @@ stays the way to publish).  Between builds it keeps:
 * every edition's content objects, through Pelican's own generator-level
   content cache (``CONTENT_CACHING_LAYER = "generator"``) held in memory
   instead of pickled: a file whose mtime did not change is not read again;
+  from one start to the next they are kept on disk with each file's checks
+  (tools/kept_reads.py: `keep_reads` once a start's pages are written, taken
+  back by the next start's first build);
 * the signature of every page it wrote.  The writer (the site's, which
   renders each edition's pages on every core, plugins/parallel_pages.py,
   with `SkipUnchanged` mixed in) renders a page only when its signature changed.
@@ -65,6 +68,7 @@ from pelican.utils import posixize_path, sanitised_join
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build  # noqa: E402
+import kept_reads  # noqa: E402
 
 # What makes the preview show more than the published site, in its in-process
 # builds and its atomic full builds alike: drafts (plugins/drafts.py).
@@ -375,6 +379,8 @@ def keep_content_in_memory(generator):
         return
     key = (generator.settings["DEFAULT_LANG"], type(generator).__name__)
     generator._cache = cache = _SESSION.content_caches.setdefault(key, {})
+    if _SESSION.kept_placeholders:
+        kept_reads.bind(_SESSION.kept_placeholders, generator, cache)
     stamps_before_reading = {}
 
     def stamp_of(filename):
@@ -425,6 +431,12 @@ class Session:
         self.theme = theme  # another copy of theme/ (the benchmark edits one), or None
         self.theme_folder = theme_folder_of(theme)
         self.content_caches = {}
+        # The reads a previous start kept (tools/kept_reads.py): what stands for
+        # their editions' settings and contexts until bound, how many files.
+        self.kept_placeholders = {}
+        self.reads_taken_back = 0
+        self._reads_key = None
+        self._kept_entries = None
         self.signatures = {}
         self.generators = {}  # of the last build: (lang, class name) -> generator
         self.jobs = {}  # of the last build: output path -> how it was written
@@ -614,9 +626,15 @@ class Session:
         os.chdir(ROOT)
         try:
             settings = self._settings(pages_after_serving=fresh and pages_after_serving)
+            if fresh and not self.content_caches:
+                self._take_back_reads(settings)
             pelican = settings["PELICAN_CLASS"](settings)
             self.main_settings = pelican.settings
             pelican.run()
+            if self._kept_entries is not None:  # the files not read again
+                self.reads_taken_back = len({name for key, name, story in self._kept_entries
+                                             if self.content_caches[key].get(name, (None, None))[1] is story})
+                self._kept_entries = None
             if self.pages_left:
                 from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
 
@@ -639,6 +657,56 @@ class Session:
         gc.freeze()
         self.last_duration = time.perf_counter() - started
         return self.stats["rendered"]
+
+    def _reads_key_for(self, settings):
+        if self._reads_key is None:
+            self._reads_key = kept_reads.environment_key(settings, self.settings_file,
+                                                         kept_reads.session_modules(settings))
+        return self._reads_key
+
+    def _take_back_reads(self, settings):
+        """A first build starts from what the last start read and checked
+        (`keep_reads`), when it was kept in this same environment."""
+        path = kept_reads.state_file(self.output)
+        if not path.is_file():
+            return
+        gc.disable()  # the objects are kept: collecting while they load only costs time
+        try:
+            found = kept_reads.load(path, self._reads_key_for(settings))
+        finally:
+            gc.enable()
+        if found is None:
+            return
+        self.content_caches, checks, self.kept_placeholders = found
+        self._kept_entries = [(key, name, entry[1]) for key, cache in self.content_caches.items()
+                              for name, entry in cache.items()]
+        # The Markdown memo (plugins/read_once.py) is not asked for these files:
+        # it keeps their entries for the next publish build all the same.
+        settings["READ_ONCE_KEEP_UNUSED"] = True
+        if checks is not None and "validation" in settings["PLUGINS"]:
+            importlib.import_module("validation").take_back(checks)
+
+    def keep_reads(self):
+        """Keep what this session read and checked for the next start
+        (tools/kept_reads.py), once the start's pages are written.  Returns
+        the number of files kept, or None."""
+        if not self.generators or self.main_settings is None:
+            return None
+        plugins = self.main_settings["PLUGINS"]
+        read_again = set()
+        photos = sys.modules["photos"] if "photos" in plugins else None
+        for cache in self.content_caches.values():
+            for _, story in cache.values():
+                if story.get_static_links() or (photos and photos.shows_photos(story)):
+                    read_again.add(story.source_path)
+        reported = sys.modules["body_html"].reported_files() if "body_html" in plugins else None
+        if reported:
+            read_again |= {story.source_path for cache in self.content_caches.values() for _, story in cache.values()
+                           if os.path.realpath(story.source_path) in reported}
+        checks = sys.modules["validation"].kept_state() if "validation" in plugins else None
+        return kept_reads.save(kept_reads.state_file(self.output), self._reads_key_for(self._settings()),
+                               kept_reads.kept_files(self.content_caches, read_again), self.generators, checks,
+                               self.kept_placeholders)
 
     def write_pages_left(self):
         """Write the pages a first build left (`build`'s `pages_after_serving`):

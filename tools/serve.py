@@ -332,7 +332,9 @@ class Preview:
             self.log.rebuilding = False
             self.start_cms()  # the settings are known once the build has begun, even a failed one
         pages = self.session.pages_left_to_write()
-        say(f"read in {time.perf_counter() - started:.1f} s: {self.session.summary(written=False)}, "
+        kept = self.session.reads_taken_back
+        kept = f" ({kept} {'file' if kept == 1 else 'files'} as the last start read them)" if kept else ""
+        say(f"read in {time.perf_counter() - started:.1f} s{kept}: {self.session.summary(written=False)}, "
             f"{pages} {'page' if pages == 1 else 'pages'} to write")
         return True
 
@@ -348,6 +350,10 @@ class Preview:
         else:
             # The pages a browser got meanwhile did not have the font and the search yet.
             self.succeeded(f"built in {time.perf_counter() - self.started:.1f} s: {self.session.summary()}")
+            try:
+                self.session.keep_reads()  # the next start reads only what changed (tools/kept_reads.py)
+            except Exception as error:  # noqa: BLE001: only the next start's speed is at stake
+                say(f"what was read could not be kept for the next start: {error}", error=True)
         finally:
             self.log.rebuilding = False
 
