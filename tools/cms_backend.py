@@ -63,6 +63,7 @@ class LocalBackend:
         self.host = host
         self.port = int(port) if port else free_port(host)
         self.process = None
+        self.launched = None
 
     @property
     def url(self):
@@ -70,6 +71,11 @@ class LocalBackend:
 
     def start(self):
         """Start decap-server; False (with a warning) when it cannot run."""
+        return self.launch() and self.wait_until_ready()
+
+    def launch(self):
+        """Start decap-server's process, without waiting for it to answer
+        (`wait_until_ready`); False (with a warning) when it cannot run."""
         node = shutil.which("node")
         if not node or not SERVER_SCRIPT.is_file():
             print(f"warning: the CMS at /admin/ cannot save: {'Node.js is not installed' if not node else f'{SERVER_SCRIPT} is missing'} "
@@ -81,13 +87,20 @@ class LocalBackend:
         environment = {**os.environ, "PORT": str(self.port), "BIND_HOST": self.host, "MODE": "fs",
                        "GIT_REPO_DIRECTORY": str(self.repository), "LOG_LEVEL": os.environ.get("CMS_LOG_LEVEL", "warn")}
         self.process = subprocess.Popen([node, str(SERVER_SCRIPT)], cwd=self.repository, env=environment)
-        deadline = time.monotonic() + START_DEADLINE
-        while time.monotonic() < deadline:
+        self.launched = time.monotonic()
+        return True
+
+    def wait_until_ready(self):
+        """Whether the launched decap-server answers within START_DEADLINE of its launch."""
+        deadline = self.launched + START_DEADLINE
+        while True:  # asked at least once: the site may have taken longer to read than this deadline
             if self.process.poll() is not None:
                 print(f"warning: the CMS backend exited ({self.process.returncode})", file=sys.stderr)
                 return False
             if answers(self.host, self.port):
                 return True
+            if time.monotonic() >= deadline:
+                break
             time.sleep(0.1)
         print("warning: the CMS backend did not start in time", file=sys.stderr)
         self.stop()

@@ -280,6 +280,7 @@ class Preview:
         self.failed = False  # the current rebuild failed
         self.problems_shown = False  # the open pages show problems
         self.cms_backend = None
+        self.cms_launched = None  # decap-server launched, not yet known to answer (start_cms)
 
     def report(self, error, printed_by_plugin=False):
         """Print `error`'s problems (one line each) and show them in the pages."""
@@ -320,6 +321,7 @@ class Preview:
             return False
         self.session.open_pages = self.server.open_files
         self.session.on_open_pages_rendered = self.open_pages_rendered
+        self.launch_cms_backend(self.session.initial_settings)  # node starts while the site is read
         self.server.pages = self.session
         self.log.errors.clear()
         self.log.rebuilding = True
@@ -363,14 +365,29 @@ class Preview:
         folder (none of it when the site has no CMS)."""
         settings = self.session.main_settings or {}  # None: the settings did not load
         admin = settings.get("CMS_PATH")
-        if not admin:
-            return
-        if settings.get("CMS_LOCAL_BACKEND"):
-            backend = LocalBackend(self.session.content.parent, port=self.args.cms_port)
-            if backend.start():
-                self.cms_backend = backend
-                say(f"CMS: {self.server.url}{admin}/ saves into {self.session.content} (decap-server on {backend.url})")
-        self.server.add_routes(admin_handlers(self.session.output, admin, self.cms_backend))
+        wanted = bool(admin and settings.get("CMS_LOCAL_BACKEND"))
+        backend, self.cms_launched = self.cms_launched, None
+        if backend is not None and not wanted:
+            backend.stop()  # launched from settings the build did not keep
+            backend = None
+        if wanted and backend is None and self.launch_cms_backend(settings):
+            backend, self.cms_launched = self.cms_launched, None
+        if backend is not None and backend.wait_until_ready():
+            self.cms_backend = backend
+            say(f"CMS: {self.server.url}{admin}/ saves into {self.session.content} (decap-server on {backend.url})")
+        if admin:
+            self.server.add_routes(admin_handlers(self.session.output, admin, self.cms_backend))
+
+    def launch_cms_backend(self, settings):
+        """With the settings' CMS_LOCAL_BACKEND, launch decap-server
+        (`start_cms` waits for it); returns whether it was launched."""
+        if not (settings.get("CMS_PATH") and settings.get("CMS_LOCAL_BACKEND")):
+            return False
+        backend = LocalBackend(self.session.content.parent, port=self.args.cms_port)
+        if backend.launch():
+            self.cms_launched = backend
+            return True
+        return False
 
     def watched(self):
         """(folders, single files) to watch: the session's, as the arguments
@@ -458,8 +475,9 @@ class Preview:
             stop.set()
             if self.session is not None:
                 self.session.stop_search_index()
-            if self.cms_backend is not None:
-                self.cms_backend.stop()  # a restarted server starts its own
+            for backend in (self.cms_backend, self.cms_launched):
+                if backend is not None:
+                    backend.stop()  # a restarted server starts its own
         return self.exit_status
 
 
