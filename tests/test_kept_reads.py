@@ -171,3 +171,46 @@ def test_stories_with_photos_files_or_unsafe_html_are_read_again_and_say_so_agai
     full = built(tmp_path / "full", content=content, extra_settings=[
         without_fingerprints(), "SHOW_DRAFTS=true", 'BODY_HTML_UNSAFE="warning"'])
     assert differences(second.output, full) == []
+
+
+def test_a_start_that_took_its_stories_back_leaves_the_markdown_memo_whole(tmp_path, monkeypatch):
+    """The start does not read the memo of Markdown conversions
+    (plugins/read_once.py: few files, if any, are read); at exit it writes
+    back the memo on disk with what this process converted, and none of the
+    entries it did not use is dropped: the next publish build still finds
+    every story's."""
+    from types import SimpleNamespace
+
+    import read_once
+
+    def fresh_process():
+        for name, value in (("_DISK", {"path": None}), ("_MARKDOWN_MEMO", {}), ("_TYPOGRIFY_MEMO", {}),
+                            ("_USED", set()), ("STATS", dict.fromkeys(read_once.STATS, 0))):
+            monkeypatch.setattr(read_once, name, value)
+        monkeypatch.setattr(read_once.atexit, "register", lambda function: None)
+
+    def converted(*texts):
+        for text in texts:
+            read_once.memoized_typogrify(text)
+
+    fresh_process()
+    read_once.load_memo(SimpleNamespace(settings={"CACHE_PATH": str(tmp_path)}))
+    converted("One story's text.", "Another story's text.")
+    read_once.save_memo()
+    memo = tmp_path / "read_once.pickle"
+    assert memo.is_file()
+    written = memo.stat().st_mtime_ns
+
+    fresh_process()
+    read_once.load_memo(SimpleNamespace(settings={"CACHE_PATH": str(tmp_path), "READ_ONCE_STORIES_KEPT": True}))
+    assert read_once._TYPOGRIFY_MEMO == {}  # not read at start
+    read_once.save_memo()  # nothing converted
+    assert memo.stat().st_mtime_ns == written
+    converted("An edited story's text.")
+    read_once.save_memo()
+
+    fresh_process()
+    read_once.load_memo(SimpleNamespace(settings={"CACHE_PATH": str(tmp_path)}))
+    assert sorted(read_once._TYPOGRIFY_MEMO.values()) == sorted(
+        read_once._original_typogrify(text) for text in ("One story's text.", "Another story's text.",
+                                                         "An edited story's text."))

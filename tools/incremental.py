@@ -685,9 +685,9 @@ class Session:
         self.content_caches, checks, self.kept_placeholders = found
         self._kept_entries = [(key, name, entry[1]) for key, cache in self.content_caches.items()
                               for name, entry in cache.items()]
-        # The Markdown memo (plugins/read_once.py) is not asked for these files:
-        # it keeps their entries for the next publish build all the same.
-        settings["READ_ONCE_KEEP_UNUSED"] = True
+        # Few files to read, if any: the Markdown memo (plugins/read_once.py) is
+        # not read, and keeps its entries for the next publish build.
+        settings["READ_ONCE_STORIES_KEPT"] = True
         if checks is not None and "validation" in settings["PLUGINS"]:
             importlib.import_module("validation").take_back(checks)
 
