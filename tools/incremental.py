@@ -475,9 +475,6 @@ class Session:
         self.reads_taken_back = 0
         self._reads_key = None
         self._kept_entries = None
-        # The server collects a build's garbage after sending the reload (`collect_garbage`).
-        self.collect_later = False
-        self._garbage_left = False
         self.signatures = {}
         self.generators = {}  # of the last build: (lang, class name) -> generator
         self.jobs = {}  # of the last build: output path -> how it was written
@@ -701,12 +698,10 @@ class Session:
         # cyclic garbage collector spares quick edits its full collections
         # (0.4 s pauses at 5,000 stories).  A first build that leaves its pages
         # is collected once they are written (`write_pages_left`): the server
-        # answers 0.4 s sooner; with `collect_later`, a build is collected when
-        # the server has sent the reload (`collect_garbage`).
+        # answers 0.4 s sooner.
         if self.pages_left is None:
-            self._garbage_left = True
-            if not self.collect_later:
-                self.collect_garbage()
+            gc.collect()
+            gc.freeze()
         self.last_duration = time.perf_counter() - started
         return self.stats["rendered"]
 
@@ -759,14 +754,6 @@ class Session:
         return kept_reads.save(kept_reads.state_file(self.output), self._reads_key_for(self._settings()),
                                kept_reads.kept_files(self.content_caches, read_again), self.generators, checks,
                                self.kept_placeholders)
-
-    def collect_garbage(self):
-        """What the last build left, collected, and what it keeps left out of
-        the cyclic garbage collector (see `build`)."""
-        if self._garbage_left:
-            self._garbage_left = False
-            gc.collect()
-            gc.freeze()
 
     def write_pages_left(self):
         """Write the pages a first build left (`build`'s `pages_after_serving`):

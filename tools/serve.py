@@ -321,7 +321,6 @@ class Preview:
             return False
         self.session.open_pages = self.server.open_files
         self.session.on_open_pages_rendered = self.open_pages_rendered
-        self.session.collect_later = True
         self.launch_cms_backend(self.session.initial_settings)  # node starts while the site is read
         self.server.pages = self.session
         self.log.errors.clear()
@@ -435,7 +434,6 @@ class Preview:
                  else ", the open page first" if stats.get("reloaded") else "")
         self.succeeded(f"rebuilt in {time.perf_counter() - started:.2f} s: {stats.get('rendered', 0)} pages rendered"
                        f"{early}, {stats.get('kept', 0)} unchanged", reload=not stats.get("reloaded"))
-        self.session.collect_garbage()  # once the browser reloads (0.4 s at 5,000 stories)
         return None
 
     def watch(self, batches):
