@@ -133,6 +133,18 @@ def test_reads_kept_in_another_environment_or_damaged_are_not_taken_back(newsroo
     assert other.reads_taken_back == 0 and len(read) == len(stories_in(content))
     other.stop_search_index()
 
+    # The settings edited while a start reads: what it read, it read with the old ones.
+    during = Session(tmp_path / "served", content, settings_file=other_settings, theme=theme)
+    during.build(catalogs=True, fresh=True, pages_after_serving=True)
+    other_settings.write_text(other_settings.read_text(encoding="utf-8") + "\n# edited during the read\n",
+                              encoding="utf-8")
+    during.write_pages_left()
+    during.keep_reads()
+    during.stop_search_index()
+    read, (after, _) = files_read_during(monkeypatch, lambda: start(tmp_path, content, theme, other_settings))
+    assert after.reads_taken_back == 0 and len(read) == len(stories_in(content))
+    after.stop_search_index()
+
     state.write_bytes(state.read_bytes()[:1000])  # cut short, as by a full disk
     read, (damaged, kept) = files_read_during(monkeypatch, lambda: start(tmp_path, content, theme, other_settings))
     assert damaged.reads_taken_back == 0 and len(read) == len(stories_in(content))
@@ -206,6 +218,8 @@ def test_a_start_that_took_its_stories_back_leaves_the_markdown_memo_whole(tmp_p
     assert read_once._TYPOGRIFY_MEMO == {}  # not read at start
     read_once.save_memo()  # nothing converted
     assert memo.stat().st_mtime_ns == written
+    converted("One story's text.")  # a story read again (it shows photos): read from the memo, once needed
+    assert read_once.STATS["typogrify_hits"] == 1 and read_once.STATS["typogrify_misses"] == 0
     converted("An edited story's text.")
     read_once.save_memo()
 

@@ -670,14 +670,20 @@ class Session:
         os.chdir(ROOT)
         try:
             settings = self._settings(pages_after_serving=fresh and pages_after_serving)
-            if fresh and not self.content_caches:
-                self._take_back_reads(settings)
+            if fresh:
+                # Before anything is read: an edit of the settings or a plugin
+                # during this start must not pass for the environment it read in.
+                self._reads_key = kept_reads.environment_key(settings, self.settings_file,
+                                                             kept_reads.session_modules(settings))
+                if not self.content_caches:
+                    self._take_back_reads(settings)
             pelican = settings["PELICAN_CLASS"](settings)
             self.main_settings = pelican.settings
             pelican.run()
             if self._kept_entries is not None:  # the files not read again
                 self.reads_taken_back = len({name for key, name, story in self._kept_entries
-                                             if self.content_caches[key].get(name, (None, None))[1] is story})
+                                             if self.content_caches[key].get(name, (None, None))[1] is story
+                                             and os.path.exists(story.source_path)})
                 self._kept_entries = None
             if self.pages_left:
                 from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
@@ -705,30 +711,27 @@ class Session:
         self.last_duration = time.perf_counter() - started
         return self.stats["rendered"]
 
-    def _reads_key_for(self, settings):
-        if self._reads_key is None:
-            self._reads_key = kept_reads.environment_key(settings, self.settings_file,
-                                                         kept_reads.session_modules(settings))
-        return self._reads_key
-
     def _take_back_reads(self, settings):
         """A first build starts from what the last start read and checked
         (`keep_reads`), when it was kept in this same environment."""
+        kept_reads.remove_leftovers(self.output)
         path = kept_reads.state_file(self.output)
         if not path.is_file():
             return
+        collecting = gc.isenabled()
         gc.disable()  # the objects are kept: collecting while they load only costs time
         try:
-            found = kept_reads.load(path, self._reads_key_for(settings))
+            found = kept_reads.load(path, self._reads_key)
         finally:
-            gc.enable()
+            if collecting:
+                gc.enable()
         if found is None:
             return
         self.content_caches, checks, self.kept_placeholders = found
         self._kept_entries = [(key, name, entry[1]) for key, cache in self.content_caches.items()
                               for name, entry in cache.items()]
         # Few files to read, if any: the Markdown memo (plugins/read_once.py) is
-        # not read, and keeps its entries for the next publish build.
+        # read when one is, and keeps its entries for the next publish build.
         settings["READ_ONCE_STORIES_KEPT"] = True
         if checks is not None and "validation" in settings["PLUGINS"]:
             importlib.import_module("validation").take_back(checks)
@@ -736,8 +739,9 @@ class Session:
     def keep_reads(self):
         """Keep what this session read and checked for the next start
         (tools/kept_reads.py), once the start's pages are written.  Returns
-        the number of files kept, or None."""
-        if not self.generators or self.main_settings is None:
+        the number of files kept (None: no start to keep); raises
+        kept_reads.NotKept when they could not be written."""
+        if not self.generators or self.main_settings is None or self._reads_key is None:
             return None
         plugins = self.main_settings["PLUGINS"]
         read_again = set()
@@ -751,7 +755,7 @@ class Session:
             read_again |= {story.source_path for cache in self.content_caches.values() for _, story in cache.values()
                            if os.path.realpath(story.source_path) in reported}
         checks = sys.modules["validation"].kept_state() if "validation" in plugins else None
-        return kept_reads.save(kept_reads.state_file(self.output), self._reads_key_for(self._settings()),
+        return kept_reads.save(kept_reads.state_file(self.output), self._reads_key,
                                kept_reads.kept_files(self.content_caches, read_again), self.generators, checks,
                                self.kept_placeholders)
 
@@ -790,6 +794,8 @@ class Session:
                 sys.modules["urdu_font"].cancel_subset()
             raise
         keep_out_of_the_collector()  # what the pages' render left, collected once
+        if "read_once" in sys.modules:  # for the edits to come, if the start did not need it
+            sys.modules["read_once"].load_from_disk()
         self.last_duration += time.perf_counter() - started
         return True
 

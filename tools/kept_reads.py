@@ -140,17 +140,30 @@ class _Writer(pickle.Pickler):
 
 def kept_files(caches, left_out):
     """`caches` ({edition key: {file: (stamp, story)}}) without the files in
-    `left_out` (source paths), in any edition."""
+    `left_out` (source paths), in any edition, and those deleted since."""
+    left_out = set(left_out) | {story.source_path for cache in caches.values() for _, story in cache.values()
+                                if not os.path.exists(story.source_path)}
     return {key: {name: entry for name, entry in cache.items() if entry[1].source_path not in left_out}
             for key, cache in caches.items()}
+
+
+class NotKept(Exception):
+    """What was read could not be written for the next start."""
+
+
+def remove_leftovers(output):
+    """What a server stopped while it wrote the file left (`save`)."""
+    path = state_file(output)
+    for leftover in path.parent.glob(f"{path.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 def save(path, key, caches, generators, checks, placeholders=None):
     """Write `caches` (the session's) and `checks` (plugins/validation.py's
     kept checks) for the start with the same `key`.  `placeholders`: those
     of the reads this session took back (`load`), which some objects still
-    hold.  Returns the number of files kept, or None when they could not be
-    written (the next start reads everything)."""
+    hold.  Returns the number of files kept; raises NotKept when they could
+    not be written (the next start reads everything)."""
     path = Path(path)
     shared = {id(placeholder): reference for reference, placeholder in (placeholders or {}).items()}
     for (lang, _), generator in generators.items():
@@ -169,9 +182,12 @@ def save(path, key, caches, generators, checks, placeholders=None):
             pickle.dump((FORMAT, key), file, protocol=pickle.HIGHEST_PROTOCOL)
             _Writer(file, shared, classes).dump((caches, checks))
         os.replace(temporary, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
-        return None
+        path.unlink(missing_ok=True)  # the last start's, older than what this one read
+        if isinstance(error, Exception):
+            raise NotKept(f"{type(error).__name__}: {error}") from error
+        raise
     return len({name for cache in caches.values() for name in cache})
 
 
@@ -183,8 +199,8 @@ def load(path, key):
                 return None
             _LOADING.clear()
             caches, checks = pickle.load(file)
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError,
-            pickle.UnpicklingError):
+    except Exception:  # noqa: BLE001: cut short or damaged: read everything, and write it anew
+        Path(path).unlink(missing_ok=True)
         return None
     finally:
         placeholders = dict(_LOADING)

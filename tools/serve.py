@@ -281,6 +281,7 @@ class Preview:
         self.problems_shown = False  # the open pages show problems
         self.cms_backend = None
         self.cms_launched = None  # decap-server launched, not yet known to answer (start_cms)
+        self.cms_launch_tried = False
 
     def report(self, error, printed_by_plugin=False):
         """Print `error`'s problems (one line each) and show them in the pages."""
@@ -355,7 +356,7 @@ class Preview:
             try:
                 self.session.keep_reads()  # the next start reads only what changed (tools/kept_reads.py)
             except Exception as error:  # noqa: BLE001: only the next start's speed is at stake
-                say(f"what was read could not be kept for the next start: {error}", error=True)
+                say(f"warning: what was read could not be kept for the next start ({error})", error=True)
         finally:
             self.log.rebuilding = False
 
@@ -366,28 +367,29 @@ class Preview:
         settings = self.session.main_settings or {}  # None: the settings did not load
         admin = settings.get("CMS_PATH")
         wanted = bool(admin and settings.get("CMS_LOCAL_BACKEND"))
-        backend, self.cms_launched = self.cms_launched, None
-        if backend is not None and not wanted:
-            backend.stop()  # launched from settings the build did not keep
-            backend = None
-        if wanted and backend is None and self.launch_cms_backend(settings):
-            backend, self.cms_launched = self.cms_launched, None
-        if backend is not None and backend.wait_until_ready():
-            self.cms_backend = backend
-            say(f"CMS: {self.server.url}{admin}/ saves into {self.session.content} (decap-server on {backend.url})")
+        if self.cms_launched is not None and not wanted:
+            self.cms_launched.stop()  # launched from settings the build did not keep
+            self.cms_launched = None
+        if wanted and not self.cms_launch_tried:
+            self.launch_cms_backend(settings)
+        backend = self.cms_launched  # until it answers, `run` stops it if the server stops
+        if backend is not None:
+            if backend.wait_until_ready():
+                self.cms_backend = backend
+                say(f"CMS: {self.server.url}{admin}/ saves into {self.session.content} (decap-server on {backend.url})")
+            self.cms_launched = None
         if admin:
             self.server.add_routes(admin_handlers(self.session.output, admin, self.cms_backend))
 
     def launch_cms_backend(self, settings):
-        """With the settings' CMS_LOCAL_BACKEND, launch decap-server
-        (`start_cms` waits for it); returns whether it was launched."""
-        if not (settings.get("CMS_PATH") and settings.get("CMS_LOCAL_BACKEND")):
-            return False
+        """With the settings' CMS_LOCAL_BACKEND, launch decap-server, once
+        (`start_cms` waits for it to answer)."""
+        if self.cms_launch_tried or not (settings.get("CMS_PATH") and settings.get("CMS_LOCAL_BACKEND")):
+            return
+        self.cms_launch_tried = True
         backend = LocalBackend(self.session.content.parent, port=self.args.cms_port)
         if backend.launch():
             self.cms_launched = backend
-            return True
-        return False
 
     def watched(self):
         """(folders, single files) to watch: the session's, as the arguments
