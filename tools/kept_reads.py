@@ -12,8 +12,9 @@ not read or checked again, as in a rebuild of the same session.
 The file holds for one environment only (`environment_key`): the settings as
 read (they name the content, output and theme folders), the source of the
 settings file, of every plugin and of the session's modules, the Python
-version and the version of every installed distribution.  Anything else,
-and the file is not used; the start reads everything and writes a new one.
+version and the version of every installed distribution, taken before the
+start reads.  Anything else, or a damaged file, and the file is not used: the
+start reads everything and writes a new one.
 
 Not kept, and read again at the next start: a story that shows photos or
 links to files of the content folder (reading it publishes those files), and
