@@ -111,8 +111,8 @@ class MemoizedConvert(Extension):
             extracts_meta = "meta" in md.preprocessors
             key = _digest(options_key, extracts_meta, source)
             found = _MARKDOWN_MEMO.get(key)
-            if found is None and _DISK.get("unread"):
-                load_from_disk()
+            if found is None and _DISK.get("stories_kept"):
+                load_from_disk()  # once: nothing after it is read
                 found = _MARKDOWN_MEMO.get(key)
             _USED.add(key)
             if found is None:
@@ -162,8 +162,8 @@ _original_typogrify = typogrify.filters.typogrify
 def memoized_typogrify(text, ignore_tags=None, **filters):
     key = _digest(smartypants.Attr.default, ignore_tags, sorted(filters.items()), text)
     found = _TYPOGRIFY_MEMO.get(key)
-    if found is None and _DISK.get("unread"):
-        load_from_disk()
+    if found is None and _DISK.get("stories_kept"):
+        load_from_disk()  # once: nothing after it is read
         found = _TYPOGRIFY_MEMO.get(key)
     _USED.add(key)
     if found is None:
@@ -205,15 +205,15 @@ def add_markdown_memo(pelican):
 
 def load_memo(pelican):
     """Start from the memo the previous build left (first site of the process
-    only).  With ``READ_ONCE_STORIES_KEPT`` it is not read: the process
-    starts from an empty memo, and the one on disk is read only to be
-    written back with the entries this process added (`save_memo`)."""
+    only).  With ``READ_ONCE_STORIES_KEPT`` it is read later: at the first
+    text it does not hold, once the start is over, or at exit to be written
+    back with the entries this process added (`save_memo`)."""
     if _DISK["path"] is not None:
         return
     _DISK["path"] = Path(pelican.settings["CACHE_PATH"]) / "read_once.pickle"
     atexit.register(save_memo)
     if pelican.settings.get("READ_ONCE_STORIES_KEPT"):
-        _DISK["unread"] = _DISK["stories_kept"] = True
+        _DISK["stories_kept"] = True
     else:
         load_from_disk()
 
@@ -223,7 +223,7 @@ def load_from_disk():
     ``READ_ONCE_STORIES_KEPT``, at the first text it does not hold)."""
     if _DISK.get("path") is None or _DISK.get("read"):
         return
-    _DISK["unread"], _DISK["read"] = False, True
+    _DISK["read"] = True
     path = _DISK["path"]
     try:
         with path.open("rb") as file:
@@ -308,7 +308,7 @@ def convert_in_parallel(pelican):
     """With an empty memo, convert the sources on every core before Pelican reads them."""
     settings = pelican.settings
     processes = int(settings.get("READ_ONCE_PROCESSES", available_cpus()))
-    if _DISK.get("unread"):
+    if _DISK.get("stories_kept"):
         return  # a make serve start that took its stories back: it reads few files, if any
     if _MARKDOWN_MEMO or processes < 2 or _DISK.get("converted") or not can_fork():
         return

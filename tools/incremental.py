@@ -744,16 +744,11 @@ class Session:
         if not self.generators or self.main_settings is None or self._reads_key is None:
             return None
         plugins = self.main_settings["PLUGINS"]
-        read_again = set()
         photos = sys.modules["photos"] if "photos" in plugins else None
-        for cache in self.content_caches.values():
-            for _, story in cache.values():
-                if story.get_static_links() or (photos and photos.shows_photos(story)):
-                    read_again.add(story.source_path)
-        reported = sys.modules["body_html"].reported_files() if "body_html" in plugins else None
-        if reported:
-            read_again |= {story.source_path for cache in self.content_caches.values() for _, story in cache.values()
-                           if os.path.realpath(story.source_path) in reported}
+        reported = sys.modules["body_html"].reported_files() if "body_html" in plugins else set()
+        read_again = {story.source_path for cache in self.content_caches.values() for _, story in cache.values()
+                      if story.get_static_links() or (photos and photos.shows_photos(story))
+                      or (reported and os.path.realpath(story.source_path) in reported)}
         checks = sys.modules["validation"].kept_state() if "validation" in plugins else None
         return kept_reads.save(kept_reads.state_file(self.output), self._reads_key,
                                kept_reads.kept_files(self.content_caches, read_again), self.generators, checks,
@@ -778,7 +773,7 @@ class Session:
                 for job in jobs:
                     signature = named(job.signature)
                     self.set_signature(job.path, signature)
-                    if signature is not job.signature:
+                    if isinstance(job.signature, Later):  # `record` left what it shows for now
                         self.record_dependents(job.path, signature)
                 self.stats["rendered"] += len(jobs)
                 pipeline.run_steps_on(self.output, self.main_settings)
