@@ -1,6 +1,7 @@
 """`make serve` rebuilds only what an edit changed, and the result is the site
 a full build of the same content writes, byte for byte."""
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -562,6 +563,39 @@ def test_a_template_error_while_rendering_raises_it_and_leaves_the_pages_as_they
     session.forget_pages()
     session.build()
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_build_runs_without_the_collector_collects_once_and_turns_it_on_again_even_when_it_fails(session):
+    """While a build makes its objects, the cyclic garbage collector would
+    scan everything the last build kept, two or three times (1.2 s of a
+    4.5 s rebuild at 5,000 stories): it is paused, the build collects once
+    at its end and freezes what it keeps.  A build that fails turns it back
+    on: a server left without it would grow with every edit."""
+    during = []
+
+    def note_collector(sender, **_):
+        during.append(gc.isenabled())
+
+    signals.article_generator_finalized.connect(note_collector)
+    template = Path(session.theme) / "templates" / "article.html"
+    original = template.read_text(encoding="utf-8")
+    try:
+        session.forget_pages()
+        session.build()
+        assert during and not any(during)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+
+        during.clear()
+        template.write_text(original.replace("{% block content %}", "{% block content %}{{ article.lorem_missing.deeper }}",
+                                             1), encoding="utf-8")
+        session.forget_pages()
+        with pytest.raises(jinja2.exceptions.UndefinedError, match="lorem_missing"):
+            session.build()
+        assert during and not any(during)
+        assert gc.isenabled()
+    finally:
+        signals.article_generator_finalized.disconnect(note_collector)
+        template.write_text(original, encoding="utf-8")
 
 
 def test_the_urdu_characters_of_a_page_rewritten_again_and_again_are_kept_once(tmp_path):
