@@ -158,6 +158,31 @@ def test_a_new_story_leaves_the_pages_that_list_the_stories_it_is_related_to(ses
         assert before[incremental.output_key(path)] == session.signatures[incremental.output_key(path)], path
 
 
+def test_a_quick_edit_after_a_rebuild_reaches_every_page_that_shows_the_story_now(session, tmp_path):
+    """A rebuild notes again which pages show which story only for the pages
+    whose signature changed.  A story moved to another month joins listings
+    that were there without it: a title edited after that must reach the
+    pages that show it now, not the ones that did before."""
+    stories = [path for path in sorted((session.content / "articles").rglob("*.md")) if ".ur." not in path.name]
+    dates = {path: dict(line.split(": ", 1) for line in path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+                        .splitlines())["Date"] for path in stories}
+    moved = stories[0]
+    other_month = next(dates[path] for path in stories if dates[path][:7] != dates[moved][:7]
+                       and not path.with_suffix(".ur.md").exists())
+    moved.write_text(moved.read_text(encoding="utf-8").replace(f"Date: {dates[moved]}", f"Date: {other_month[:10]} 23:58"),
+                     encoding="utf-8")
+    session.build()
+
+    header, body = moved.read_text(encoding="utf-8").split("\n\n", 1)
+    header = "\n".join(line + " retitled" if line.startswith("Title:") else line for line in header.splitlines())
+    moved.write_text(f"{header}\n\n{body}", encoding="utf-8")
+    assert session.quick_update([moved])
+
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+    shown = {path for paths in session.dependents.values() for path in paths}
+    assert shown <= session.jobs.keys()  # no page gone is still noted as showing a story
+
+
 def show_related_stories_in_cards(theme):
     """Edit the story card of `theme` to list each story's related stories; returns the card."""
     card = Path(theme) / "templates" / "partials" / "story_card.html"

@@ -494,6 +494,7 @@ class Session:
         self.generators = {}  # of the last build: (lang, class name) -> generator
         self.jobs = {}  # of the last build: output path -> how it was written
         self.dependents = {}  # story token -> output paths that show it
+        self.shown_on = {}  # output path -> (the signature its dependents were recorded from, its story tokens)
         self.part_tokens = {}  # of the last build: id of a signature's part -> (the part, its story tokens)
         self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
         # The preview server's (tools/serve.py): the output paths of the pages
@@ -558,9 +559,34 @@ class Session:
             self.record_dependents(path, signature)
 
     def record_dependents(self, path, signature):
+        """Note which stories the page at `path` shows.  A page whose signature
+        is the one its stories were noted from shows the same stories (the
+        tokens are in the signature): nothing to do, as for most pages of a
+        rebuild."""
+        recorded = self.shown_on.get(path)
+        if recorded is not None and recorded[0] == signature:
+            return
+        tokens = set()
         for part in signature if signature is not None else ():
-            for found in self._tokens_of_part(part):
-                self.dependents.setdefault(found, set()).add(path)
+            tokens |= self._tokens_of_part(part)
+        for found in recorded[1] - tokens if recorded is not None else ():
+            self._no_longer_shows(path, found)
+        for found in tokens:
+            self.dependents.setdefault(found, set()).add(path)
+        self.shown_on[path] = (signature, tokens)
+
+    def _forget_dependents_of_pages_gone(self):
+        """The pages of earlier builds that this one did not write show nothing."""
+        for path in [path for path in self.shown_on if path not in self.jobs]:
+            for found in self.shown_on.pop(path)[1]:
+                self._no_longer_shows(path, found)
+
+    def _no_longer_shows(self, path, found):
+        paths = self.dependents.get(found)
+        if paths is not None:
+            paths.discard(path)
+            if not paths:
+                del self.dependents[found]
 
     def _tokens_of_part(self, part):
         """`tokens_of` one part of a signature; a part many pages share (the
@@ -693,7 +719,9 @@ class Session:
                                  name="remove the previous preview", daemon=True).start()
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
-        self.generators, self.jobs, self.dependents, self.part_tokens = {}, {}, {}, {}
+        self.generators, self.jobs, self.part_tokens = {}, {}, {}
+        if fresh:
+            self.dependents, self.shown_on = {}, {}
         forget_memoized()
         cwd = os.getcwd()
         os.chdir(ROOT)
@@ -709,6 +737,7 @@ class Session:
             pelican = settings["PELICAN_CLASS"](settings)
             self.main_settings = pelican.settings
             pelican.run()
+            self._forget_dependents_of_pages_gone()
             if self._kept_entries is not None:  # the files not read again
                 self.reads_taken_back = len({name for key, name, story in self._kept_entries
                                              if self.content_caches[key].get(name, (None, None))[1] is story
@@ -908,6 +937,10 @@ class Session:
                 generator._cache[key] = (stamp, old)
                 shown = self.dependents.pop(old_token, set())
                 self.dependents.setdefault(token(old), set()).update(shown)
+                for path in shown:
+                    tokens = self.shown_on[path][1]
+                    tokens.discard(old_token)
+                    tokens.add(token(old))
                 outputs |= shown
             for path in sorted(outputs):
                 self.signatures.pop(path, None)  # the next full build renders them once more
