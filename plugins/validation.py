@@ -299,6 +299,7 @@ def unsafe_characters(value):
     })
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for each story's dates five times
 def parse_iso_date(value, zone):
     moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
