@@ -714,6 +714,9 @@ def test_a_first_build_can_leave_its_pages_until_the_server_answers(tmp_path, mo
     pages = sorted(job.path for job in pages_to_render(session.pages_left))
     assert len(pages) > ARTICLES and not any(Path(page).exists() for page in pages)
     assert not list(session.output.rglob("*.html"))
+    # What it read waits out of the collector's scans (they would cost the
+    # first requests) until the pages are written and it is collected once.
+    assert gc.isenabled() and gc.get_freeze_count() > 0
     asked = pages[-1]
     assert session.is_pending(asked) and session.is_pending(str(session.output / "index.html"))
     font = session.output / "theme" / "fonts" / session.main_settings["URDU_FONT_FILE"]
