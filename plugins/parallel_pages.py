@@ -27,10 +27,7 @@ started) is rendered here, so that its error is reported as it would be
 without the fork.  Pelican's ``content_written`` signal is sent here for every
 page once it is written.  While the copies run, this process's objects are
 out of its garbage collector's reach (``gc.freeze``): a collection would
-write to every object and so copy the memory the copies share.  Where the
-process had already frozen objects (``make serve`` freezes what a build
-keeps), the collector is paused instead: unfreezing afterwards would hand
-those back to it, and its next collections would scan them all.
+write to every object and so copy the memory the copies share.
 
 Pages are byte-identical to Pelican's own writer's (tests/test_parallel_pages.py).
 ``make serve`` keeps this writer and adds its page signatures to it
@@ -160,13 +157,8 @@ def render_on_every_core(jobs, process_count=None):
     count = wanted if processes.can_fork() and len(jobs) >= PARALLEL_MIN_PAGES else 1
     shares = [jobs[index::count] for index in range(count)]
     here, children = [shares[0]], []  # children: (pid, share, log path)
-    # While the copies share this process's memory, no collection here writes to it.
-    pause = count > 1 and gc.get_freeze_count() > 0
-    collecting = gc.isenabled()
-    if pause:
-        gc.disable()
-    elif count > 1:
-        gc.freeze()
+    if count > 1:
+        gc.freeze()  # while the copies share this process's memory, its collections leave them alone
     try:
         try:
             for share in shares[1:]:
@@ -185,9 +177,7 @@ def render_on_every_core(jobs, process_count=None):
                 render_share(share, announce=True)
         finally:  # no copy left writing pages once this returns or raises
             finished = [(share, log_path, os.waitpid(pid, 0)[1] == 0) for pid, share, log_path in children]
-            if pause and collecting:
-                gc.enable()
-            elif count > 1 and not pause:
+            if count > 1:
                 gc.unfreeze()
         for share, log_path, succeeded in finished:
             if succeeded:

@@ -2,7 +2,6 @@
 Pelican's own writer renders one after the other, byte for byte, in the
 publish build as it ships; and the work really is shared among processes."""
 
-import gc
 import logging
 import os
 import tempfile
@@ -144,32 +143,6 @@ def test_pages_are_shared_among_processes_where_forking_is_safe(tmp_path, monkey
     else:  # one process, or the failed share rendered again here
         assert pids == {os.getpid(): len(jobs)}
     assert sorted(written) == sorted(job.target for job in jobs)
-
-
-@pytest.mark.parametrize("frozen_before", [False, True])
-def test_what_this_process_froze_stays_frozen_and_the_collector_runs_again(tmp_path, monkeypatch, written,
-                                                                          frozen_before):
-    """While forked copies share this process's memory no collection here may
-    write to it.  A publish build freezes its objects for that and unfreezes
-    them after; ``make serve``, which froze what its build keeps, finds them
-    still frozen (its next collections would otherwise scan them all)."""
-    monkeypatch.setattr(processes, "available_cpus", lambda: 2)
-    jobs = jobs_for(tmp_path, 2 * parallel_pages.PARALLEL_MIN_PAGES)
-    gc.unfreeze()
-    try:
-        if frozen_before:
-            gc.freeze()
-        frozen = gc.get_freeze_count()
-        assert (frozen > 0) == frozen_before
-
-        render_on_every_core(jobs)
-
-        assert gc.get_freeze_count() == frozen
-        assert gc.isenabled()
-    finally:
-        gc.unfreeze()
-    pids = {Path(job.path).read_text(encoding="utf-8").split()[1] for job in jobs}
-    assert len(pids) == (2 if processes.can_fork() else 1)
 
 
 class Kept(logging.Handler):
