@@ -594,8 +594,9 @@ def test_a_build_runs_without_the_collector_collects_once_and_turns_it_on_again_
     """While a build makes its objects, the cyclic garbage collector would
     scan everything the last build kept, two or three times (1.2 s of a
     4.5 s rebuild at 5,000 stories): it is paused but for the pages' render,
-    the build collects once at its end and freezes what it keeps.  A build that fails turns it back
-    on: a server left without it would grow with every edit."""
+    the build collects once at its end and freezes what it keeps.  A build
+    that fails turns it back on: a server left without it would grow with
+    every edit."""
     during, rendering = [], []
 
     def note_collector(sender, **_):

@@ -315,9 +315,10 @@ class SkipUnchanged:
         super()._emit(template, make_localcontext, context, name, override, signature)
 
     def _rendered(self, jobs):
-        for job in jobs:
-            if job.target != os.devnull:  # else a write Pelican skips: not the page
-                _SESSION.set_signature(job.path, job.signature)
+        from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
+
+        for job in pages_to_render(jobs):  # not the writes Pelican skips: they are not the page
+            _SESSION.set_signature(job.path, job.signature)
         _SESSION.stats["rendered"] += len(jobs)
 
     def render_deferred(self):
@@ -457,10 +458,10 @@ def keep_out_of_the_collector():
 
 @contextlib.contextmanager
 def collector_paused():
-    """No automatic collection meanwhile: a build that unfroze what the last
-    one kept would otherwise scan all of it two or three times as it makes
-    new objects (1.2 s of a 4.5 s rebuild at 5,000 stories); the build
-    collects once, at its end."""
+    """No automatic collection meanwhile, as where objects are made to be
+    kept: a build that unfroze what the last one kept would otherwise scan
+    all of it two or three times as it makes new objects (1.2 s of a 4.5 s
+    rebuild at 5,000 stories); the build collects once, at its end."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -788,13 +789,8 @@ class Session:
         path = kept_reads.state_file(self.output)
         if not path.is_file():
             return
-        collecting = gc.isenabled()
-        gc.disable()  # the objects are kept: collecting while they load only costs time
-        try:
+        with collector_paused():  # the objects are kept: collecting while they load only costs time
             found = kept_reads.load(path, self._reads_key)
-        finally:
-            if collecting:
-                gc.enable()
         if found is None:
             return
         self.content_caches, checks, self.kept_placeholders = found
@@ -839,10 +835,9 @@ class Session:
         started = time.perf_counter()
         try:
             with self._rewriting_pages():
-                self._render_open_pages_first(pages_to_render(jobs), self._start_urdu_font_when_written(jobs))
-                for job in jobs:
-                    if job.target == os.devnull:
-                        continue  # a write Pelican skips: not what the page shows
+                pages = pages_to_render(jobs)  # not the writes Pelican skips: they are not the page
+                self._render_open_pages_first(pages, self._start_urdu_font_when_written(jobs))
+                for job in pages:
                     signature = named(job.signature)
                     self.set_signature(job.path, signature)
                     if isinstance(job.signature, Later):  # `record` left what it shows for now
