@@ -246,11 +246,17 @@ def start_subset(pelican):
     if settings["DEFAULT_LANG"] != "ur" or is_main_site(settings) or not in_pipeline(settings):
         return
     if settings.get("PAGES_AFTER_SERVING"):
-        return  # no page written yet: the step reads them once they are (plugins/pipeline.py)
-    if _PAGE_CHARACTERS and unread_pages(files_under(settings["OUTPUT_PATH"], [".html"]),
+        return  # no page written yet: make serve starts it once they are (tools/incremental.py)
+    start_subset_unless_few_unread(settings["OUTPUT_PATH"], settings)
+
+
+def start_subset_unless_few_unread(urdu_output, settings):
+    """`start_subset_process`, unless this process read the Urdu pages before
+    and at most `READ_HERE_AT_MOST` of them are new to it (the step reads those)."""
+    if _PAGE_CHARACTERS and unread_pages(files_under(urdu_output, [".html"]),
                                          READ_HERE_AT_MOST) <= READ_HERE_AT_MOST:
         return
-    start_subset_process(settings["OUTPUT_PATH"], settings)
+    start_subset_process(urdu_output, settings)
 
 
 def start_subset_process(urdu_output, settings):

@@ -1,6 +1,7 @@
 """`make serve` rebuilds only what an edit changed, and the result is the site
 a full build of the same content writes, byte for byte."""
 
+import contextlib
 import gc
 import os
 import shutil
@@ -267,6 +268,25 @@ def test_a_template_edit_renders_the_recorded_pages_without_pelican_and_matches_
     assert differences(session.output, full_build(session, tmp_path, "after-edit")) == []
 
 
+@contextlib.contextmanager
+def open_in_a_browser(session, page, reload_open_pages):
+    """The session as the preview server drives it: the output file `page`
+    open in a browser, `reload_open_pages()` called when it is to reload.
+    Yields the pages written, in order."""
+    written = []
+
+    def page_written(path, context):
+        written.append(path)
+
+    signals.content_written.connect(page_written)
+    session.open_pages = lambda: {page}
+    session.on_open_pages_rendered = reload_open_pages
+    try:
+        yield written
+    finally:
+        signals.content_written.disconnect(page_written)
+
+
 def test_a_template_edit_renders_the_open_pages_first_then_a_page_asked_for(session, tmp_path, monkeypatch):
     """What the preview server sees: the open page has the edit when it is told
     to reload it, while most pages do not yet; a page a browser asks for then
@@ -283,22 +303,68 @@ def test_a_template_edit_renders_the_open_pages_first_then_a_page_asked_for(sess
         at_reload["asked pending"] = session.is_pending(asked)
         session.want(asked)
 
-    written = []
-
-    def page_written(path, context):
-        written.append(path)
-
-    signals.content_written.connect(page_written)
-    session.open_pages = lambda: {front}
-    session.on_open_pages_rendered = reload_open_pages
-    try:
+    with open_in_a_browser(session, front, reload_open_pages) as written:
         assert session.quick_template_update([str(footer)])
-    finally:
-        signals.content_written.disconnect(page_written)
     assert at_reload == {"edited": {front}, "asked pending": True}
     assert written[:2] == [front, asked] and sorted(written) == pages
     assert session.stats["reloaded"] == 1 and not session.is_pending(asked)
     assert differences(session.output, full_build(session, tmp_path, "after-template")) == []
+
+
+def test_a_new_story_reloads_the_open_page_once_it_lists_the_story_then_writes_the_others(session, tmp_path,
+                                                                                         monkeypatch):
+    """What an editor sees after adding a story with the front page open: the
+    browser is told to reload once the front page lists the story, while the
+    story's own page and the other pages that list it are still to write; a
+    page a browser asks for then comes next, and the site is a full build's
+    once the rebuild returns."""
+    monkeypatch.setattr(incremental, "RENDER_BATCH", 8)  # several batches, each on every core
+    front = str(session.output / "index.html")
+    add_the_newest_story(session.content)
+    story = next(session.content.rglob("a-newer-story.md"))
+    at_reload = {}
+
+    def reload_open_pages():
+        new_pages = [path for path in session.jobs if "/lorem-novissimum/" in path]
+        at_reload["front lists it"] = "Lorem novissimum" in Path(front).read_text(encoding="utf-8")
+        at_reload["its page pending"] = [session.is_pending(path) for path in new_pages]
+        at_reload["its page written"] = [os.path.exists(path) for path in new_pages]
+        session.want(new_pages[0])
+        at_reload["asked"] = new_pages[0]
+
+    with open_in_a_browser(session, front, reload_open_pages) as written:
+        rebuild(session, {(watchfiles.Change.added, str(story))})
+    assert at_reload.pop("front lists it") and at_reload.pop("its page pending") == [True]
+    assert at_reload.pop("its page written") == [False]
+    assert written[:2] == [front, at_reload["asked"]] and len(written) > 2 * 8
+    assert session.stats["reloaded"] == 1 and not session.is_pending(at_reload["asked"])
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
+def test_a_new_urdu_story_with_a_new_letter_reloads_the_open_page_again_with_the_new_font(session, tmp_path):
+    """The open Urdu page is reloaded once it lists the story, before the
+    font has the story's new letter; the server reloads it again once the
+    font is made (no "reloaded" in the stats)."""
+    urdu_front = str(session.output / "ur" / "index.html")
+    font = next(session.output.rglob("*.woff2"))
+    font_before = font.read_bytes()
+    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    header, body = urdu.read_text(encoding="utf-8").split("\n\n", 1)
+    story = urdu.with_name("lorem-sindhi.ur.md")
+    kept = [line for line in header.splitlines() if not line.startswith(("Title:", "Slug:", "Summary:", "Translated_From:"))]
+    story.write_text("\n".join(["Title: لورم ڇ", "Slug: lorem-sindhi", "Summary: ڇ۔", *kept]) + "\n\n" + body,
+                     encoding="utf-8")
+    at_reload = []
+
+    def reload_open_pages():
+        at_reload.append(("لورم ڇ" in Path(urdu_front).read_text(encoding="utf-8"), font.read_bytes() == font_before))
+
+    with open_in_a_browser(session, urdu_front, reload_open_pages):
+        rebuild(session, {(watchfiles.Change.added, str(story))})
+
+    assert at_reload == [(True, True)]
+    assert font.read_bytes() != font_before and "reloaded" not in session.stats
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
 def test_a_template_that_fails_for_one_story_fails_the_builds_after_it_too(session):

@@ -268,8 +268,9 @@ class SkipUnchanged:
         (``PAGES_AFTER_SERVING``) names them once they are written: the
         server answers 1 s sooner at 5,000 stories.  Nothing changes the
         stories in between (the watcher's thread writes them before it
-        rebuilds)."""
-        return self.deferring and self.settings.get("PAGES_AFTER_SERVING")
+        rebuilds).  A rebuild names them now: they decide which pages it
+        renders."""
+        return self.deferring and _SESSION.signatures_later
 
     def _call_signature(self, template, context, name, kwargs, paginated):
         if self._signatures_later():
@@ -330,7 +331,8 @@ class SkipUnchanged:
         from editions import is_main_site  # a plugin: importable once the settings are read
 
         if self.settings.get("PAGES_AFTER_SERVING"):
-            # make serve's first build: its pages are written once it serves (Session.write_pages_left).
+            # make serve: its pages are written once it serves, or once it
+            # reloaded the open ones after an edit (Session.write_pages_left).
             jobs, self.deferred, self.deferring = self.deferred, [], False
             _SESSION.pages_left += jobs
         else:
@@ -524,7 +526,8 @@ class Session:
         self._pending = set()  # pages a template edit has yet to render (any thread asks: is_pending)
         self._wanted = []  # of those, the ones a browser asked for meanwhile, rendered next
         self._pending_lock = threading.Lock()
-        self.pages_left = None  # a first build's pages (a list, maybe empty) and steps left for later
+        self.pages_left = None  # a build's pages (a list, maybe empty) and steps left for later
+        self.signatures_later = False  # a first build's pages are named once written (`write_pages_left`)
         self._written_by_steps = set()  # of those steps, the files a request waits for (the Urdu font)
         self.main_settings = None
         self.stats = {}
@@ -624,8 +627,10 @@ class Session:
     def remove_stale_outputs(self, within=None):
         """Remove the pages and feeds of earlier builds (under `within`) that
         this build did not write, with the folders they leave empty."""
-        stale = {path for path in self.outputs_seen - self.jobs.keys()
-                 if within is None or Path(path).is_relative_to(within)}
+        stale = self.outputs_seen - self.jobs.keys()
+        if within is not None:  # a string test: the Urdu edition's end sees every English page here
+            prefix = os.path.normcase(os.path.join(os.path.abspath(within), ""))
+            stale = {path for path in stale if os.path.normcase(path).startswith(prefix)}
         for path in sorted(stale):
             path = Path(path)
             path.unlink(missing_ok=True)
@@ -696,13 +701,15 @@ class Session:
 
     def build(self, catalogs=False, fresh=False, pages_after_serving=False):
         """Build in place; returns the number of pages rendered.  `fresh`
-        starts from an empty output folder (the first build of a session);
-        with `pages_after_serving` too, the build reads and records every
-        page, and leaves the pages and the steps after them to
-        `write_pages_left` (the server answers meanwhile)."""
+        starts from an empty output folder (the first build of a session).
+        With `pages_after_serving`, the build reads the site and records its
+        pages, and leaves the pages it would render and the steps after them
+        to `write_pages_left` (the server answers meanwhile: at start, every
+        page; after an edit, the pages that changed, the open ones first)."""
         started = time.perf_counter()
         self.stop_search_index()
-        self.pages_left = [] if fresh and pages_after_serving else None
+        self.pages_left = [] if pages_after_serving else None
+        self.signatures_later = fresh and pages_after_serving
         gc.unfreeze()  # the previous build's objects can be collected again
         with collector_paused():
             self._build(catalogs, fresh, pages_after_serving)
@@ -749,7 +756,7 @@ class Session:
         cwd = os.getcwd()
         os.chdir(ROOT)
         try:
-            settings = self._settings(pages_after_serving=fresh and pages_after_serving)
+            settings = self._settings(pages_after_serving=pages_after_serving)
             if fresh:
                 # Before anything is read: an edit of the settings or a plugin
                 # during this start must not pass for the environment it read in.
@@ -772,8 +779,8 @@ class Session:
                 font = self._urdu_font_paths()
                 with self._pending_lock:  # a request for one waits from now (is_pending)
                     self._pending = {job.path for job in pages_to_render(self.pages_left)}
-                    # A page sent meanwhile asks for the font: it comes once made, not "not found".
-                    self._written_by_steps = {output_key(font[1])} if font else set()
+                    # A page sent meanwhile asks for the font: at start, it comes once made, not "not found".
+                    self._written_by_steps = {output_key(font[1])} if font and fresh else set()
         except BaseException:
             self.generators = {}  # what this build recorded is incomplete: the next one is a full build
             self.pages_left = None
@@ -821,11 +828,14 @@ class Session:
                                self.kept_placeholders)
 
     def write_pages_left(self):
-        """Write the pages a first build left (`build`'s `pages_after_serving`):
-        the pages open in a browser first, each page a browser asks for
-        before the next batch of the others (`is_pending` holds its request
-        until then); then the steps after the pages, as a build runs them.
-        Returns whether there were any."""
+        """Write the pages a build left (`build`'s `pages_after_serving`):
+        the pages open in a browser first (then `on_open_pages_rendered` is
+        told), each page a browser asks for before the next batch of the
+        others (`is_pending` holds its request until then); then the steps
+        after the pages, as a build runs them.  Returns whether there were
+        any.  After an edit, ``stats["reloaded"]`` is the number of open
+        pages shown before the others when the steps did not change what
+        they showed (the Urdu font)."""
         import pipeline  # a plugin: importable once the settings are read
         from parallel_pages import pages_to_render
 
@@ -836,14 +846,17 @@ class Session:
         try:
             with self._rewriting_pages():
                 pages = pages_to_render(jobs)  # not the writes Pelican skips: they are not the page
-                self._render_open_pages_first(pages, self._start_urdu_font_when_written(jobs))
+                reloaded = self._render_open_pages_first(pages, self._start_urdu_font_when_written(jobs))
                 for job in pages:
                     signature = named(job.signature)
                     self.set_signature(job.path, signature)
                     if isinstance(job.signature, Later):  # `record` left what it shows for now
                         self.record_dependents(job.path, signature)
                 self.stats["rendered"] += len(jobs)
+                font_before = self._served_urdu_font()
                 pipeline.run_steps_on(self.output, self.main_settings)
+                if reloaded and self._served_urdu_font() == font_before:
+                    self.stats["reloaded"] = reloaded  # the open pages need no second reload
                 with self._pending_lock:
                     self._written_by_steps = set()
                 if "build_log" in sys.modules:  # as the build's end does: STRICT counts the pages' warnings
@@ -877,15 +890,25 @@ class Session:
 
         urdu_root = self._urdu_root()
         urdu_pages = {job.path for job in jobs if Path(job.path).is_relative_to(urdu_root)}
+        if not urdu_pages:
+            return None  # after an edit that changed no Urdu page: the step has nothing new to read
 
         def after_batch():
             nonlocal urdu_pages
             with self._pending_lock:
                 written = urdu_pages is not None and self._pending.isdisjoint(urdu_pages)
             if written:
-                urdu_font.start_subset_process(urdu_root, self.main_settings)
+                urdu_font.start_subset_unless_few_unread(urdu_root, self.main_settings)
                 urdu_pages = None
         return after_batch
+
+    def _served_urdu_font(self):
+        """The served Urdu font's bytes (None: no such font)."""
+        paths = self._urdu_font_paths()
+        try:
+            return paths[1].read_bytes() if paths else None
+        except OSError:
+            return None
 
     def quick_update(self, paths):
         """Redo only the pages that show the stories in `paths`, without running

@@ -6,7 +6,9 @@ Serves output/ at http://127.0.0.1:8000 (tools/preview_server.py).  Changes in
 content/, theme/, plugins/ or pelicanconf.py are seen at once (watchfiles:
 inotify, FSEvents or ReadDirectoryChangesW) and rebuilt in this process by
 tools/incremental.py: only changed files are read again and only the pages
-that show them are rendered; then every open page reloads itself.
+that show them are rendered, the open ones first; then every open page
+reloads itself while the others are written (a request for one of those is
+held until it is, and it comes next).
 
 Saves: editors save in many ways (truncate and write, write in chunks, write
 a temporary file and rename it, delete and create again, several saves in a
@@ -235,7 +237,10 @@ def rebuild(session, changes):
         session.forget_pages()
     elif all(is_within(path, session.content) for path in paths) and session.quick_update(paths):
         return
-    session.build(catalogs=catalogs)
+    # The pages that changed are written after the build: the open ones first
+    # (then the browser reloads), each page a browser asks for before the others.
+    session.build(catalogs=catalogs, pages_after_serving=True)
+    session.write_pages_left()
 
 
 def settings_problems(settings_file):
