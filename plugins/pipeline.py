@@ -45,9 +45,10 @@ the site's top-level folders exist, ``fingerprint`` after minification
 (names hash the final bytes), compressed copies after both (of the final
 files), and the unchanged pages' links after every step that writes a page.
 
-``make serve``'s first build writes its pages once the server answers (the
-page a browser asks for first): it sets ``PAGES_AFTER_SERVING``, and the
-steps wait for those pages (``run_steps_on``, from ``tools/incremental.py``).
+``make serve``'s builds write their pages once the server answers (at
+start) or once the open pages reloaded (after an edit), a page a browser asks
+for first: they set ``PAGES_AFTER_SERVING``, and the steps wait for those
+pages (``run_steps_on``, from ``tools/incremental.py``).
 
 Why our own: Pelican has one ``finalized`` signal whose receivers run in
 ``PLUGINS`` order, with no way to say "after the minification"; the
@@ -122,7 +123,7 @@ def run_steps(pelican):
     if not is_main_site(settings):
         return  # the Urdu edition is written inside the main site's run; the steps see both
     if settings.get("PAGES_AFTER_SERVING"):
-        return  # make serve's first build: its pages are not written yet (tools/incremental.py)
+        return  # make serve: its pages are not written yet (tools/incremental.py)
     run_steps_on(Path(settings["OUTPUT_PATH"]), settings)
 
 

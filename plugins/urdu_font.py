@@ -44,6 +44,7 @@ False), ``PAGES_AFTER_SERVING`` (``pipeline``), ``EDITIONS``, ``OUTPUT_PATH``,
 ``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``).
 """
 
+import filecmp
 import hashlib
 import json
 import os
@@ -297,8 +298,12 @@ def subset_urdu_font(output, settings):
         source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
         cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
     destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
+    if destination.is_file() and filecmp.cmp(cached, destination, shallow=False):
+        return  # make serve: a browser may be reading it (its pages reload before the steps)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, destination)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    shutil.copyfile(cached, temporary)
+    os.replace(temporary, destination)  # never half-written, for a request that comes meanwhile
 
 
 def preload_in_urdu_pages(pelican):

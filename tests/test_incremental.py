@@ -318,7 +318,10 @@ def test_a_new_story_reloads_the_open_page_once_it_lists_the_story_then_writes_t
     story's own page and the other pages that list it are still to write; a
     page a browser asks for then comes next, and the site is a full build's
     once the rebuild returns."""
+    import parallel_pages
+
     monkeypatch.setattr(incremental, "RENDER_BATCH", 8)  # several batches, each on every core
+    monkeypatch.setattr(parallel_pages, "PARALLEL_MIN_PAGES", 4)
     front = str(session.output / "index.html")
     add_the_newest_story(session.content)
     story = next(session.content.rglob("a-newer-story.md"))
@@ -341,14 +344,26 @@ def test_a_new_story_reloads_the_open_page_once_it_lists_the_story_then_writes_t
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
-def test_a_new_urdu_story_with_a_new_letter_reloads_the_open_page_again_with_the_new_font(session, tmp_path):
+def test_a_new_urdu_story_with_a_new_letter_reloads_the_open_page_again_with_the_new_font(session, tmp_path,
+                                                                                        monkeypatch):
     """The open Urdu page is reloaded once it lists the story, before the
-    font has the story's new letter; the server reloads it again once the
-    font is made (no "reloaded" in the stats)."""
+    font has the story's new letter, which a second process adds once the
+    Urdu pages are written; the server reloads the page again once the font
+    is made (no "reloaded" in the stats)."""
+    import urdu_font
+
+    monkeypatch.setattr(urdu_font, "READ_HERE_AT_MOST", 0)  # the font's own process, as after many Urdu pages
+    started, start_subset_process = [], urdu_font.start_subset_process
+
+    def counted(*arguments):
+        started.append(arguments)
+        return start_subset_process(*arguments)
+    monkeypatch.setattr(urdu_font, "start_subset_process", counted)
     urdu_front = str(session.output / "ur" / "index.html")
     font = next(session.output.rglob("*.woff2"))
     font_before = font.read_bytes()
-    urdu = next(p for p in sorted((session.content / "articles").rglob("*.ur.md")))
+    urdu = max((session.content / "articles").rglob("*.ur.md"),  # the newest: on the Urdu front page
+               key=lambda path: path.read_text(encoding="utf-8").split("\nDate: ", 1)[1][:16])
     header, body = urdu.read_text(encoding="utf-8").split("\n\n", 1)
     story = urdu.with_name("lorem-sindhi.ur.md")
     kept = [line for line in header.splitlines() if not line.startswith(("Title:", "Slug:", "Summary:", "Translated_From:"))]
@@ -362,7 +377,7 @@ def test_a_new_urdu_story_with_a_new_letter_reloads_the_open_page_again_with_the
     with open_in_a_browser(session, urdu_front, reload_open_pages):
         rebuild(session, {(watchfiles.Change.added, str(story))})
 
-    assert at_reload == [(True, True)]
+    assert at_reload == [(True, True)] and len(started) == 1
     assert font.read_bytes() != font_before and "reloaded" not in session.stats
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
 

@@ -371,6 +371,30 @@ def test_at_start_a_request_for_a_page_not_written_yet_is_held_until_it_is(tmp_p
         server.stop()
 
 
+def test_a_page_open_as_not_found_is_the_new_page_once_a_rebuild_is_to_write_it(tmp_path):
+    """A browser left at a story's address before the story was saved shows
+    "not found"; once a rebuild has that page to write, it is an open page:
+    rendered first, then reloaded."""
+    root = tmp_path.resolve()
+    story = root / "2024" / "lorem" / "index.html"
+    (root / "404.html").write_text("<html><head></head><body>Nothing here</body></html>", encoding="utf-8")
+
+    class Pages:
+        pending = set()
+
+        def is_pending(self, path):
+            return Path(path) in self.pending
+
+    server = preview_server_in_a_thread(root, Pages())
+    try:
+        server.open_urls = frozenset({"/2024/lorem/"})
+        assert server.open_files() == {str(root / "404.html")}
+        Pages.pending = {story}
+        assert server.open_files() == {str(story)}
+    finally:
+        server.stop()
+
+
 def test_the_preview_server_holds_a_request_for_a_page_until_it_is_rendered(tmp_path):
     """`PreviewServer.pages` says which pages a rebuild has yet to render: a
     request for one is answered once it is, with the new page, and asks for it

@@ -78,8 +78,8 @@ PREVIEW_SETTINGS = {"SHOW_DRAFTS": True}
 # theme's; `Session._what_templates_use_now`).
 STORY_PAGE_TEMPLATES = ("article.html", "partials/related_stories.html")
 
-# Pages rendered between two looks at what browsers asked for, after a template
-# edit (`Session._render_open_pages_first`): the longest a reader waits for a page.
+# Pages rendered between two looks at what browsers asked for, at start and
+# after an edit (`Session._render_open_pages_first`): the longest a reader waits for a page.
 RENDER_BATCH = 512
 
 _TOKENS = itertools.count(1)
@@ -523,7 +523,7 @@ class Session:
         # open in a browser, and what to do once they are rendered (reload them).
         self.open_pages = set
         self.on_open_pages_rendered = None
-        self._pending = set()  # pages a template edit has yet to render (any thread asks: is_pending)
+        self._pending = set()  # pages a start or an edit has yet to render (any thread asks: is_pending)
         self._wanted = []  # of those, the ones a browser asked for meanwhile, rendered next
         self._pending_lock = threading.Lock()
         self.pages_left = None  # a build's pages (a list, maybe empty) and steps left for later
@@ -862,7 +862,8 @@ class Session:
                 if "build_log" in sys.modules:  # as the build's end does: STRICT counts the pages' warnings
                     sys.modules["build_log"].stop_if_failed(self.main_settings, "after writing")
         except BaseException:
-            self.signatures.clear()
+            if self.signatures_later:  # else the pages not rendered have none (`_emit` dropped it)
+                self.signatures.clear()
             with self._pending_lock:  # no request waits for a file that will not come
                 self._pending, self._wanted, self._written_by_steps = set(), [], set()
             if "urdu_font" in sys.modules:
@@ -1177,7 +1178,7 @@ class Session:
 
     def is_pending(self, path):
         """Whether the page at output path `path` has yet to be rendered by
-        the template edit or the start under way, or, at start, the file at
+        the edit or the start under way, or, at start, the file at
         `path` has yet to be written by the steps after the pages (any thread)."""
         if not self._pending and not self._written_by_steps:
             return False

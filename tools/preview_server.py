@@ -253,15 +253,16 @@ class PreviewServer:
         self.open_urls = frozenset(socket.page for socket in self.sockets if socket.page)
 
     def open_files(self):
-        """The files of the pages open in a browser now (any thread), or, at
-        start, the pages they will be once written."""
+        """The files of the pages open in a browser now (any thread), or the
+        pages they will be once written (at start, or a new story's page
+        open as "not found" before it was saved)."""
         found = set()
         for url_path in self.open_urls:
             path, _ = file_for(self.root, url_path)
-            path = path or not_found_page(self.root, url_path)
             if path is None and self.pages is not None:
                 path = next((page for page in pages_for(self.root, url_path) if self.pages.is_pending(str(page))),
                             None)
+            path = path or not_found_page(self.root, url_path)
             if path is not None:
                 found.add(str(path))
         return found
