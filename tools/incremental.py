@@ -853,9 +853,9 @@ class Session:
                     if isinstance(job.signature, Later):  # `record` left what it shows for now
                         self.record_dependents(job.path, signature)
                 self.stats["rendered"] += len(jobs)
-                font_before = self._served_urdu_font()
+                font_before = self._served_urdu_font_stamp()
                 pipeline.run_steps_on(self.output, self.main_settings)
-                if reloaded and self._served_urdu_font() == font_before:
+                if reloaded and self._served_urdu_font_stamp() == font_before:
                     self.stats["reloaded"] = reloaded  # the open pages need no second reload
                 with self._pending_lock:
                     self._written_by_steps = set()
@@ -902,14 +902,6 @@ class Session:
                 urdu_font.start_subset_unless_few_unread(urdu_root, self.main_settings)
                 urdu_pages = None
         return after_batch
-
-    def _served_urdu_font(self):
-        """The served Urdu font's bytes (None: no such font)."""
-        paths = self._urdu_font_paths()
-        try:
-            return paths[1].read_bytes() if paths else None
-        except OSError:
-            return None
 
     def quick_update(self, paths):
         """Redo only the pages that show the stories in `paths`, without running
@@ -1226,16 +1218,22 @@ class Session:
         urdu_font.characters_of(files_under(self._urdu_root(), [".html"]))
         self._font_coverage(paths)
 
+    def _served_urdu_font_stamp(self):
+        """What tells whether the served Urdu font changed: the font step
+        replaces it with a new file only when its bytes change (None: no font)."""
+        paths = self._urdu_font_paths()
+        try:
+            status = paths[1].stat() if paths else None
+        except OSError:
+            return None
+        return status and (status.st_mtime_ns, status.st_size, status.st_ino)
+
     def _font_coverage(self, paths):
         """(characters the source font has, characters the served font has)."""
         from fontTools.ttLib import TTFont
 
         source, served = paths
-        try:
-            status = served.stat()
-            stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
-        except OSError:
-            stamp = None
+        stamp = self._served_urdu_font_stamp()
         if self._urdu_font_stamp != stamp or self._urdu_font_coverage is None:
             if self._urdu_source_characters is None:
                 with TTFont(source, lazy=True) as font:
