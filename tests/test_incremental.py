@@ -344,6 +344,49 @@ def test_a_new_story_reloads_the_open_page_once_it_lists_the_story_then_writes_t
     assert differences(session.output, full_build(session, tmp_path, "full")) == []
 
 
+@pytest.mark.parametrize("then", ["the story kept", "the story deleted"])
+def test_a_rebuild_that_fails_after_the_reload_keeps_the_pages_it_did_not_reach_for_the_next(session, tmp_path,
+                                                                                          monkeypatch, then):
+    """A rebuild compares its pages' signatures after the open page is
+    reloaded.  When writing the others then fails (a full disk), the next
+    rebuild renders the pages that changed, the open one too, even when the
+    story that changed them is deleted meanwhile (the open page was written
+    with it, the others were not), and keeps every page the edit did not
+    change: the site is then a full build's."""
+    import parallel_pages
+
+    front = str(session.output / "index.html")
+    add_the_newest_story(session.content)
+    story = next(session.content.rglob("a-newer-story.md"))
+    changed, pages_that_changed = [], session._pages_that_changed
+
+    def noted(jobs):
+        found = pages_that_changed(jobs)
+        changed.extend(found)
+        return found
+
+    def full_disk(jobs, processes=None):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(session, "_pages_that_changed", noted)
+        patched.setattr(parallel_pages, "render_on_every_core", full_disk)
+        with open_in_a_browser(session, front, lambda: None) as written:
+            with pytest.raises(OSError, match="No space left"):
+                rebuild(session, {(watchfiles.Change.added, str(story))})
+    assert written == [front] and "Lorem novissimum" in Path(front).read_text(encoding="utf-8")
+    assert len(changed) > 2
+
+    if then == "the story deleted":
+        story.unlink()
+    session.build(pages_after_serving=True)
+    session.write_pages_left()
+    if then == "the story kept":
+        assert session.stats["rendered"] == len(changed)
+        assert session.stats["kept"] == len(session.jobs) - len(changed) > len(changed)
+    assert differences(session.output, full_build(session, tmp_path, "full")) == []
+
+
 def test_a_new_urdu_story_with_a_new_letter_reloads_the_open_page_again_with_the_new_font(session, tmp_path,
                                                                                         monkeypatch):
     """The open Urdu page is reloaded once it lists the story, before the

@@ -13,6 +13,9 @@ stays the way to publish).  Between builds it keeps:
 * the signature of every page it wrote.  The writer (the site's, which
   renders each edition's pages on every core, plugins/parallel_pages.py,
   with `SkipUnchanged` mixed in) renders a page only when its signature changed.
+  In `make serve` a build leaves its pages and their signatures for later
+  (`write_pages_left`): a rebuild renders the open pages, the browser
+  reloads them, and only then are the other signatures named and compared.
   A signature names what the page shows: its template and output path, a
   token for each story on it (a story re-read from disk gets a new token;
   so does one whose translations changed), the edition's date and its
@@ -54,6 +57,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -264,12 +268,13 @@ class SkipUnchanged:
             return None  # something we cannot name: always render
 
     def _signatures_later(self):
-        """A first build that leaves its pages until the server answers
-        (``PAGES_AFTER_SERVING``) names them once they are written: the
-        server answers 1 s sooner at 5,000 stories.  Nothing changes the
-        stories in between (the watcher's thread writes them before it
-        rebuilds).  A rebuild names them now: they decide which pages it
-        renders."""
+        """A build that leaves its pages for later (``PAGES_AFTER_SERVING``)
+        leaves their signatures too (`Later`): a first build names them once
+        the pages are written (the server answers 1 s sooner at 5,000
+        stories), a rebuild once the open pages are reloaded, before it
+        renders the others whose signature changed (the reload comes 0.5 s
+        sooner).  Nothing changes the stories in between (the watcher's
+        thread writes them before it rebuilds)."""
         return self.deferring and _SESSION.signatures_later
 
     def _call_signature(self, template, context, name, kwargs, paginated):
@@ -308,6 +313,11 @@ class SkipUnchanged:
             super()._emit(template, make_localcontext, context, name, override, signature)
             return
         session.record(path, ("page", template, make_localcontext, context), signature)
+        if isinstance(signature, Later):
+            # Compared once named (`Session.write_pages_left`): the page keeps
+            # its last signature until then.
+            super()._emit(template, make_localcontext, context, name, override, signature)
+            return
         if signature is not None and session.signatures.get(path) == signature and os.path.exists(path):
             self._written_files.add(path)
             session.stats["kept"] += 1
@@ -425,12 +435,18 @@ def keep_content_in_memory(generator):
     if _SESSION.kept_placeholders:
         kept_reads.bind(_SESSION.kept_placeholders, generator, cache)
     stamps_before_reading = {}
+    session = _SESSION
 
     def stamp_of(filename):
         return source_stamp(os.path.join(generator.path, filename))
 
     def get_cached_data(filename, default=None):
-        stamp = stamps_before_reading[filename] = stamp_of(filename)
+        # Each edition reads every file: one stamp a build, taken before either reads it.
+        path = os.path.join(generator.path, filename)
+        stamp = session.stamps_this_build.get(path)
+        if stamp is None:
+            stamp = session.stamps_this_build[path] = source_stamp(path)
+        stamps_before_reading[filename] = stamp
         cached_stamp, data = cache.get(filename, (None, default))
         if cached_stamp is None or not unchanged(cached_stamp, stamp, os.path.join(generator.path, filename)):
             return default
@@ -445,7 +461,48 @@ def keep_content_in_memory(generator):
     generator.get_cached_data = get_cached_data
     generator.cache_data = cache_data
     generator.save_cache = lambda: None
+    share_what_a_rebuild_finds_again(generator, session)
     _SESSION.generators[key] = generator
+
+
+def share_what_a_rebuild_finds_again(generator, session):
+    """What Pelican's generators work out again for every file at every
+    build, and each edition again, made once (0.3 s of a rebuild at 5,000
+    stories): the files under the content folder (Pelican walks it once for
+    the stories and once for files no reader takes, in each edition), once a
+    build; a story's source path relative to the content folder
+    (``os.path.relpath``), once a session; the static files a story links
+    to, once a text."""
+    get_files = generator.get_files
+
+    def get_files_once(paths, exclude=None, extensions=None):
+        key = (generator.path, (paths,) if isinstance(paths, str) else tuple(paths), tuple(exclude or ()),
+               tuple(generator.readers.extensions) if extensions is None else
+               extensions if extensions is False else tuple(extensions),
+               tuple(generator.settings["IGNORE_FILES"]))
+        found = session.files_this_build.get(key)
+        if found is None:
+            found = session.files_this_build[key] = frozenset(get_files(paths, exclude, extensions))
+        return set(found)
+
+    def add_source_path(content, static=False):
+        # Pelican 4.12's Generator.add_source_path, its relative path made once.
+        key = (content.source_path, content.settings["PATH"])
+        location = session.relative_source_paths.get(key)
+        if location is None:
+            location = session.relative_source_paths[key] = content.get_relative_source_path()
+        generator.context["static_content" if static else "generated_content"][location] = content
+
+    def add_static_links(content):
+        # Pelican 4.12's Generator.add_static_links, the links of a text found once.
+        found = session.static_links.get(content)
+        if found is None or found[0] is not content._content:
+            found = session.static_links[content] = (content._content, frozenset(content.get_static_links()))
+        generator.context["static_links"] |= found[1]
+
+    generator.get_files = get_files_once
+    generator.add_source_path = add_source_path
+    generator.add_static_links = add_static_links
 
 
 def keep_out_of_the_collector():
@@ -518,6 +575,10 @@ class Session:
         self.dependents = {}  # story token -> output paths that show it
         self.shown_on = {}  # output path -> (the signature its dependents were recorded from, its story tokens)
         self.part_tokens = {}  # of the last build: id of a signature's part -> (the part, its story tokens)
+        # What the generators work out again at every build (share_what_a_rebuild_finds_again):
+        self.stamps_this_build, self.files_this_build = {}, {}  # source stamps, files found
+        self.relative_source_paths = {}  # (source path, content folder) -> Pelican's relative path
+        self.static_links = weakref.WeakKeyDictionary()  # story -> (its text, the static files it links)
         self.outputs_seen = set()  # pages and feeds written by this session's builds, not yet removed
         # The preview server's (tools/serve.py): the output paths of the pages
         # open in a browser, and what to do once they are rendered (reload them).
@@ -527,7 +588,8 @@ class Session:
         self._wanted = []  # of those, the ones a browser asked for meanwhile, rendered next
         self._pending_lock = threading.Lock()
         self.pages_left = None  # a build's pages (a list, maybe empty) and steps left for later
-        self.signatures_later = False  # a first build's pages are named once written (`write_pages_left`)
+        self.signatures_later = False  # the pages a build left are named then (`write_pages_left`)
+        self.every_page_left_renders = False  # a first build's: no page was written before
         self._written_by_steps = set()  # of those steps, the files a request waits for (the Urdu font)
         self.main_settings = None
         self.stats = {}
@@ -703,13 +765,15 @@ class Session:
         """Build in place; returns the number of pages rendered.  `fresh`
         starts from an empty output folder (the first build of a session).
         With `pages_after_serving`, the build reads the site and records its
-        pages, and leaves the pages it would render and the steps after them
-        to `write_pages_left` (the server answers meanwhile: at start, every
-        page; after an edit, the pages that changed, the open ones first)."""
+        pages, and leaves them and the steps after them to
+        `write_pages_left` (the server answers meanwhile: at start, every
+        page; after an edit, the pages whose signature changed, the open ones
+        first)."""
         started = time.perf_counter()
         self.stop_search_index()
         self.pages_left = [] if pages_after_serving else None
-        self.signatures_later = fresh and pages_after_serving
+        self.signatures_later = pages_after_serving
+        self.every_page_left_renders = fresh
         gc.unfreeze()  # the previous build's objects can be collected again
         with collector_paused():
             self._build(catalogs, fresh, pages_after_serving)
@@ -750,6 +814,7 @@ class Session:
         self.output.mkdir(parents=True, exist_ok=True)
         _SESSION = self
         self.generators, self.jobs, self.part_tokens = {}, {}, {}
+        self.stamps_this_build, self.files_this_build = {}, {}
         if fresh:
             self.dependents, self.shown_on = {}, {}
         forget_memoized()
@@ -832,10 +897,12 @@ class Session:
         the pages open in a browser first (then `on_open_pages_rendered` is
         told), each page a browser asks for before the next batch of the
         others (`is_pending` holds its request until then); then the steps
-        after the pages, as a build runs them.  Returns whether there were
-        any.  After an edit, ``stats["reloaded"]`` is the number of open
-        pages shown before the others when the steps did not change what
-        they showed (the Urdu font)."""
+        after the pages, as a build runs them.  After an edit, only the
+        pages whose signature changed render (`_pages_that_changed`).
+        Returns whether there were any.  After an edit,
+        ``stats["reloaded"]`` is the number of open pages shown before the
+        others when the steps did not change what they showed (the Urdu
+        font)."""
         import pipeline  # a plugin: importable once the settings are read
         from parallel_pages import pages_to_render
 
@@ -843,16 +910,19 @@ class Session:
         if jobs is None:
             return False
         started = time.perf_counter()
+        rendered = ()
         try:
             with self._rewriting_pages():
                 pages = pages_to_render(jobs)  # not the writes Pelican skips: they are not the page
-                reloaded = self._render_open_pages_first(pages, self._start_urdu_font_when_written(jobs))
-                for job in pages:
+                reloaded, rendered = self._render_open_pages_first(
+                    pages, self._start_urdu_font_when_written,
+                    changed=None if self.every_page_left_renders else self._pages_that_changed)
+                for job in rendered:
                     signature = named(job.signature)
                     self.set_signature(job.path, signature)
-                    if isinstance(job.signature, Later):  # `record` left what it shows for now
+                    if self.every_page_left_renders:  # `record` left what it shows for now
                         self.record_dependents(job.path, signature)
-                self.stats["rendered"] += len(jobs)
+                self.stats["rendered"] += len(rendered)
                 font_before = self._served_urdu_font_stamp()
                 pipeline.run_steps_on(self.output, self.main_settings)
                 if reloaded and self._served_urdu_font_stamp() == font_before:
@@ -862,8 +932,11 @@ class Session:
                 if "build_log" in sys.modules:  # as the build's end does: STRICT counts the pages' warnings
                     sys.modules["build_log"].stop_if_failed(self.main_settings, "after writing")
         except BaseException:
-            if self.signatures_later:  # else the pages not rendered have none (`_emit` dropped it)
-                self.signatures.clear()
+            # The pages rendered or to render: none has a signature now (the
+            # next build renders them, and logs their warnings again for STRICT).
+            # A page kept keeps its own.
+            for job in rendered:
+                self.signatures.pop(job.path, None)
             with self._pending_lock:  # no request waits for a file that will not come
                 self._pending, self._wanted, self._written_by_steps = set(), [], set()
             if "urdu_font" in sys.modules:
@@ -880,6 +953,23 @@ class Session:
         from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
 
         return len(pages_to_render(self.pages_left or []))
+
+    def _pages_that_changed(self, jobs):
+        """Of `jobs` (pages a rebuild left, their signatures `Later`), the
+        ones whose signature is not the one their page was written with, or
+        that are not there: each signature is named now, and what the page
+        shows noted (`record_dependents`).  The others are kept; the pages
+        returned lose their signature until they are rendered."""
+        changed = []
+        for job in jobs:
+            signature = named(job.signature)
+            self.record_dependents(job.path, signature)
+            if signature is not None and self.signatures.get(job.path) == signature and os.path.exists(job.path):
+                self.stats["kept"] += 1
+            else:
+                self.signatures.pop(job.path, None)
+                changed.append(job)
+        return changed
 
     def _start_urdu_font_when_written(self, jobs):
         """For `_render_open_pages_first`: once the Urdu pages among `jobs` are
@@ -1110,7 +1200,7 @@ class Session:
         self.stats = {"rendered": 0, "kept": len(self.jobs) - len(jobs)}
         try:
             with self._rewriting_pages():
-                reloaded = self._render_open_pages_first(jobs)
+                reloaded, _ = self._render_open_pages_first(jobs)
                 keep_out_of_the_collector()  # the replaced templates collected
                 self.stats["rendered"] = len(jobs)
                 if not self._steps_after_pages(pages) and reloaded:
@@ -1123,28 +1213,40 @@ class Session:
         self.last_duration = time.perf_counter() - started
         return True
 
-    def _render_open_pages_first(self, jobs, after_batch=None):
+    def _render_open_pages_first(self, jobs, after_batch_for=None, changed=None):
         """Render `jobs`: the pages open in a browser first, here, then (once
         `on_open_pages_rendered` was told) the others on every core,
         `RENDER_BATCH` at a time, each page a browser asks for meanwhile
-        before the next batch (`after_batch()` is called after each).  Until a
-        page is rendered, `is_pending` says so (the server holds a request for
-        it).  Returns how many open pages were rendered before the others."""
+        before the next batch (`after_batch_for(the jobs to render)()` is
+        called after each).  `changed(jobs)`: those of `jobs` to render,
+        asked of the open pages first, then of the others.  Until a page is
+        rendered (or known unchanged), `is_pending` says so (the server holds
+        a request for it).  Returns how many open pages were rendered before
+        the others, and the jobs rendered."""
         from parallel_pages import render_on_every_core, render_share
 
         open_now = {output_key(path) for path in self.open_pages()}
         first = [job for job in jobs if job.path in open_now]
         rest = [job for job in jobs if job.path not in open_now]
-        by_path = {job.path: job for job in rest}
         with self._pending_lock:
             # Asked for already: at start, between serving and this call.
             self._pending = {job.path for job in jobs}
             self._wanted = [path for path in self._wanted if path in self._pending]
         try:
+            if changed is not None:
+                first = changed(first)
+                with self._pending_lock:  # a request for an open page kept is answered now
+                    self._pending.difference_update(open_now - {job.path for job in first})
             render_share(first, announce=True)
             self._rendered_now(first)
             if first and self.on_open_pages_rendered is not None:
                 self.on_open_pages_rendered()
+            if changed is not None:
+                rest = changed(rest)
+                with self._pending_lock:  # a request for a page kept is answered now
+                    self._pending.intersection_update(job.path for job in rest)
+            by_path = {job.path: job for job in rest}
+            after_batch = after_batch_for(first + rest) if after_batch_for is not None else None
             for start in range(0, len(rest) + 1, RENDER_BATCH):
                 with self._pending_lock:
                     wanted = [by_path[path] for path in self._wanted if path in by_path and path in self._pending]
@@ -1162,7 +1264,7 @@ class Session:
         finally:
             with self._pending_lock:
                 self._pending, self._wanted = set(), []
-        return len(first) if self.on_open_pages_rendered is not None else 0
+        return (len(first) if self.on_open_pages_rendered is not None else 0), first + rest
 
     def _rendered_now(self, jobs):
         with self._pending_lock:
