@@ -448,7 +448,7 @@ def keep_content_in_memory(generator):
             stamp = session.stamps_this_build[path] = source_stamp(path)
         stamps_before_reading[filename] = stamp
         cached_stamp, data = cache.get(filename, (None, default))
-        if cached_stamp is None or not unchanged(cached_stamp, stamp, os.path.join(generator.path, filename)):
+        if cached_stamp is None or not unchanged(cached_stamp, stamp, path):
             return default
         if len(stamp) == 4:
             cache[filename] = (stamp, data)  # no longer recent: its metadata suffices from now on
