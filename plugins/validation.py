@@ -219,6 +219,9 @@ class Source:
     links: list = None  # [(line, target)] of its links and images
     images: list = None  # [(line, alt, target)] of its images
     real_path: Path = None  # the path with symbolic links resolved
+    # What the checks across files find of this file alone (`Validator.fact`):
+    # kept with it, like its checks, while it and the settings are the same.
+    facts: dict = field(default=None, compare=False, repr=False)
 
     def value(self, key):
         return self.metadata.get(key, (None, None))[1]
@@ -351,27 +354,45 @@ def walk(top, kind, root, settings):
     if top.is_file():
         yield Found(kind, top)
         return
-    if not top.is_dir():
-        return
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        folder = Path(folder)
-        for name in sorted(dirs):
-            if is_ignored(name, settings):
-                dirs.remove(name)
-            elif (folder / name).is_symlink():
-                dirs.remove(name)
-                yield Found(kind, folder / name, link_problem_of(folder / name, root))
-        dirs.sort()
-        for name in sorted(files):
-            path = folder / name
-            if is_ignored(name, settings):
+    if top.is_dir():
+        yield from walk_folder(top, kind, root, settings)
+
+
+def walk_folder(folder, kind, root, settings):
+    """The files of `folder`, then of its folders, by name, as ``os.walk``
+    lists them (linked folders are not entered: they are reported).  Whether
+    an entry is a folder or a link comes with the listing (``os.scandir``),
+    not from a system call per file."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # as os.walk: a folder that cannot be listed has no files
+    folders, files = [], []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if not is_ignored(entry.name, settings):
+            (folders if is_folder else files).append(entry)
+    inner = []
+    for entry in folders:
+        path = folder / entry.name
+        if entry.is_symlink():
+            yield Found(kind, path, link_problem_of(path, root))
+        else:
+            inner.append(path)
+    for entry in files:
+        path = folder / entry.name
+        if entry.is_symlink():
+            problem = link_problem_of(path, root)
+            if problem:
+                yield Found(kind, path, problem)
                 continue
-            if path.is_symlink():
-                problem = link_problem_of(path, root)
-                if problem:
-                    yield Found(kind, path, problem)
-                    continue
-            yield Found(kind, path)
+        yield Found(kind, path)
+    for path in inner:
+        yield from walk_folder(path, kind, root, settings)
 
 
 def content_sources(settings):
@@ -419,7 +440,19 @@ def format_problem(found):
     return None
 
 
-_ABSENT = object()
+class _Absent:
+    """A setting noted as not there: the same object after pickling (the kept
+    checks of make serve's last start, tools/kept_reads.py), so that it still
+    compares equal to a setting that is still not there."""
+
+    def __reduce__(self):
+        return "_ABSENT"
+
+    def __repr__(self):
+        return "<absent>"
+
+
+_ABSENT = _Absent()
 
 
 class NotedSettings(dict):
@@ -534,6 +567,26 @@ class Validator:
 
     def shown(self, path):
         return shown_path(path, self.root, self.real_folders)
+
+    def fact(self, source, name, make):
+        """`make()`: what the checks across files need of one file, found
+        from its metadata and the settings alone.  Kept on the source, so
+        make serve's next build (KeptChecks) does not find it again for the
+        files that did not change; the settings it reads are noted like those
+        of the file's own checks, and a change to one forgets every file."""
+        facts = source.facts
+        if facts is None:
+            facts = source.facts = {}
+        if name not in facts:
+            if self.keeping:
+                was, self.settings.noting = self.settings.noting, True
+                try:
+                    facts[name] = make()
+                finally:
+                    self.settings.noting = was
+            else:
+                facts[name] = make()
+        return facts[name]
 
     def error(self, source, line, message):
         self.problems.append(Problem(source.shown if isinstance(source, Source) else source, line, message))
@@ -679,9 +732,14 @@ class Validator:
                        f'{label or key.capitalize()} "{value}" is not a date; write it as YYYY-MM-DD or YYYY-MM-DD HH:MM')
             return None
 
+    @functools.cached_property
+    def date_margins(self):
+        """How far after the build a Modified or Correction_Date may be, and a Date."""
+        return (timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24)),
+                timedelta(days=self.settings.get("SCHEDULE_MAX_DAYS_AHEAD", 366)))
+
     def check_dates(self, source, now):
-        margin = timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24))
-        ahead = timedelta(days=self.settings.get("SCHEDULE_MAX_DAYS_AHEAD", 366))
+        margin, ahead = self.date_margins
         if source.kind == "article" and source.value("date") is None:
             self.error(source, 1, "missing Date; add a line \"Date: YYYY-MM-DD\" (time optional: YYYY-MM-DD HH:MM)")
         date = self.moment_of(source, "date")
@@ -756,7 +814,7 @@ class Validator:
             date = parse_iso_date(source.value("date") or "", self.zone)
         except ValueError:
             date = None  # reported by check_dates
-        margin = timedelta(hours=self.settings.get("FUTURE_DATE_MARGIN_HOURS", 24))
+        margin = self.date_margins[0]
         if date is not None and moment < date:
             self.error(source, source.line_of("correction_date"),
                        f"Correction_Date {when} is before the story's Date {source.value('date')}; "
@@ -903,6 +961,9 @@ class Validator:
 
     def url_path_of(self, source):
         """The URL path (without leading slash) of a story or page, or None."""
+        return self.fact(source, "url_path", lambda: self._url_path_of(source))
+
+    def _url_path_of(self, source):
         edition = self.editions.get(self.lang_of(source), {})
         prefix = f"{edition.get('path', '')}/".lstrip("/")
         try:
@@ -1021,8 +1082,9 @@ class Validator:
         first = {}  # (lang, slug) -> (tag, source, line)
         for source in self.sources:
             lang = self.lang_of(source)
-            for tag in self.tags_of(source):
-                slug = self.slugify_as_pelican(source, tag, "TAG_REGEX_SUBSTITUTIONS")
+            for tag, slug in self.fact(source, "tag_slugs", lambda: tuple(
+                    (tag, self.slugify_as_pelican(source, tag, "TAG_REGEX_SUBSTITUTIONS"))
+                    for tag in self.tags_of(source))):
                 if not slug:
                     continue  # reported by check_file
                 seen = first.setdefault((lang, slug), (tag, source, source.line_of("tags")))
@@ -1034,29 +1096,42 @@ class Validator:
 
     def check_reserved_urls(self):
         """No story or page may take an address the site writes itself."""
+        for source in self.sources:
+            problem = self.fact(source, "reserved_url", lambda: self.reserved_url_problem(source))
+            if problem:
+                self.error(source, *problem)
+
+    @functools.cached_property
+    def reserved(self):
+        """The paths the site writes itself: (for every edition, for the main edition)."""
         names = reserved_names(self.settings)
         edition_paths = {edition.get("path", "") for edition in self.editions.values()} - {""}
-        for source in self.sources:
-            slug = self.slug_of(source)
-            if not slug:
-                continue
-            setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
-            pattern = self.settings.get(setting, "{slug}.html")
-            try:
-                date = parse_iso_date(source.value("date") or "", self.zone)
-            except ValueError:
-                date = None
-            try:
-                url = pattern.format(slug=slug, date=date, lang=self.lang_of(source))
-            except (AttributeError, TypeError, KeyError, ValueError, IndexError):
-                continue
-            first, literal = url.lstrip("/").split("/", 1)[0], pattern.lstrip("/").split("/", 1)[0]
-            taken = names | (edition_paths if self.editions.get(self.lang_of(source), {}).get("path", "") == "" else set())
-            stem = first.rsplit(".", 1)[0]
-            if "{" in literal and (first in taken or stem in taken):
-                self.error(source, source.line_of("slug", source.line_of("title")),
-                           f"the {source.kind}'s address /{url} is one the site writes itself (/{first}); "
-                           "give it another Slug")
+        return names, names | edition_paths
+
+    def reserved_url_problem(self, source):
+        """(line, message) if the story's address is one the site writes itself."""
+        slug = self.slug_of(source)
+        if not slug:
+            return None
+        setting = "ARTICLE_URL" if source.kind == "article" else "PAGE_URL"
+        pattern = self.settings.get(setting, "{slug}.html")
+        try:
+            date = parse_iso_date(source.value("date") or "", self.zone)
+        except ValueError:
+            date = None
+        try:
+            url = pattern.format(slug=slug, date=date, lang=self.lang_of(source))
+        except (AttributeError, TypeError, KeyError, ValueError, IndexError):
+            return None
+        first, literal = url.lstrip("/").split("/", 1)[0], pattern.lstrip("/").split("/", 1)[0]
+        names, with_edition_paths = self.reserved
+        taken = with_edition_paths if self.editions.get(self.lang_of(source), {}).get("path", "") == "" else names
+        stem = first.rsplit(".", 1)[0]
+        if "{" in literal and (first in taken or stem in taken):
+            return (source.line_of("slug", source.line_of("title")),
+                    f"the {source.kind}'s address /{url} is one the site writes itself (/{first}); "
+                    "give it another Slug")
+        return None
 
     # -- the whole content folder ----------------------------------------
     def checked(self, kind, path, files):

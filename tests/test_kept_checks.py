@@ -163,6 +163,28 @@ def test_a_setting_the_kept_checks_read_makes_them_run_again(newsroom_with_probl
     assert stats == {"kept": 0, "checked": markdown_files(content)}
 
 
+TAGGED_STORY = "Title: Feeds\nDate: 2018-05-03\nCategory: World\nSlug: feeds\nTags: Floods, Flood\n\nBody.\n"
+
+
+@pytest.mark.parametrize("change, found", [
+    ({"TAG_REGEX_SUBSTITUTIONS": [(r"floods", "flood")]},
+     'content/articles/tagged.md:5: the tag "Flood" would share its page /tag/flood/ with the tag "Floods"'),
+    ({"RESERVED_PATHS": ["2018"]}, "content/articles/tagged.md:4: the article's address /2018/05/03/feeds/ is one"),
+    ({"ARTICLE_URL": "{slug}/"}, "content/articles/tagged.md:4: the article's address /feeds/ is one"),
+])
+def test_a_setting_the_checks_across_files_read_makes_them_look_again(newsroom_with_problems, change, found):
+    """What those checks find of each file alone (its URL, its tags' URLs) is
+    kept with its checks: a setting it depends on makes every file checked again."""
+    content, settings = newsroom_with_problems
+    (content / "articles" / "tagged.md").write_text(TAGGED_STORY, encoding="utf-8")
+    before, _ = kept_run(settings)
+    assert not any(line.startswith(found) for line in before)
+    (name, value), = change.items()
+    after, stats = kept_run({**settings, name: settings.get(name, []) + value if isinstance(value, list) else value})
+    assert any(line.startswith(found) for line in after), after
+    assert stats == {"kept": 0, "checked": markdown_files(content)}
+
+
 def test_a_setting_the_checks_do_not_read_keeps_the_results(newsroom_with_problems):
     content, settings = newsroom_with_problems
     kept_run(settings)
