@@ -264,8 +264,10 @@ class DeferringWriter:
             self._emit(template, lambda: localcontext_for(name, kwargs), context, name, override_output,
                        self._page_signature(call, name, None, None))
 
-    def _emit(self, template, make_localcontext, context, name, override, signature):
-        path = sanitised_join(self.output_path, name)
+    def _emit(self, template, make_localcontext, context, name, override, signature, path=None):
+        """`path`: the page's file (`sanitised_join` of the output folder and
+        `name`), when the caller has it already."""
+        path = path or sanitised_join(self.output_path, name)
         if not self.deferring:  # a page written after RenderPages (on finalized)
             localcontext = make_localcontext()
             render_page(template, localcontext, context, path, lambda: self._open_w(path, "utf-8", override=override))

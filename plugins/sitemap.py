@@ -56,13 +56,24 @@ _ENTRIES = {}
 URI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
+# Percent-encoded locations of this build and of the one before (make serve
+# builds again and again; the same URLs come back): {URL: location}.
+_ENCODED = {"now": {}, "before": {}}
+
+
 def _absolute(settings, lang, url):
-    return quote(f"{edition_siteurl(lang, settings)}/{url}", safe=URI_SAFE)
+    url = f"{edition_siteurl(lang, settings)}/{url}"
+    encoded = _ENCODED["now"].get(url)
+    if encoded is None:
+        encoded = _ENCODED["before"].get(url) or quote(url, safe=URI_SAFE)
+        _ENCODED["now"][url] = encoded
+    return encoded
 
 
 def reset(pelican):
     if is_main_site(pelican.settings):
         _ENTRIES.clear()
+        _ENCODED["before"], _ENCODED["now"] = _ENCODED["now"], {}
 
 
 def _add(settings, url, lastmod=None, alternates=None):
@@ -112,18 +123,29 @@ def collect(generators):
                 _content_entry(settings, page)
 
 
-def url_element(parent, loc, entry, main):
-    url = ET.SubElement(parent, f"{{{SITEMAP_NS}}}url")
-    ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
+def _text(value):
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value):
+    return (_text(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
+
+
+def url_text(loc, entry, main):
+    """One ``<url>`` of a urlset, indented as ``write_document`` indents."""
+    lines = ["  <url>", f"    <loc>{_text(loc)}</loc>"]
     if entry["lastmod"]:
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry["lastmod"]
+        lines.append(f"    <lastmod>{_text(entry['lastmod'])}</lastmod>")
     alternates = entry["alternates"]
     if alternates:
         links = sorted(alternates.items())
         if main in alternates:
             links.append(("x-default", alternates[main]))
         for hreflang, href in links:
-            ET.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=hreflang, href=href)
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{_attribute(hreflang)}" href="{_attribute(href)}" />')
+    lines.append("  </url>")
+    return "\n".join(lines)
 
 
 def write_document(root, path):
@@ -132,10 +154,15 @@ def write_document(root, path):
 
 
 def write_urlset(entries, path, main):
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for loc, entry in entries:
-        url_element(urlset, loc, entry, main)
-    write_document(urlset, path)
+    """The urlset as ElementTree writes it with `write_document`, byte for
+    byte, but as text: ElementTree took 0.1 s a build at 5,000 stories."""
+    namespaces = f'xmlns="{SITEMAP_NS}"'
+    if any(entry["alternates"] for _, entry in entries):
+        namespaces += f' xmlns:xhtml="{XHTML_NS}"'
+    urls = "\n".join(url_text(loc, entry, main) for loc, entry in entries)
+    document = f"<urlset {namespaces}>\n{urls}\n</urlset>" if urls else f"<urlset {namespaces} />"
+    with open(path, "w", encoding="utf-8", errors="xmlcharrefreplace") as file:  # as ElementTree opens it
+        file.write("<?xml version='1.0' encoding='utf-8'?>\n" + document)
 
 
 def max_urls(settings):

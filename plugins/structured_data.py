@@ -65,35 +65,37 @@ def author_url(author, lang, settings):
     return f"{edition_siteurl(lang, settings)}/{author.url}"
 
 
-def authors(article, settings):
-    """The byline as schema.org: a Person per author, else the paper."""
+def authors(article, settings, organization):
+    """The byline as schema.org: a Person per author, else the paper (`organization`)."""
     people = [{"@type": "Person", "name": author.name, "url": author_url(author, article.lang, settings)}
               for author in getattr(article, "authors", ())]
-    return people or publisher(settings)
+    return people or organization
 
 
-def date_modified(article):
-    return (getattr(article, "last_modified", None) or getattr(article, "modified", None) or article.date).isoformat()
+def last_change(article):
+    return getattr(article, "last_modified", None) or getattr(article, "modified", None) or article.date
 
 
-def news_article(article, settings):
-    url = canonical_url(article, settings)
+def news_article(article, settings, title, published, modified, organization):
+    """`title`, `published`, `modified`: the plain title and the two dates in
+    ISO 8601, which `social_meta` shows too; `organization`: `publisher`'s."""
+    url = article.canonical_url
     data = {
         "@context": SCHEMA,
         "@type": "NewsArticle",
-        "headline": plain_title(article),
+        "headline": title,
         "description": article.description,
         "inLanguage": article.lang,
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in getattr(article, "tags", [])],
-        "datePublished": article.date.isoformat(),
-        "dateModified": date_modified(article),
+        "datePublished": published,
+        "dateModified": modified,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "wordCount": getattr(article, "word_count", None),
         "isAccessibleForFree": True,
-        "author": authors(article, settings),
-        "publisher": publisher(settings),
+        "author": authors(article, settings, organization),
+        "publisher": organization,
     }
     photo = getattr(article, "lead_photo", None)
     if photo is not None:
@@ -112,9 +114,8 @@ def news_article(article, settings):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def social_meta(article, settings):
+def social_meta(article, settings, title, published, modified):
     editions = settings["EDITIONS"]
-    title = plain_title(article)
     meta = [
         ("property", "og:type", "article"),
         ("property", "og:site_name", settings["SITENAME"]),
@@ -126,10 +127,10 @@ def social_meta(article, settings):
     for translation in article.translations:
         meta.append(("property", "og:locale:alternate", editions[translation.lang]["locale"]))
     meta += [
-        ("property", "article:published_time", article.date.isoformat()),
+        ("property", "article:published_time", published),
     ]
     if getattr(article, "last_modified", None) or getattr(article, "modified", None):
-        meta.append(("property", "article:modified_time", date_modified(article)))
+        meta.append(("property", "article:modified_time", modified))
     for author in getattr(article, "authors", ()):
         meta.append(("property", "article:author", author_url(author, article.lang, settings)))
     meta.append(("property", "article:section", article.category.name))
@@ -196,19 +197,26 @@ def website(settings):
     return data
 
 
-def annotate(article, settings):
+def annotate(article, settings, organization=None):
     """Set the article's metadata attributes from what it says now (also
-    called by `make serve` after an edit re-read the article)."""
+    called by `make serve` after an edit re-read the article).
+    `organization`: `publisher(settings)`, when the caller has it."""
     article.canonical_url = canonical_url(article, settings)
     article.description = plain_text(article.summary)
-    article.social_meta = social_meta(article, settings)
-    article.structured_data = news_article(article, settings)
+    title = plain_title(article)
+    published = article.date.isoformat()
+    changed = last_change(article)
+    modified = published if changed is article.date else changed.isoformat()
+    article.social_meta = social_meta(article, settings, title, published, modified)
+    article.structured_data = news_article(article, settings, title, published, modified,
+                                           organization or publisher(settings))
 
 
 def add_structured_data(generator):
     settings = generator.settings
+    organization = publisher(settings)  # one dict in every story's data: the templates only print it
     for article in generator.articles + generator.translations + generator.drafts:
-        annotate(article, settings)
+        annotate(article, settings, organization)
     generator.context["website_structured_data"] = website(settings)
 
 

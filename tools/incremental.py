@@ -310,20 +310,20 @@ class SkipUnchanged:
         if path in self._overridden_files and not override:
             # Pelican keeps the page an earlier write overrode: this one is not
             # the page, and not what a quick edit should render there.
-            super()._emit(template, make_localcontext, context, name, override, signature)
+            super()._emit(template, make_localcontext, context, name, override, signature, path)
             return
         session.record(path, ("page", template, make_localcontext, context), signature)
         if isinstance(signature, Later):
             # Compared once named (`Session.write_pages_left`): the page keeps
             # its last signature until then.
-            super()._emit(template, make_localcontext, context, name, override, signature)
+            super()._emit(template, make_localcontext, context, name, override, signature, path)
             return
         if signature is not None and session.signatures.get(path) == signature and os.path.exists(path):
             self._written_files.add(path)
             session.stats["kept"] += 1
             return
         session.signatures.pop(path, None)  # until it is rendered
-        super()._emit(template, make_localcontext, context, name, override, signature)
+        super()._emit(template, make_localcontext, context, name, override, signature, path)
 
     def _rendered(self, jobs):
         from parallel_pages import pages_to_render  # a plugin: importable once the settings are read
