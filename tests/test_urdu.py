@@ -236,6 +236,44 @@ def test_the_font_subset_does_not_depend_on_the_days_stories(site, scale_site):
     assert shipped_font(site).read_bytes() == shipped_font(scale_site).read_bytes()
 
 
+def test_the_sources_foretell_the_characters_of_the_urdu_pages(site, newsroom):
+    """A build starts subsetting the font while Pelican makes the editions,
+    to the characters its Urdu stories' files foretell (their text, entities
+    and dashes as typogrify makes them; not their dates): on the fixture
+    newsroom, exactly those of its Urdu pages, so the font is subset once."""
+    from urdu_font import URDU_CHARACTERS, characters_of, guessed_characters, in_font_ranges
+
+    pages = sorted(site.path("ur").rglob("*.html"))
+    shown = {char for char in characters_of(pages) if in_font_ranges(char)} | set(URDU_CHARACTERS)
+    assert guessed_characters(newsroom) == shown
+
+
+def test_a_character_the_sources_did_not_foretell_is_in_the_subset(tmp_path, newsroom):
+    """The guessing process, handed Urdu pages with a character (٭, and an
+    em dash from "--") that no Urdu story's file has, subsets the font again
+    to the pages' characters."""
+    import subprocess
+    import sys
+
+    from fontTools.ttLib import TTFont
+
+    from urdu_font import DASHES, guessed_characters
+
+    assert not {"٭", DASHES["default"][0]} & guessed_characters(newsroom)
+    pages = tmp_path / "ur"
+    pages.mkdir()
+    (pages / "index.html").write_text("<html><body><p>لالٹین ٭ — ۲۰۱۸</p></body></html>", encoding="utf-8")
+    cache = tmp_path / "cache"
+    source = ROOT / "theme" / "fonts" / "NotoNastaliqUrdu-Regular.ttf"
+    done = subprocess.run([sys.executable, str(ROOT / "plugins" / "urdu_font.py"), "--guess", str(newsroom),
+                           str(source), str(cache), "default"], input=f"{pages}\n", capture_output=True,
+                          text=True, encoding="utf-8", check=True)
+    font = done.stdout.splitlines()[-1]
+    cmap = TTFont(font).getBestCmap()
+    assert ord("٭") in cmap and 0x2014 in cmap
+    assert len(list((cache / "fonts").glob("*.woff2"))) == 2  # the guess, then the pages'
+
+
 def test_the_urdu_article_page_is_light_with_its_font(published):
     font = shipped_font(published).stat().st_size
     assert font < 100_000, f"{font} bytes"
