@@ -216,6 +216,7 @@ LANG_LINE = re.compile(r"^lang\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
 # The dashes smartypants makes of "--" and "---" (TYPOGRIFY_DASHES).
 DASH_RUN = re.compile(r"-{2,}")
+NO_DASHES = "none"  # TYPOGRIFY off
 DASHES = {"default": ("\u2014", "\u2014"), "oldschool": ("\u2013", "\u2014"), "oldschool_inverted": ("\u2014", "\u2013")}
 
 
@@ -229,7 +230,7 @@ def guessed_characters(content, dashes="default"):
     two, three = DASHES.get(dashes, DASHES["default"])
     for path in Path(content).rglob("*.md"):
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
         except OSError:
             continue
         header, _, body = text.partition("\n\n")
@@ -239,7 +240,8 @@ def guessed_characters(content, dashes="default"):
                      if line.partition(":")[0].strip().lower() not in NOT_SHOWN]  # not "Date: …+05:00"
             text = "\n".join(shown) + "\n" + body
             found = set(html.unescape(text))
-            found.update(three if len(run) >= 3 else two for run in set(DASH_RUN.findall(text)))
+            if dashes != NO_DASHES:
+                found.update(three if len(run) >= 3 else two for run in set(DASH_RUN.findall(text)))
             characters.update(char for char in found if in_font_ranges(char))
     return characters
 
@@ -324,8 +326,9 @@ def guess_subset(generator):
         return
     cancel_subset()  # one a build
     source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
+    dashes = str(settings.get("TYPOGRIFY_DASHES", "default")) if settings.get("TYPOGRIFY") else NO_DASHES
     command = [sys.executable, __file__, GUESS, str(settings["PATH"]), str(source), str(settings["CACHE_PATH"]),
-               str(settings.get("TYPOGRIFY_DASHES", "default"))]
+               dashes]
     _PENDING["job"] = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
     _PENDING["waiting"] = True
 
@@ -339,10 +342,8 @@ def hand_over_pages(urdu_output):
     try:
         job.stdin.write(f"{urdu_output}\n")
         job.stdin.flush()
-    except (BrokenPipeError, OSError, ValueError):
-        _PENDING.pop("job", None)
-        job.kill()
-        job.wait()
+    except (OSError, ValueError):  # it ended: subset the pages in a new one
+        cancel_subset()
         return False
     return True
 
@@ -366,7 +367,17 @@ def cancel_subset():
     _PENDING.pop("waiting", None)
     if job is not None:
         job.kill()
-        job.communicate()
+        try:
+            job.communicate()
+        except (OSError, ValueError):
+            pass
+
+
+def cancel_earlier_subset(pelican):
+    """A build starts with no subset of an earlier build of this process
+    pending (one that failed before its step)."""
+    if is_main_site(pelican.settings):
+        cancel_subset()
 
 
 def subset_urdu_font(output, settings):
@@ -405,6 +416,7 @@ def preload_in_urdu_pages(pelican):
 
 
 def register():
+    signals.initialized.connect(cancel_earlier_subset)
     signals.initialized.connect(preload_in_urdu_pages)
     signals.article_generator_init.connect(guess_subset)
     signals.finalized.connect(start_subset)  # the Urdu edition's; the main site's pipeline waits for it
@@ -419,7 +431,11 @@ if __name__ == "__main__":
     # of standard input (none: the build stopped before its Urdu pages).
     sys.stdout.reconfigure(encoding="utf-8")
     if sys.argv[1] == GUESS:
-        cached_subset_of(guessed_characters(sys.argv[2], sys.argv[5]), Path(sys.argv[3]), sys.argv[4])
+        sys.stdin.reconfigure(encoding="utf-8")  # as the build writes it, whatever the locale
+        try:
+            cached_subset_of(guessed_characters(sys.argv[2], sys.argv[5]), Path(sys.argv[3]), sys.argv[4])
+        except Exception:  # noqa: BLE001: only a guess; the pages' subset below says what is wrong
+            pass
         urdu_output = sys.stdin.readline().rstrip("\n")
         if not urdu_output:
             sys.exit(0)

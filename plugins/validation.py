@@ -358,6 +358,13 @@ def walk(top, kind, root, settings):
         yield from walk_folder(top, kind, root, settings)
 
 
+def is_link(entry):
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False  # as Path.is_symlink
+
+
 def walk_folder(folder, kind, root, settings):
     """The files of `folder`, then of its folders, by name, as ``os.walk``
     lists them (linked folders are not entered: they are reported).  Whether
@@ -379,13 +386,13 @@ def walk_folder(folder, kind, root, settings):
     inner = []
     for entry in folders:
         path = folder / entry.name
-        if entry.is_symlink():
+        if is_link(entry):
             yield Found(kind, path, link_problem_of(path, root))
         else:
             inner.append(path)
     for entry in files:
         path = folder / entry.name
-        if entry.is_symlink():
+        if is_link(entry):
             problem = link_problem_of(path, root)
             if problem:
                 yield Found(kind, path, problem)
@@ -1096,10 +1103,16 @@ class Validator:
 
     def check_reserved_urls(self):
         """No story or page may take an address the site writes itself."""
+        names, with_edition_paths = self.reserved  # from every *_SAVE_AS and *_URL setting: not a fact
         for source in self.sources:
-            problem = self.fact(source, "reserved_url", lambda: self.reserved_url_problem(source))
-            if problem:
-                self.error(source, *problem)
+            address = self.fact(source, "address", lambda: self.address_of(source))
+            if address is None:
+                continue
+            line, url, first, stem, edition_path = address
+            taken = with_edition_paths if edition_path == "" else names
+            if first in taken or stem in taken:
+                self.error(source, line, f"the {source.kind}'s address /{url} is one the site writes itself "
+                                         f"(/{first}); give it another Slug")
 
     @functools.cached_property
     def reserved(self):
@@ -1108,8 +1121,9 @@ class Validator:
         edition_paths = {edition.get("path", "") for edition in self.editions.values()} - {""}
         return names, names | edition_paths
 
-    def reserved_url_problem(self, source):
-        """(line, message) if the story's address is one the site writes itself."""
+    def address_of(self, source):
+        """(line, URL path, its first segment, that without extension, the
+        edition's path) of a story whose URL pattern starts with a field, else None."""
         slug = self.slug_of(source)
         if not slug:
             return None
@@ -1124,14 +1138,10 @@ class Validator:
         except (AttributeError, TypeError, KeyError, ValueError, IndexError):
             return None
         first, literal = url.lstrip("/").split("/", 1)[0], pattern.lstrip("/").split("/", 1)[0]
-        names, with_edition_paths = self.reserved
-        taken = with_edition_paths if self.editions.get(self.lang_of(source), {}).get("path", "") == "" else names
-        stem = first.rsplit(".", 1)[0]
-        if "{" in literal and (first in taken or stem in taken):
-            return (source.line_of("slug", source.line_of("title")),
-                    f"the {source.kind}'s address /{url} is one the site writes itself (/{first}); "
-                    "give it another Slug")
-        return None
+        if "{" not in literal:
+            return None
+        return (source.line_of("slug", source.line_of("title")), url, first, first.rsplit(".", 1)[0],
+                self.editions.get(self.lang_of(source), {}).get("path", ""))
 
     # -- the whole content folder ----------------------------------------
     def checked(self, kind, path, files):

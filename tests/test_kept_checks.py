@@ -169,7 +169,6 @@ TAGGED_STORY = "Title: Feeds\nDate: 2018-05-03\nCategory: World\nSlug: feeds\nTa
 @pytest.mark.parametrize("change, found", [
     ({"TAG_REGEX_SUBSTITUTIONS": [(r"floods", "flood")]},
      'content/articles/tagged.md:5: the tag "Flood" would share its page /tag/flood/ with the tag "Floods"'),
-    ({"RESERVED_PATHS": ["2018"]}, "content/articles/tagged.md:4: the article's address /2018/05/03/feeds/ is one"),
     ({"ARTICLE_URL": "{slug}/"}, "content/articles/tagged.md:4: the article's address /feeds/ is one"),
 ])
 def test_a_setting_the_checks_across_files_read_makes_them_look_again(newsroom_with_problems, change, found):
@@ -183,6 +182,21 @@ def test_a_setting_the_checks_across_files_read_makes_them_look_again(newsroom_w
     after, stats = kept_run({**settings, name: settings.get(name, []) + value if isinstance(value, list) else value})
     assert any(line.startswith(found) for line in after), after
     assert stats == {"kept": 0, "checked": markdown_files(content)}
+
+
+@pytest.mark.parametrize("change", [{"RESERVED_PATHS": ["2018"]}, {"ARCHIVES_SAVE_AS": "2018/archives.html"}])
+def test_the_addresses_the_site_writes_itself_are_taken_at_every_build(newsroom_with_problems, change):
+    """Which first path segments the site writes comes from every *_SAVE_AS and
+    *_URL setting: not kept with a file; each file's address is."""
+    content, settings = newsroom_with_problems
+    (content / "articles" / "tagged.md").write_text(TAGGED_STORY, encoding="utf-8")
+    found = "content/articles/tagged.md:4: the article's address /2018/05/03/feeds/ is one the site writes itself"
+    before, _ = kept_run(settings)
+    assert not any(line.startswith(found) for line in before)
+    (name, value), = change.items()
+    after, stats = kept_run({**settings, name: settings.get(name, []) + value if isinstance(value, list) else value})
+    assert any(line.startswith(found) for line in after), after
+    assert stats == {"kept": markdown_files(content), "checked": 0}
 
 
 def test_a_setting_the_checks_do_not_read_keeps_the_results(newsroom_with_problems):

@@ -260,8 +260,8 @@ def test_a_character_the_sources_did_not_foretell_is_in_the_subset(tmp_path, new
     from urdu_font import DASHES, guessed_characters
 
     assert not {"٭", DASHES["default"][0]} & guessed_characters(newsroom)
-    pages = tmp_path / "ur"
-    pages.mkdir()
+    pages = tmp_path / "اردو" / "ur"  # a folder name the process reads as UTF-8, whatever the locale
+    pages.mkdir(parents=True)
     (pages / "index.html").write_text("<html><body><p>لالٹین ٭ — ۲۰۱۸</p></body></html>", encoding="utf-8")
     cache = tmp_path / "cache"
     source = ROOT / "theme" / "fonts" / "NotoNastaliqUrdu-Regular.ttf"
