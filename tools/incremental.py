@@ -318,11 +318,9 @@ class SkipUnchanged:
             # its last signature until then.
             super()._emit(template, make_localcontext, context, name, override, signature, path)
             return
-        if signature is not None and session.signatures.get(path) == signature and os.path.exists(path):
+        if session.keeps_page(path, signature):
             self._written_files.add(path)
-            session.stats["kept"] += 1
             return
-        session.signatures.pop(path, None)  # until it is rendered
         super()._emit(template, make_localcontext, context, name, override, signature, path)
 
     def _rendered(self, jobs):
@@ -964,12 +962,18 @@ class Session:
         for job in jobs:
             signature = named(job.signature)
             self.record_dependents(job.path, signature)
-            if signature is not None and self.signatures.get(job.path) == signature and os.path.exists(job.path):
-                self.stats["kept"] += 1
-            else:
-                self.signatures.pop(job.path, None)
+            if not self.keeps_page(job.path, signature):
                 changed.append(job)
         return changed
+
+    def keeps_page(self, path, signature):
+        """Whether the page at `path` is there, written with `signature` (it
+        is kept, and counted); if not, it has no signature until it is rendered."""
+        if signature is not None and self.signatures.get(path) == signature and os.path.exists(path):
+            self.stats["kept"] += 1
+            return True
+        self.signatures.pop(path, None)
+        return False
 
     def _start_urdu_font_when_written(self, jobs):
         """For `_render_open_pages_first`: once the Urdu pages among `jobs` are
