@@ -30,9 +30,9 @@ to the characters the sources foretell (`guessed_characters`: the
 alphabet's and those of the Urdu stories' files) while Pelican makes the
 editions on the other core, then waits for the Urdu pages; when their
 characters are those, as on an ordinary day, the subset is already in the
-cache (4.7 of the 8.9 s of a build of 100 stories with an empty cache were
-spent waiting for it).  Otherwise it subsets again, to the pages' characters.  Pages' characters are
-remembered by path, mtime and size in the process that read them: ``make
+cache (the steps waited 4.7 s for it, a build of 100 stories with an empty
+cache).  Otherwise it subsets again, to the pages' characters.  Pages'
+characters are remembered by path, mtime and size in the process that read them: ``make
 serve``, once it has read the Urdu pages (after its first build), subsets in
 its own process when a build rewrote few of them (``READ_HERE_AT_MOST``),
 reading only those, and in the second process otherwise (a template edit
@@ -49,7 +49,8 @@ Nastaliq replaces the fallback face sooner.
 Settings read: ``URDU_FONT_SOURCE`` (the OFL source TTF, in ``THEME``),
 ``URDU_FONT_FILE`` (output file name), ``URDU_FONT_REMEMBER_PAGES`` (default
 False), ``PAGES_AFTER_SERVING`` (``pipeline``), ``EDITIONS``, ``OUTPUT_PATH``,
-``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``).
+``THEME``, ``THEME_STATIC_DIR``, ``CACHE_PATH``, ``THEME_URL`` (from ``editions``),
+``PATH``, ``TYPOGRIFY``, ``TYPOGRIFY_DASHES`` (the guess).
 """
 
 import filecmp
@@ -211,7 +212,6 @@ def cached_subset(urdu_root, source, cache_dir, urdu_pages=None):
 # Metadata that pages do not show as text (dates, file names, addresses).
 NOT_SHOWN = {"date", "modified", "correction_date", "slug", "lang", "translated_from", "status", "template",
              "image", "save_as", "url"}
-LANG_LINE = re.compile(r"^lang\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 # The dashes smartypants makes of "--" and "---" (TYPOGRIFY_DASHES).
@@ -226,19 +226,18 @@ def guessed_characters(content, dashes="default"):
     Markdown files under `content` that say ``Lang: ur``, their HTML entities
     decoded and their "--" made dashes as typogrify makes them (the rest of an
     Urdu page's text is the theme's Urdu, which those cover)."""
+    from validation import parse_markdown  # the checks' reading of a story's metadata and body
+
     characters = set(URDU_CHARACTERS)
     two, three = DASHES.get(dashes, DASHES["default"])
     for path in Path(content).rglob("*.md"):
         try:
-            text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+            metadata, _, body, _ = parse_markdown(path.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
-        header, _, body = text.partition("\n\n")
-        lang = LANG_LINE.search(header)
-        if lang and lang.group(1).lower() == "ur":
-            shown = [line for line in header.splitlines()
-                     if line.partition(":")[0].strip().lower() not in NOT_SHOWN]  # not "Date: …+05:00"
-            text = "\n".join(shown) + "\n" + body
+        if (metadata.get("lang", (None, ""))[1] or "").lower() == "ur":
+            text = "\n".join([value for key, (_, value) in metadata.items() if key not in NOT_SHOWN]  # not "+05:00"
+                             + [line for _, line in body])
             found = set(html.unescape(text))
             if dashes != NO_DASHES:
                 found.update(three if len(run) >= 3 else two for run in set(DASH_RUN.findall(text)))
@@ -270,6 +269,10 @@ def cached_subset_of(characters, source, cache_dir):
 # would count the whole build's pages again.
 _PENDING = {}
 GUESS = "--guess"
+
+
+def source_font(settings):
+    return Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
 
 
 def in_pipeline(settings):
@@ -324,11 +327,9 @@ def guess_subset(generator):
     if (not is_main_site(settings) or not in_pipeline(settings) or "ur" not in settings.get("EDITIONS", {})
             or settings.get("PAGES_AFTER_SERVING") or settings.get("URDU_FONT_REMEMBER_PAGES")):
         return
-    cancel_subset()  # one a build
-    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
     dashes = str(settings.get("TYPOGRIFY_DASHES", "default")) if settings.get("TYPOGRIFY") else NO_DASHES
-    command = [sys.executable, __file__, GUESS, str(settings["PATH"]), str(source), str(settings["CACHE_PATH"]),
-               dashes]
+    command = [sys.executable, __file__, GUESS, str(settings["PATH"]), str(source_font(settings)),
+               str(settings["CACHE_PATH"]), dashes]
     _PENDING["job"] = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, encoding="utf-8")
     _PENDING["waiting"] = True
 
@@ -354,8 +355,7 @@ def start_subset_process(urdu_output, settings):
     step waits for it."""
     if hand_over_pages(urdu_output):
         return
-    source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
-    command = [sys.executable, __file__, str(urdu_output), str(source), str(settings["CACHE_PATH"])]
+    command = [sys.executable, __file__, str(urdu_output), str(source_font(settings)), str(settings["CACHE_PATH"])]
     if settings.get("URDU_FONT_REMEMBER_PAGES"):
         command.append("--pages-read")
     _PENDING["job"] = subprocess.Popen(command, stdout=subprocess.PIPE, encoding="utf-8")
@@ -398,8 +398,7 @@ def subset_urdu_font(output, settings):
                 remember_pages_read(line[len(PAGES_READ):])
         cached = next((line for line in reversed(lines) if line.strip() and not line.startswith(PAGES_READ)), "")
     else:
-        source = Path(settings["THEME"]) / settings["URDU_FONT_SOURCE"]
-        cached = cached_subset(output / editions["ur"]["path"], source, settings["CACHE_PATH"])
+        cached = cached_subset(output / editions["ur"]["path"], source_font(settings), settings["CACHE_PATH"])
     destination = output / settings["THEME_STATIC_DIR"] / "fonts" / settings["URDU_FONT_FILE"]
     if destination.is_file() and filecmp.cmp(cached, destination, shallow=False):
         return  # make serve: a browser may be reading it (its pages reload before the steps)
