@@ -17,8 +17,13 @@ def differences(served, full):
     """Files that differ between the served output and a full build, less
     Pagefind's index (rebuilt in the background from these same pages)."""
     def files(root):
-        return {p.relative_to(root).as_posix() for p in Path(root).rglob("*") if p.is_file()
-                and not p.relative_to(root).parts[0].startswith(("pagefind", ".pagefind"))}
+        root, found = Path(root), set()
+        for top in root.iterdir():
+            if top.name.startswith(("pagefind", ".pagefind")):
+                continue  # not walked either: the background index makes and removes its folders meanwhile
+            found |= {p.relative_to(root).as_posix() for p in ([top] if top.is_file() else top.rglob("*"))
+                      if p.is_file()}
+        return found
     left, right = files(served), files(full)
     different = left ^ right
     different |= {name for name in left & right
